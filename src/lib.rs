@@ -1,0 +1,13 @@
+//! twin: a language server and checker for Obsidian-style markdown vaults.
+//!
+//! Data flows one way: files ([`vault`]) → notes ([`note`]) → resolution ([`resolve`])
+//! → rules ([`rules`]) → the edges ([`cli`]). Everything but `cli` is plain Rust with
+//! byte offsets, and knows nothing of terminals, JSON reports or LSP.
+
+pub mod cli;
+pub mod config;
+pub mod note;
+pub mod resolve;
+pub mod rules;
+pub mod text;
+pub mod vault;

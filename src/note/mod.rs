@@ -1,0 +1,10 @@
+//! One note: its model (frontmatter, headings, links, tags, footnotes) and the parser that builds it.
+//!
+//! Everything here is plain data with byte [`Span`]s into the note's text. Parsing never
+//! fails: whatever the parser cannot make sense of becomes a [`ParseProblem`].
+
+mod model;
+mod parse;
+
+pub use model::*;
+pub use parse::parse_note;

@@ -1,0 +1,266 @@
+//! The data model of one parsed note.
+
+use std::sync::Arc;
+
+use crate::text::{LineIndex, Span};
+
+/// A note's path inside the vault: relative, `/`-separated, with its extension.
+pub type VaultPath = Arc<str>;
+
+/// One parsed markdown note.
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub path: VaultPath,
+    pub text: Arc<str>,
+    pub line_index: LineIndex,
+    pub frontmatter: Option<Frontmatter>,
+    pub headings: Vec<Heading>,
+    pub block_ids: Vec<BlockId>,
+    /// Links in document order: body links first by offset, then frontmatter links.
+    pub links: Vec<Link>,
+    /// Inline tags and frontmatter tags, in document order.
+    pub tags: Vec<Tag>,
+    pub footnote_refs: Vec<FootnoteRef>,
+    pub footnote_defs: Vec<FootnoteDef>,
+    /// Things the parser could not accept: bad YAML, duplicate keys, malformed definitions.
+    pub problems: Vec<ParseProblem>,
+}
+
+impl Note {
+    /// The note's name as Obsidian shows it: the file name without `.md`.
+    pub fn name(&self) -> &str {
+        note_name(&self.path)
+    }
+
+    /// The `title` property when present, else the file name.
+    pub fn title(&self) -> &str {
+        self.frontmatter
+            .as_ref()
+            .and_then(|fm| fm.title.as_deref())
+            .unwrap_or_else(|| self.name())
+    }
+
+    pub fn aliases(&self) -> &[Alias] {
+        self.frontmatter
+            .as_ref()
+            .map_or(&[][..], |fm| fm.aliases.as_slice())
+    }
+
+    /// Byte range of the section a heading opens: to the next heading of the same or
+    /// a higher level, or the end of the note.
+    pub fn section_span(&self, heading: usize) -> Span {
+        let h = &self.headings[heading];
+        let end = self.headings[heading + 1..]
+            .iter()
+            .find(|next| next.level <= h.level)
+            .map_or(self.text.len(), |next| next.span.start as usize);
+        Span::new(h.span.start as usize, end)
+    }
+
+    /// The innermost heading whose section contains `offset`.
+    pub fn heading_at(&self, offset: usize) -> Option<usize> {
+        self.headings
+            .iter()
+            .rposition(|h| (h.span.start as usize) <= offset)
+    }
+}
+
+/// The file name of a vault path without directories and without a `.md` extension.
+pub fn note_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    strip_md_extension(file)
+}
+
+/// Removes a trailing `.md` (any case) from a name or path.
+pub fn strip_md_extension(name: &str) -> &str {
+    let len = name.len();
+    if len > 3 && name.is_char_boundary(len - 3) && name[len - 3..].eq_ignore_ascii_case(".md") {
+        &name[..len - 3]
+    } else {
+        name
+    }
+}
+
+/// The YAML block between `---` fences at the top of a note.
+#[derive(Clone, Debug, Default)]
+pub struct Frontmatter {
+    /// The whole block, fences included.
+    pub span: Span,
+    /// The YAML text between the fences.
+    pub body_span: Span,
+    /// Top-level keys in document order, duplicates included.
+    pub entries: Vec<FrontmatterEntry>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub aliases: Vec<Alias>,
+}
+
+impl Frontmatter {
+    /// The last entry with this key, as YAML readers with last-wins semantics see it.
+    pub fn get(&self, key: &str) -> Option<&FrontmatterEntry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FrontmatterEntry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Spanned<YamlValue>,
+}
+
+/// A YAML node with its byte span in the note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A YAML value as twin keeps it: scalars are kept as text, as Obsidian shows them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum YamlValue {
+    Null,
+    Bool(bool),
+    /// Integers and floats, kept as written.
+    Number(String),
+    String(String),
+    List(Vec<Spanned<YamlValue>>),
+    Map(Vec<(Spanned<String>, Spanned<YamlValue>)>),
+}
+
+impl YamlValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            YamlValue::String(s) | YamlValue::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alias {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading's text as Obsidian links to it: inline markup removed, trimmed.
+    pub text: String,
+    /// The whole heading line (or setext block).
+    pub span: Span,
+    /// The heading's text inside the line.
+    pub text_span: Span,
+}
+
+/// A `^block-id` at the end of a paragraph or list item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockId {
+    pub id: String,
+    /// The `^id` marker itself.
+    pub span: Span,
+    /// The block the id names (the paragraph or list item).
+    pub block_span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[target]]`
+    Wiki,
+    /// `[text](target)`
+    Markdown,
+}
+
+/// Where a link was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkSource {
+    Body,
+    /// Inside the value of a frontmatter property, e.g. `up: "[[X]]"`.
+    Frontmatter {
+        key: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub embed: bool,
+    pub source: LinkSource,
+    /// The note or file part of the target, URL-decoded for markdown links; empty
+    /// for same-note links such as `[[#Heading]]`.
+    pub target: String,
+    /// Span of the target part (or, when empty, the position where it would be).
+    pub target_span: Span,
+    pub anchor: Option<Anchor>,
+    /// Display text: the alias of a wikilink, the text of a markdown link.
+    pub display: Option<String>,
+    /// The whole link, from `[[` or `![[` or `[` to its closing bracket.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnchorKind {
+    /// `#Heading` or nested `#Heading#Sub`: each part in order.
+    Heading(Vec<String>),
+    /// `#^block-id`
+    Block(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anchor {
+    pub kind: AnchorKind,
+    /// Span of the anchor text after the first `#`.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagSource {
+    /// `#tag` in the body.
+    Inline,
+    /// An entry of the `tags` property (or `tag`).
+    Frontmatter,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    /// The tag without its `#`, as written (`a/b` for nested tags).
+    pub name: String,
+    /// The tag in the text: `#a/b` inline, the YAML scalar in frontmatter.
+    pub span: Span,
+    pub source: TagSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FootnoteRef {
+    pub label: String,
+    /// The whole `[^label]`.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FootnoteDef {
+    /// The label as the writer meant it (`1` for both `[^1]:` and `[ ^1 ]:`).
+    pub label: String,
+    /// The `[^label]:` marker.
+    pub span: Span,
+    /// The definition's text on its first line, trimmed (what it cites).
+    pub content: String,
+    /// Written in a form no markdown reader accepts, such as `[ ^1 ]: ...`.
+    pub malformed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseProblemKind {
+    /// The frontmatter is not valid YAML, or not a mapping.
+    FrontmatterInvalid,
+    /// A top-level frontmatter key appears more than once.
+    FrontmatterDuplicateKey { key: String, first: Span },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseProblem {
+    pub kind: ParseProblemKind,
+    pub span: Span,
+    pub message: String,
+}

@@ -1,0 +1,15 @@
+//! Names, paths and path suffixes of every note and attachment, normalized for lookup.
+
+use std::sync::Arc;
+
+use crate::note::{Note, VaultPath};
+
+/// Lookup tables from normalized names and paths to notes and attachments.
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex {}
+
+impl NameIndex {
+    pub fn build(_notes: &[Arc<Note>], _attachments: &[VaultPath]) -> NameIndex {
+        NameIndex {}
+    }
+}

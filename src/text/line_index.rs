@@ -1,0 +1,204 @@
+//! Maps byte offsets to lines and columns and back, in UTF-8, UTF-16 or scalar units.
+//!
+//! The core stores byte offsets only; editors want UTF-16 (LSP), terminals and the
+//! JSON report want Unicode scalar values. Conversion happens at the edges through
+//! this index, which stores one offset per line start.
+
+/// How columns are counted when talking to the outside world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnEncoding {
+    /// Bytes of UTF-8 (LSP `utf-8` position encoding).
+    Utf8,
+    /// UTF-16 code units (the LSP default, SARIF).
+    Utf16,
+    /// Unicode scalar values (`twin check` human and JSON output).
+    Char,
+}
+
+/// A zero-based line and column, the column counted in some [`ColumnEncoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Line starts of one text. Lines end at `\n`; a `\r` before it belongs to the line
+/// terminator and is never counted as a column.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        LineIndex {
+            line_starts,
+            len: text.len() as u32,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The zero-based line that contains `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let offset = offset.min(self.len as usize) as u32;
+        (self.line_starts.partition_point(|&start| start <= offset) - 1) as u32
+    }
+
+    /// Byte range of a line's content, without its terminator (`\n` or `\r\n`).
+    pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
+        let line = line as usize;
+        let Some(&start) = self.line_starts.get(line) else {
+            return text.len()..text.len();
+        };
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next as usize - 1);
+        if end > start as usize && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start as usize..end
+    }
+
+    /// Converts a byte offset to a line and column. An offset inside a multi-byte
+    /// character is moved back to that character's start.
+    pub fn line_col(&self, text: &str, offset: usize, encoding: ColumnEncoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_starts[line as usize] as usize;
+        // A column never points into the `\r` of a CRLF terminator.
+        let content = self.line_range(text, line);
+        let upto = &text[start..offset.min(content.end).max(start)];
+        LineCol {
+            line,
+            col: column_width(upto, encoding) as u32,
+        }
+    }
+
+    /// Converts a line and column back to a byte offset. Columns past the end of
+    /// the line clamp to its end; lines past the end clamp to the end of the text,
+    /// as the LSP specification asks.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: ColumnEncoding) -> usize {
+        if pos.line as usize >= self.line_starts.len() {
+            return text.len();
+        }
+        let range = self.line_range(text, pos.line);
+        let line = &text[range.clone()];
+        let mut remaining = pos.col as usize;
+        for (i, ch) in line.char_indices() {
+            let width = char_width(ch, encoding);
+            if remaining < width {
+                // Inside a character (half of a surrogate pair, say): snap to its start.
+                return range.start + i;
+            }
+            if remaining == 0 {
+                return range.start + i;
+            }
+            remaining -= width;
+        }
+        range.end
+    }
+}
+
+fn char_width(ch: char, encoding: ColumnEncoding) -> usize {
+    match encoding {
+        ColumnEncoding::Utf8 => ch.len_utf8(),
+        ColumnEncoding::Utf16 => ch.len_utf16(),
+        ColumnEncoding::Char => 1,
+    }
+}
+
+/// Width of `s` in the given column unit.
+pub fn column_width(s: &str, encoding: ColumnEncoding) -> usize {
+    match encoding {
+        ColumnEncoding::Utf8 => s.len(),
+        ColumnEncoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+        ColumnEncoding::Char => s.chars().count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn multibyte_columns() {
+        let text = "ab\nпривет 😀x\r\nlast";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            index.line_col(text, x, ColumnEncoding::Char),
+            LineCol { line: 1, col: 8 }
+        );
+        assert_eq!(
+            index.line_col(text, x, ColumnEncoding::Utf16),
+            LineCol { line: 1, col: 9 }
+        );
+        assert_eq!(
+            index.line_col(text, x, ColumnEncoding::Utf8),
+            LineCol { line: 1, col: 17 }
+        );
+        assert_eq!(index.line_range(text, 1), 3..text.find('\r').unwrap());
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 99 }, ColumnEncoding::Utf16),
+            text.find('\r').unwrap()
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, ColumnEncoding::Utf16),
+            text.len()
+        );
+    }
+
+    fn arb_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("a"),
+                Just("ж"),
+                Just("😀"),
+                Just("\n"),
+                Just("\r\n"),
+                Just("#"),
+                Just("é"),
+                Just(" "),
+            ],
+            0..64,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn offset_roundtrip(text in arb_text(), pick in 0usize..1000) {
+            let index = LineIndex::new(&text);
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i) && !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+                .collect();
+            let offset = boundaries[pick % boundaries.len()];
+            for encoding in [ColumnEncoding::Utf8, ColumnEncoding::Utf16, ColumnEncoding::Char] {
+                let pos = index.line_col(&text, offset, encoding);
+                prop_assert_eq!(index.offset(&text, pos, encoding), offset);
+            }
+        }
+
+        #[test]
+        fn any_position_maps_inside_text(text in arb_text(), line in 0u32..20, col in 0u32..40) {
+            let index = LineIndex::new(&text);
+            for encoding in [ColumnEncoding::Utf8, ColumnEncoding::Utf16, ColumnEncoding::Char] {
+                let offset = index.offset(&text, LineCol { line, col }, encoding);
+                prop_assert!(offset <= text.len());
+                prop_assert!(text.is_char_boundary(offset));
+            }
+        }
+    }
+}

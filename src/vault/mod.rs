@@ -1,0 +1,85 @@
+//! The set of notes and attachments of one vault, found on disk and parsed in parallel.
+
+mod discover;
+mod load;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::note::{Note, VaultPath};
+use crate::resolve::NameIndex;
+
+pub use discover::{DiscoveredFile, FileKind, discover_files};
+pub use load::{LoadError, load_vault};
+
+/// Index of a note in [`Vault::notes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NoteId(pub u32);
+
+/// Index of an attachment in [`Vault::attachments`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AttachmentId(pub u32);
+
+/// A file that could not be read as a note; checked as `file-unreadable`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    pub path: VaultPath,
+    /// Why it was skipped, as one sentence for the user ("not valid UTF-8 at byte 12").
+    pub reason: String,
+}
+
+/// A loaded vault: every note parsed, every attachment listed, names indexed.
+#[derive(Clone, Debug)]
+pub struct Vault {
+    /// The vault's root, canonicalized.
+    pub root: PathBuf,
+    /// Notes sorted by path; a [`NoteId`] indexes this.
+    pub notes: Vec<Arc<Note>>,
+    /// Non-markdown files sorted by path; an [`AttachmentId`] indexes this.
+    pub attachments: Vec<VaultPath>,
+    /// Markdown files that could not be read, sorted by path.
+    pub skipped: Vec<SkippedFile>,
+    /// Names, paths and aliases for link resolution.
+    pub index: NameIndex,
+}
+
+impl Vault {
+    /// A vault from notes already parsed (tests, the language server's single-file mode).
+    pub fn from_parts(
+        root: PathBuf,
+        mut notes: Vec<Arc<Note>>,
+        mut attachments: Vec<VaultPath>,
+        mut skipped: Vec<SkippedFile>,
+    ) -> Vault {
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        attachments.sort();
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        let index = NameIndex::build(&notes, &attachments);
+        Vault {
+            root,
+            notes,
+            attachments,
+            skipped,
+            index,
+        }
+    }
+
+    pub fn note(&self, id: NoteId) -> &Note {
+        &self.notes[id.0 as usize]
+    }
+
+    pub fn note_ids(&self) -> impl Iterator<Item = NoteId> + '_ {
+        (0..self.notes.len() as u32).map(NoteId)
+    }
+
+    pub fn note_by_path(&self, path: &str) -> Option<NoteId> {
+        self.notes
+            .binary_search_by(|n| (*n.path).cmp(path))
+            .ok()
+            .map(|i| NoteId(i as u32))
+    }
+
+    pub fn attachment(&self, id: AttachmentId) -> &str {
+        &self.attachments[id.0 as usize]
+    }
+}
