@@ -9,5 +9,7 @@ pub mod config;
 pub mod note;
 pub mod resolve;
 pub mod rules;
+#[doc(hidden)]
+pub mod synth;
 pub mod text;
 pub mod vault;

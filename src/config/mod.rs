@@ -23,6 +23,12 @@ pub struct Config {
     pub obsidian_ignore: Vec<String>,
     /// Per-rule levels from `[rules]`, keyed by rule code.
     pub rules: BTreeMap<String, RuleLevel>,
+    /// `newLinkFormat` of `.obsidian/app.json` (`shortest`, `relative`, `absolute`).
+    pub new_link_format: Option<String>,
+    /// `useMarkdownLinks` of `.obsidian/app.json`.
+    pub use_markdown_links: bool,
+    /// Problems that did not stop loading, such as an unreadable `.obsidian/app.json`.
+    pub warnings: Vec<String>,
 }
 
 /// A configuration that cannot be used; reported with exit code 2.
@@ -46,6 +52,7 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Reads the configuration of the vault at `root`; a missing file means defaults.
-pub fn load_config(_root: &Path) -> Result<Config, ConfigError> {
+/// `known_rules` are the rule codes a `[rules]` table may name.
+pub fn load_config(_root: &Path, _known_rules: &[&str]) -> Result<Config, ConfigError> {
     Ok(Config::default())
 }

@@ -1,0 +1,1 @@
+//! Synthetic vaults for benchmarks and large-scale tests: N notes of realistic size and link density.
