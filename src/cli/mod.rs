@@ -1,8 +1,81 @@
 //! The command line: argument parsing and one module per subcommand.
+//!
+//! This layer and the language server are the only places that know about terminals,
+//! JSON reports and exit codes; they convert the core's byte spans at the edge.
+
+mod check;
+mod progress;
+pub mod report;
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code when nothing reached `--fail-on`.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when findings reached `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage, configuration and I/O errors.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "twin",
+    version,
+    about = "Checks an Obsidian-style markdown vault: links, footnotes, frontmatter, tags and aliases."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check every note of a vault and report what is broken.
+    Check(check::CheckArgs),
+    /// List every rule with its default severity.
+    Rules,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 /// Runs the CLI with the process arguments and returns its exit code.
 pub fn run() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Rules => {
+            print_rules();
+            ExitCode::from(EXIT_OK)
+        }
+    }
+}
+
+fn print_rules() {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for rule in crate::rules::RULES {
+        let _ = writeln!(
+            out,
+            "{:<28} {:<8} {}",
+            rule.code,
+            rule.default_severity.as_str(),
+            rule.summary
+        );
+    }
 }

@@ -13,3 +13,9 @@ impl NameIndex {
         NameIndex {}
     }
 }
+
+/// The lookup key of a name or path: NFC, Unicode lowercase.
+pub fn normalize_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}

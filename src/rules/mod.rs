@@ -1,5 +1,262 @@
 //! The rules of `twin check`: one file per rule, a registry, and the entry that runs them.
+//!
+//! A rule is a [`Rule`]: a stable kebab-case code, a default severity, a one-line summary
+//! and a check function. Per-note checks run in parallel; vault-wide checks run once.
 
+mod alias_conflict;
+mod ambiguous_link;
+mod broken_block;
+mod broken_heading;
+mod broken_link;
 mod diagnostic;
+mod file_unreadable;
+mod footnote_duplicate;
+mod footnote_malformed;
+mod footnote_undefined;
+mod footnote_unused;
+mod frontmatter_duplicate_key;
+mod frontmatter_invalid;
+mod registry;
+mod self_link;
+mod tag_invalid;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, RuleLevel};
+use crate::note::{Anchor, Note, VaultPath};
+use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
+use crate::text::Span;
+use crate::vault::{NoteId, Vault};
 
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use registry::{RULES, rule};
+
+/// What a rule inspects.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Looks at one note (and whatever it links to); may run for one note alone.
+    Note(fn(&NoteContext<'_>, &mut Emitter<'_>)),
+    /// Looks at the whole vault at once.
+    Vault(fn(&VaultContext<'_>, &mut Emitter<'_>)),
+}
+
+/// A rule of `twin check`.
+pub struct Rule {
+    pub code: &'static str,
+    pub default_severity: Severity,
+    /// One sentence for `twin rules`, SARIF and the README.
+    pub summary: &'static str,
+    pub check: Check,
+}
+
+/// The vault and its resolved links, shared by every rule.
+#[derive(Clone, Copy)]
+pub struct VaultContext<'a> {
+    pub vault: &'a Vault,
+    pub graph: &'a LinkGraph,
+}
+
+/// One note within its vault.
+#[derive(Clone, Copy)]
+pub struct NoteContext<'a> {
+    pub vault: &'a Vault,
+    pub graph: &'a LinkGraph,
+    pub id: NoteId,
+    pub note: &'a Note,
+}
+
+impl<'a> NoteContext<'a> {
+    /// The resolution of every link of this note, in the order of `note.links`.
+    pub fn resolutions(&self) -> &'a [LinkResolution] {
+        &self.graph.resolutions[self.id.0 as usize]
+    }
+
+    /// Links of this note that reach a note but name a heading or block it lacks.
+    pub fn missing_anchors(&self) -> impl Iterator<Item = MissingAnchor<'a>> + 'a {
+        let resolutions = self.resolutions();
+        self.note
+            .links
+            .iter()
+            .zip(resolutions)
+            .filter_map(|(link, resolution)| {
+                match (&link.anchor, &resolution.target, &resolution.anchor) {
+                    (Some(anchor), Some(LinkTarget::Note(target)), AnchorResolution::Missing) => {
+                        Some(MissingAnchor {
+                            anchor,
+                            target: *target,
+                        })
+                    }
+                    _ => None,
+                }
+            })
+    }
+
+    /// A related-information entry pointing into this note.
+    pub fn related(&self, span: Span, message: impl Into<String>) -> Related {
+        Related {
+            path: self.note.path.clone(),
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// A link whose target note exists but lacks the named heading or block.
+pub struct MissingAnchor<'a> {
+    pub anchor: &'a Anchor,
+    pub target: NoteId,
+}
+
+impl MissingAnchor<'_> {
+    /// Reports the missing `what` (`heading`, `block`), pointing at the target note.
+    fn report(&self, cx: &NoteContext<'_>, out: &mut Emitter<'_>, what: &str, name: &str) {
+        let target = cx.vault.note(self.target);
+        if self.target == cx.id {
+            out.emit(
+                &cx.note.path,
+                self.anchor.span,
+                format!("this note has no {what} {name}"),
+            );
+            return;
+        }
+        let message = format!("{} has no {what} {name}", quote(target.name()));
+        out.emit(&cx.note.path, self.anchor.span, message)
+            .related
+            .push(Related {
+                path: target.path.clone(),
+                span: Span::empty(0),
+                message: format!("{} is here", quote(target.name())),
+            });
+    }
+}
+
+/// Collects the findings of one rule with the rule's code and configured severity.
+pub struct Emitter<'a> {
+    code: &'static str,
+    severity: Severity,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Emitter<'_> {
+    /// Records a finding and returns it so the caller can attach related information.
+    pub fn emit(
+        &mut self,
+        path: &VaultPath,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            path: path.clone(),
+            span,
+            severity: self.severity,
+            code: self.code,
+            message: message.into(),
+            related: Vec::new(),
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+}
+
+/// The rules in effect with their configured severities.
+pub fn active_rules(config: &Config) -> Vec<(&'static Rule, Severity)> {
+    RULES
+        .iter()
+        .filter_map(|rule| match config.rules.get(rule.code) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(severity)) => Some((rule, *severity)),
+            None => Some((rule, rule.default_severity)),
+        })
+        .collect()
+}
+
+/// Runs every active rule over the vault. Diagnostics come back sorted by path, then
+/// position, then code.
+pub fn check_vault(vault: &Vault, graph: &LinkGraph, config: &Config) -> Vec<Diagnostic> {
+    let rules = active_rules(config);
+    let cx = VaultContext { vault, graph };
+    let mut diagnostics: Vec<Diagnostic> = vault
+        .note_ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .flat_map_iter(|id| run_note_rules(&rules, cx, id))
+        .collect();
+    for (rule, severity) in &rules {
+        if let Check::Vault(check) = rule.check {
+            let mut emitter = Emitter {
+                code: rule.code,
+                severity: *severity,
+                out: &mut diagnostics,
+            };
+            check(&cx, &mut emitter);
+        }
+    }
+    sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// Runs the per-note rules for one note (the language server's path after an edit).
+pub fn check_note(
+    vault: &Vault,
+    graph: &LinkGraph,
+    config: &Config,
+    id: NoteId,
+) -> Vec<Diagnostic> {
+    let rules = active_rules(config);
+    let mut diagnostics = run_note_rules(&rules, VaultContext { vault, graph }, id);
+    sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+fn run_note_rules(
+    rules: &[(&Rule, Severity)],
+    cx: VaultContext<'_>,
+    id: NoteId,
+) -> Vec<Diagnostic> {
+    let note_cx = NoteContext {
+        vault: cx.vault,
+        graph: cx.graph,
+        id,
+        note: cx.vault.note(id),
+    };
+    let mut out = Vec::new();
+    for (rule, severity) in rules {
+        if let Check::Note(check) = rule.check {
+            let mut emitter = Emitter {
+                code: rule.code,
+                severity: *severity,
+                out: &mut out,
+            };
+            check(&note_cx, &mut emitter);
+        }
+    }
+    out
+}
+
+/// Sorts by path, then span, then code, so output is stable across runs and threads.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            &b.path,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
+    });
+}
+
+/// Quotes note text inside a message, keeping messages one line long.
+pub(crate) fn quote(text: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::with_capacity(text.len().min(MAX) + 2);
+    out.push('`');
+    for (i, ch) in text.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        out.push(if ch == '\n' || ch == '\r' { ' ' } else { ch });
+    }
+    out.push('`');
+    out
+}

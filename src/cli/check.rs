@@ -1,0 +1,124 @@
+//! `twin check`: load a vault, run the rules, print a report, exit by the worst finding.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::progress::DelayedSpinner;
+use super::report::{self, Report};
+use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::config::load_config;
+use crate::resolve::build_link_graph;
+use crate::rules::{RULES, Severity, check_vault};
+use crate::vault::load_vault;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The vault's root folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The least severe finding that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Hint => Some(Severity::Hint),
+            FailOn::Never => None,
+        }
+    }
+}
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let started = Instant::now();
+    if !args.path.exists() {
+        eprintln!("error: vault path {} does not exist", args.path.display());
+        return EXIT_ERROR;
+    }
+    if !args.path.is_dir() {
+        eprintln!("error: vault path {} is not a folder", args.path.display());
+        return EXIT_ERROR;
+    }
+    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = match load_config(&args.path, &known) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ERROR;
+        }
+    };
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
+
+    let spinner = DelayedSpinner::start("checking the vault");
+    let vault = match load_vault(&args.path, &config) {
+        Ok(vault) => vault,
+        Err(err) => {
+            drop(spinner);
+            eprintln!("error: {err}");
+            return EXIT_ERROR;
+        }
+    };
+    let graph = build_link_graph(&vault);
+    let diagnostics = check_vault(&vault, &graph, &config);
+    drop(spinner);
+
+    let report = Report::new(&vault, &diagnostics, started.elapsed());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Json => report::json::write(&mut out, &report),
+        Format::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            report::human::write(&mut out, &report, color)
+        }
+    };
+    if let Err(err) = written.and_then(|()| out.flush()) {
+        // A closed pipe (`twin check | head`) is not worth a message.
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {err}");
+        }
+        return EXIT_ERROR;
+    }
+
+    let failed = args
+        .fail_on
+        .threshold()
+        .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)));
+    if failed { EXIT_FINDINGS } else { EXIT_OK }
+}

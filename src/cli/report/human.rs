@@ -1,0 +1,198 @@
+//! Human output: rustc-style findings with the source line and the span underlined.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{Report, locate, severity_plural};
+use crate::rules::{Diagnostic, Severity};
+use crate::text::ColumnEncoding;
+
+/// Characters of context kept on each side of a span in very long lines.
+const CONTEXT_CHARS: usize = 120;
+
+pub fn write(out: &mut impl Write, report: &Report<'_>, color: bool) -> io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for diagnostic in report.diagnostics {
+        writeln!(out, "{}\n", render_one(report, diagnostic, &renderer))?;
+    }
+    write_summary(out, report)
+}
+
+fn write_summary(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
+    let counts = report.counts();
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .zip(counts)
+        .map(|(severity, n)| severity_plural(*severity, n))
+        .collect();
+    let notes = report.notes_checked();
+    let noun = if notes == 1 { "note" } else { "notes" };
+    writeln!(
+        out,
+        "Checked {notes} {noun} in {:.2}s: {}.",
+        report.elapsed.as_secs_f64(),
+        parts.join(", ")
+    )
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+        Severity::Hint => Level::HELP.with_name(Some("hint")),
+    }
+}
+
+fn render_one(report: &Report<'_>, d: &Diagnostic, renderer: &Renderer) -> String {
+    let vault = report.vault;
+    let loc = locate(vault, &d.path, d.span, ColumnEncoding::Char);
+    let message = escape_control(&d.message);
+    let title = level(d.severity).primary_title(message.as_str()).id(d.code);
+    let path = escape_control(&d.path);
+    let origin = format!("{path}:{}:{}", loc.line, loc.column);
+
+    // The source line of the finding, cut to a window and made safe for a terminal.
+    let excerpt = vault.note_by_path(&d.path).map(|id| {
+        let note = vault.note(id);
+        let line = note.line_index.line_of(d.span.start as usize);
+        let range = note.line_index.line_range(&note.text, line);
+        let text = &note.text[range.clone()];
+        let start = (d.span.start as usize).clamp(range.start, range.end) - range.start;
+        let end = (d.span.end as usize).clamp(range.start, range.end) - range.start;
+        (line + 1, excerpt_line(text, start, end))
+    });
+
+    let related: Vec<String> = d
+        .related
+        .iter()
+        .map(|r| {
+            let rl = locate(vault, &r.path, r.span, ColumnEncoding::Char);
+            escape_control(&format!(
+                "{}:{}:{}: {}",
+                r.path, rl.line, rl.column, r.message
+            ))
+        })
+        .collect();
+
+    let mut groups = Vec::with_capacity(1 + related.len());
+    match &excerpt {
+        Some((line_no, (source, start, end))) => {
+            let snippet = Snippet::source(source.as_str())
+                .line_start(*line_no as usize)
+                .path(origin.as_str())
+                .annotation(AnnotationKind::Primary.span(*start..*end));
+            groups.push(title.element(snippet));
+        }
+        None => groups.push(title.element(annotate_snippets::Origin::path(origin.as_str()))),
+    }
+    for note in &related {
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(note.as_str()),
+        ));
+    }
+    renderer.render(&groups)
+}
+
+/// Cuts a long line to a window around `start..end` and escapes control characters,
+/// returning the new text and the span inside it.
+fn excerpt_line(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let window_start = back_chars(line, start, CONTEXT_CHARS);
+    let window_end = forward_chars(line, end.max(start), CONTEXT_CHARS);
+    let mut out = String::new();
+    if window_start > 0 {
+        out.push('…');
+    }
+    let mut new_start = out.len();
+    let mut new_end = out.len();
+    for (i, ch) in line[window_start..window_end].char_indices() {
+        let at = window_start + i;
+        if at == start {
+            new_start = out.len();
+        }
+        if at == end {
+            new_end = out.len();
+        }
+        push_escaped(&mut out, ch);
+    }
+    if end >= window_end {
+        new_end = out.len();
+    }
+    if start >= window_end {
+        new_start = out.len();
+    }
+    if window_end < line.len() {
+        out.push('…');
+    }
+    (out, new_start, new_end.max(new_start))
+}
+
+fn back_chars(s: &str, from: usize, n: usize) -> usize {
+    s[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+fn forward_chars(s: &str, from: usize, n: usize) -> usize {
+    s[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(s.len(), |(i, _)| from + i)
+}
+
+/// Replaces control characters so that note text cannot drive the terminal.
+pub fn escape_control(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        push_escaped(&mut out, ch);
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, ch: char) {
+    match ch {
+        '\t' => out.push(' '),
+        c if c.is_control() || is_bidi_control(c) => {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+        c => out.push(c),
+    }
+}
+
+/// Bidirectional overrides can reorder what the terminal shows ("Trojan Source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_controls() {
+        assert_eq!(escape_control("a\u{1b}[31mb\tc"), "a\\u{1b}[31mb c");
+        assert_eq!(escape_control("x\u{202e}y"), "x\\u{202e}y");
+    }
+
+    #[test]
+    fn excerpt_keeps_span_on_the_escaped_text() {
+        let (text, start, end) = excerpt_line("a\u{7}b [[X]]", 4, 9);
+        assert_eq!(text, "a\\u{7}b [[X]]");
+        assert_eq!(&text[start..end], "[[X]]");
+    }
+
+    #[test]
+    fn excerpt_windows_long_lines() {
+        let line = format!("{}[[X]]{}", "a".repeat(5000), "b".repeat(5000));
+        let (text, start, end) = excerpt_line(&line, 5000, 5005);
+        assert!(text.chars().count() < 260, "{}", text.len());
+        assert_eq!(&text[start..end], "[[X]]");
+    }
+}

@@ -1,0 +1,90 @@
+//! Reports of `twin check`: the core's findings converted to 1-based lines and columns.
+
+pub mod human;
+pub mod json;
+
+use std::time::Duration;
+
+use crate::note::Note;
+use crate::rules::{Diagnostic, Severity};
+use crate::text::{ColumnEncoding, Span};
+use crate::vault::Vault;
+
+/// A 1-based position range; columns in the encoding the report was made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// Converts a span of the note at `path` to a 1-based location. Paths that are not
+/// notes (skipped files) point at the file's start.
+pub fn locate(vault: &Vault, path: &str, span: Span, encoding: ColumnEncoding) -> Location {
+    match vault.note_by_path(path) {
+        Some(id) => locate_in(vault.note(id), span, encoding),
+        None => Location {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
+    }
+}
+
+pub fn locate_in(note: &Note, span: Span, encoding: ColumnEncoding) -> Location {
+    let start = note
+        .line_index
+        .line_col(&note.text, span.start as usize, encoding);
+    let end = note
+        .line_index
+        .line_col(&note.text, span.end as usize, encoding);
+    Location {
+        line: start.line + 1,
+        column: start.col + 1,
+        end_line: end.line + 1,
+        end_column: end.col + 1,
+    }
+}
+
+/// Everything a report needs, computed once for every output format.
+pub struct Report<'a> {
+    pub vault: &'a Vault,
+    pub diagnostics: &'a [Diagnostic],
+    pub elapsed: Duration,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(vault: &'a Vault, diagnostics: &'a [Diagnostic], elapsed: Duration) -> Self {
+        Report {
+            vault,
+            diagnostics,
+            elapsed,
+        }
+    }
+
+    /// Findings per severity, most severe first.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for d in self.diagnostics {
+            counts[d.severity as usize] += 1;
+        }
+        counts
+    }
+
+    /// Notes read plus files skipped: what the summary calls "notes checked".
+    pub fn notes_checked(&self) -> usize {
+        self.vault.notes.len() + self.vault.skipped.len()
+    }
+}
+
+/// The plural of a severity's name for summaries.
+pub fn severity_plural(severity: Severity, n: usize) -> String {
+    let word = severity.as_str();
+    match (severity, n) {
+        (_, 1) => format!("1 {word}"),
+        (Severity::Info, _) => format!("{n} infos"),
+        _ => format!("{n} {word}s"),
+    }
+}

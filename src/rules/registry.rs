@@ -1,0 +1,25 @@
+//! The list of every built-in rule, in the order the README documents them.
+
+use super::*;
+
+pub static RULES: &[Rule] = &[
+    broken_link::RULE,
+    broken_heading::RULE,
+    broken_block::RULE,
+    ambiguous_link::RULE,
+    self_link::RULE,
+    footnote_undefined::RULE,
+    footnote_unused::RULE,
+    footnote_duplicate::RULE,
+    footnote_malformed::RULE,
+    frontmatter_invalid::RULE,
+    frontmatter_duplicate_key::RULE,
+    tag_invalid::RULE,
+    alias_conflict::RULE,
+    file_unreadable::RULE,
+];
+
+/// Looks a rule up by its code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| rule.code == code)
+}
