@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: run the checker on a fixture vault.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use twin::cli::report::{Report, json};
+use twin::config::load_config;
+use twin::resolve::build_link_graph;
+use twin::rules::{Diagnostic, RULES, check_vault};
+use twin::vault::load_vault;
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// Checks the vault at `root` as `twin check` does and returns its findings.
+pub fn check(root: &Path) -> Vec<Diagnostic> {
+    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = load_config(root, &known).expect("fixture config loads");
+    let vault = load_vault(root, &config).expect("fixture vault loads");
+    let graph = build_link_graph(&vault);
+    check_vault(&vault, &graph, &config)
+}
+
+/// The `--format json` report of the vault at `root`, with the vault's absolute path
+/// and the timing replaced so snapshots are stable.
+pub fn check_json(root: &Path) -> String {
+    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = load_config(root, &known).expect("fixture config loads");
+    let vault = load_vault(root, &config).expect("fixture vault loads");
+    let graph = build_link_graph(&vault);
+    let diagnostics = check_vault(&vault, &graph, &config);
+    let report = Report::new(&vault, &diagnostics, Duration::ZERO);
+    let mut out = Vec::new();
+    json::write(&mut out, &report).expect("write to a Vec");
+    let text = String::from_utf8(out).expect("JSON is UTF-8");
+    let root = vault.root.to_string_lossy().into_owned();
+    text.replace(&serde_json::to_string(&root).unwrap(), "\"[VAULT]\"")
+}
+
+/// What a run of the real `twin` binary printed and returned.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+/// Runs the `twin` binary with `args`, killing it if it outlives `limit`.
+pub fn run_twin(args: &[&str], limit: Duration) -> Run {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("twin starts");
+    // Drain both pipes on threads so a large report cannot block the child.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait on twin") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("twin {args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code(),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+        elapsed: started.elapsed(),
+    }
+}

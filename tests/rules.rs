@@ -1,0 +1,51 @@
+//! One fixture vault and one snapshot per rule: `fixtures/rules/<code>/`.
+
+mod common;
+
+use common::{check, check_json, fixture};
+use twin::rules::RULES;
+
+/// Snapshots the JSON report of a rule's fixture and checks the rule fired there.
+fn check_rule(code: &str) {
+    let root = fixture(&format!("rules/{code}"));
+    let fired = check(&root).iter().filter(|d| d.code == code).count();
+    assert!(fired > 0, "rule {code} found nothing in its own fixture");
+    insta::assert_snapshot!(code, check_json(&root));
+}
+
+macro_rules! rule_tests {
+    ($($name:ident => $code:literal,)*) => {
+        $(#[test] fn $name() { check_rule($code); })*
+
+        #[test]
+        fn every_rule_has_a_fixture_test() {
+            let tested = [$($code),*];
+            for rule in RULES {
+                assert!(tested.contains(&rule.code), "rule {} has no fixture test", rule.code);
+            }
+        }
+    };
+}
+
+rule_tests! {
+    broken_link => "broken-link",
+    broken_heading => "broken-heading",
+    broken_block => "broken-block",
+    ambiguous_link => "ambiguous-link",
+    self_link => "self-link",
+    footnote_undefined => "footnote-undefined",
+    footnote_unused => "footnote-unused",
+    footnote_duplicate => "footnote-duplicate",
+    footnote_malformed => "footnote-malformed",
+    frontmatter_invalid => "frontmatter-invalid",
+    frontmatter_duplicate_key => "frontmatter-duplicate-key",
+    tag_invalid => "tag-invalid",
+    alias_conflict => "alias-conflict",
+    file_unreadable => "file-unreadable",
+}
+
+#[test]
+fn clean_vault_has_no_findings() {
+    let findings = check(&fixture("clean-vault"));
+    assert!(findings.is_empty(), "expected no findings, got {findings:#?}");
+}
