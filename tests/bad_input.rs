@@ -22,7 +22,10 @@ fn vault_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn check_json(dir: &Path) -> (Run, serde_json::Value) {
-    let run = run_twin(&["check", "--format", "json", &dir.to_string_lossy()], LIMIT);
+    let run = run_twin(
+        &["check", "--format", "json", &dir.to_string_lossy()],
+        LIMIT,
+    );
     assert!(
         !run.stderr.contains("panicked"),
         "twin panicked: {}",
@@ -81,7 +84,10 @@ fn crlf_positions_are_exact() {
     let (_, json) = check_json(dir.path());
     let d = &json["diagnostics"][0];
     assert_eq!(d["code"], "broken-link");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(3), Some(5)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(5))
+    );
     assert_eq!(d["end_column"].as_u64(), Some(12));
 }
 
@@ -120,7 +126,11 @@ fn ten_thousand_nested_lists_and_quotes() {
 
 #[test]
 fn link_with_ten_thousand_hashes() {
-    let text = format!("# A\n\n[[A{}]]\n[[{}\n", "#".repeat(10_000), "#".repeat(10_000));
+    let text = format!(
+        "# A\n\n[[A{}]]\n[[{}\n",
+        "#".repeat(10_000),
+        "#".repeat(10_000)
+    );
     let dir = vault_with(&[("A.md", text.as_bytes())]);
     let (run, _) = check_json(dir.path());
     assert!(matches!(run.code, Some(0) | Some(1)));

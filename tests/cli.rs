@@ -26,12 +26,20 @@ fn demo_vault_reports_its_defects_and_fails() {
 fn clean_vault_exits_zero() {
     let run = run_twin(&["check", &path("clean-vault")], LIMIT);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("0 errors, 0 warnings, 0 infos, 0 hints"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("0 errors, 0 warnings, 0 infos, 0 hints"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn json_report_has_the_documented_shape() {
-    let run = run_twin(&["check", "--format", "json", &path("rules/broken-link")], LIMIT);
+    let run = run_twin(
+        &["check", "--format", "json", &path("rules/broken-link")],
+        LIMIT,
+    );
     assert_eq!(run.code, Some(1));
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(json["version"], 1);
@@ -40,7 +48,15 @@ fn json_report_has_the_documented_shape() {
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert!(!diagnostics.is_empty());
     let keys = [
-        "path", "line", "column", "end_line", "end_column", "severity", "code", "message", "related",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "code",
+        "message",
+        "related",
     ];
     for d in diagnostics {
         for key in keys {
@@ -59,10 +75,16 @@ fn json_report_has_the_documented_shape() {
         .collect();
     let mut sorted = order.clone();
     sorted.sort();
-    assert_eq!(order, sorted, "diagnostics are sorted by path, line, column");
+    assert_eq!(
+        order, sorted,
+        "diagnostics are sorted by path, line, column"
+    );
     assert_eq!(
         json["summary"]["error"].as_u64().unwrap() as usize,
-        diagnostics.iter().filter(|d| d["severity"] == "error").count()
+        diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .count()
     );
 }
 
@@ -71,9 +93,18 @@ fn fail_on_sets_the_threshold() {
     let vault = path("rules/footnote-unused");
     // Only warnings there: they fail by default, not with --fail-on error or never.
     assert_eq!(run_twin(&["check", &vault], LIMIT).code, Some(1));
-    assert_eq!(run_twin(&["check", "--fail-on", "error", &vault], LIMIT).code, Some(0));
-    assert_eq!(run_twin(&["check", "--fail-on", "never", &vault], LIMIT).code, Some(0));
-    assert_eq!(run_twin(&["check", "--fail-on", "hint", &vault], LIMIT).code, Some(1));
+    assert_eq!(
+        run_twin(&["check", "--fail-on", "error", &vault], LIMIT).code,
+        Some(0)
+    );
+    assert_eq!(
+        run_twin(&["check", "--fail-on", "never", &vault], LIMIT).code,
+        Some(0)
+    );
+    assert_eq!(
+        run_twin(&["check", "--fail-on", "hint", &vault], LIMIT).code,
+        Some(1)
+    );
 }
 
 #[test]
@@ -86,7 +117,10 @@ fn missing_vault_is_a_one_line_error() {
 
 #[test]
 fn usage_errors_exit_two() {
-    assert_eq!(run_twin(&["check", "--format", "yaml"], LIMIT).code, Some(2));
+    assert_eq!(
+        run_twin(&["check", "--format", "yaml"], LIMIT).code,
+        Some(2)
+    );
     assert_eq!(run_twin(&["frobnicate"], LIMIT).code, Some(2));
 }
 
@@ -121,8 +155,15 @@ fn rules_can_be_turned_off_or_raised() {
     std::fs::create_dir(dir.path().join(".twin")).unwrap();
     std::fs::write(dir.path().join("a.md"), "# A\n\n[[Nowhere]] and [^x]\n").unwrap();
     let config = dir.path().join(".twin/config.toml");
-    std::fs::write(&config, "[rules]\nbroken-link = \"off\"\nfootnote-undefined = \"error\"\n").unwrap();
-    let run = run_twin(&["check", "--format", "json", &dir.path().to_string_lossy()], LIMIT);
+    std::fs::write(
+        &config,
+        "[rules]\nbroken-link = \"off\"\nfootnote-undefined = \"error\"\n",
+    )
+    .unwrap();
+    let run = run_twin(
+        &["check", "--format", "json", &dir.path().to_string_lossy()],
+        LIMIT,
+    );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let codes: Vec<(&str, &str)> = json["diagnostics"]
         .as_array()

@@ -47,5 +47,8 @@ rule_tests! {
 #[test]
 fn clean_vault_has_no_findings() {
     let findings = check(&fixture("clean-vault"));
-    assert!(findings.is_empty(), "expected no findings, got {findings:#?}");
+    assert!(
+        findings.is_empty(),
+        "expected no findings, got {findings:#?}"
+    );
 }

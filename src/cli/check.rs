@@ -34,6 +34,10 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,6 +101,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut out = stdout.lock();
     let written = match args.format {
         Format::Json => report::json::write(&mut out, &report),
+        Format::Sarif => report::sarif::write(&mut out, &report),
+        Format::Github => report::github::write(&mut out, &report),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,

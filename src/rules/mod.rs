@@ -157,6 +157,14 @@ impl Emitter<'_> {
     }
 }
 
+/// Where each rule is documented: its section of the README.
+pub const DOCS_BASE_URL: &str = "https://github.com/twin-md/twin/blob/main/README.md";
+
+/// The documentation link of a rule (used by SARIF and the language server).
+pub fn docs_url(code: &str) -> String {
+    format!("{DOCS_BASE_URL}#{code}")
+}
+
 /// The rules in effect with their configured severities.
 pub fn active_rules(config: &Config) -> Vec<(&'static Rule, Severity)> {
     RULES

@@ -12,7 +12,9 @@ use twin::rules::{Diagnostic, RULES, check_vault};
 use twin::vault::load_vault;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// Checks the vault at `root` as `twin check` does and returns its findings.

@@ -1,7 +1,9 @@
 //! Reports of `twin check`: the core's findings converted to 1-based lines and columns.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::time::Duration;
 

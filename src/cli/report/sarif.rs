@@ -1,0 +1,103 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure).
+//!
+//! Built with serde_json rather than a typed SARIF crate: the subset twin emits is small,
+//! and a test validates it against the official 2.1.0 schema shipped in `tests/`.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Report, locate};
+use crate::rules::{RULES, Severity, docs_url};
+use crate::text::ColumnEncoding;
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+fn physical_location(path: &str, loc: super::Location) -> Value {
+    json!({
+        "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
+        "region": {
+            "startLine": loc.line,
+            "startColumn": loc.column,
+            "endLine": loc.end_line,
+            "endColumn": loc.end_column,
+        }
+    })
+}
+
+pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
+    let vault = report.vault;
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.code,
+                "name": rule.code,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.summary },
+                "helpUri": docs_url(rule.code),
+                "defaultConfiguration": { "level": level(rule.default_severity) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            // SARIF counts columns in UTF-16 code units unless told otherwise.
+            let loc = locate(vault, &d.path, d.span, ColumnEncoding::Utf16);
+            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let rl = locate(vault, &r.path, r.span, ColumnEncoding::Utf16);
+                    json!({
+                        "id": i,
+                        "physicalLocation": physical_location(&r.path, rl),
+                        "message": { "text": r.message },
+                    })
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": d.code,
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{ "physicalLocation": physical_location(&d.path, loc) }],
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            result
+        })
+        .collect();
+    let root_uri = format!(
+        "file://{}/",
+        vault.root.to_string_lossy().trim_end_matches('/')
+    );
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "twin",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": crate::rules::DOCS_BASE_URL,
+                "rules": rules,
+            }},
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root_uri } },
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}

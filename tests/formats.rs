@@ -1,0 +1,82 @@
+//! The CI formats through the real binary: SARIF validated against the 2.1.0 schema,
+//! GitHub workflow commands checked line by line.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{fixture, run_twin};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    let vault = fixture("rules/footnote-duplicate");
+    let run = run_twin(
+        &["check", "--format", "sarif", &vault.to_string_lossy()],
+        LIMIT,
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), twin::rules::RULES.len());
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(location["artifactLocation"]["uri"], "Home.md");
+    }
+}
+
+#[test]
+fn sarif_columns_are_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    // The emoji is two UTF-16 units but one scalar value.
+    std::fs::write(dir.path().join("a.md"), "😀 [[Missing]]\n").unwrap();
+    let root = dir.path().to_string_lossy().into_owned();
+    let sarif = run_twin(&["check", "--format", "sarif", &root], LIMIT);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"], 6);
+    let json = run_twin(&["check", "--format", "json", &root], LIMIT);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["column"], 5);
+}
+
+#[test]
+fn github_format_is_one_workflow_command_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a, b.md"), "# A\n\n[[Missing: 100%]]\n").unwrap();
+    let run = run_twin(
+        &["check", "--format", "github", &dir.path().to_string_lossy()],
+        LIMIT,
+    );
+    assert_eq!(run.code, Some(1));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with(
+            "::error file=a%2C b.md,line=3,col=3,endLine=3,endColumn=16,title=twin(broken-link)::"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].ends_with("`Missing: 100%25` in the vault"),
+        "{}",
+        lines[0]
+    );
+}
