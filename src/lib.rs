@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod lsp;
 pub mod note;
 pub mod resolve;
 pub mod rules;

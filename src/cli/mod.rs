@@ -35,6 +35,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List every rule with its default severity.
     Rules,
+    /// Run the language server over stdio (for editors).
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,6 +61,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules => {
             print_rules();
             ExitCode::from(EXIT_OK)
