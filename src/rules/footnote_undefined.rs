@@ -1,5 +1,7 @@
 //! `footnote-undefined`: a `[^label]` reference with no `[^label]:` definition.
 
+use std::collections::HashSet;
+
 use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
