@@ -1,0 +1,7 @@
+//! Tests of link resolution against hand-built vaults.
+
+mod anchors;
+mod graph;
+mod markdown;
+mod names;
+pub(crate) mod support;

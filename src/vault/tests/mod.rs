@@ -1,0 +1,3 @@
+//! Tests of discovery, loading and incremental updates.
+
+mod incremental;
