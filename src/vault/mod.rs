@@ -12,7 +12,7 @@ use crate::note::{Note, VaultPath};
 use crate::resolve::NameIndex;
 
 pub use discover::{DiscoveredFile, FileKind, discover_files};
-pub use load::{LoadError, load_vault};
+pub use load::{LoadError, MAX_NOTE_BYTES, load_vault};
 
 /// Index of a note in [`Vault::notes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
