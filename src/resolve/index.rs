@@ -1,11 +1,16 @@
 //! Names, paths and aliases of every note and attachment, normalized for lookup.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 
 use super::normalize::{file_name, normalize_key};
 use crate::note::{Note, VaultPath, strip_md_extension};
 use crate::vault::{AttachmentId, NoteId};
+
+/// Ids sharing one name: nearly always one, kept inline to spare a pointer chase.
+type Ids<T> = SmallVec<[T; 4]>;
 
 /// Lookup tables from normalized names and paths to notes and attachments.
 ///
@@ -15,11 +20,11 @@ use crate::vault::{AttachmentId, NoteId};
 pub struct NameIndex {
     /// Per note: its normalized path without `.md`.
     note_keys: Vec<Box<str>>,
-    notes_by_name: HashMap<Box<str>, Vec<NoteId>>,
-    notes_by_alias: HashMap<Box<str>, Vec<NoteId>>,
+    notes_by_name: HashMap<Box<str>, Ids<NoteId>>,
+    notes_by_alias: HashMap<Box<str>, Ids<NoteId>>,
     /// Per attachment: its normalized path.
     attachment_keys: Vec<Box<str>>,
-    attachments_by_name: HashMap<Box<str>, Vec<AttachmentId>>,
+    attachments_by_name: HashMap<Box<str>, Ids<AttachmentId>>,
 }
 
 impl NameIndex {
@@ -51,13 +56,17 @@ impl NameIndex {
     /// Notes whose normalized file name (without `.md`) is `name`.
     /// `name` must already be normalized with [`normalize_key`].
     pub fn notes_named(&self, name: &str) -> &[NoteId] {
-        self.notes_by_name.get(name).map_or(&[], Vec::as_slice)
+        self.notes_by_name
+            .get(name)
+            .map_or(&[], |ids| ids.as_slice())
     }
 
     /// Notes with an alias whose normalized form is `name`.
     /// `name` must already be normalized with [`normalize_key`].
     pub fn notes_with_alias(&self, name: &str) -> &[NoteId] {
-        self.notes_by_alias.get(name).map_or(&[], Vec::as_slice)
+        self.notes_by_alias
+            .get(name)
+            .map_or(&[], |ids| ids.as_slice())
     }
 
     /// The normalized path (without `.md`) of a note.
@@ -152,17 +161,17 @@ fn alias_keys(note: &Note) -> Vec<String> {
     keys
 }
 
-fn push_unique<T: PartialEq>(map: &mut HashMap<Box<str>, Vec<T>>, key: &str, id: T) {
+fn push_unique<T: PartialEq>(map: &mut HashMap<Box<str>, Ids<T>>, key: &str, id: T) {
     match map.get_mut(key) {
         Some(ids) if ids.last() != Some(&id) => ids.push(id),
         Some(_) => {}
         None => {
-            map.insert(key.into(), vec![id]);
+            map.insert(key.into(), smallvec::smallvec![id]);
         }
     }
 }
 
-fn insert_sorted<T: Ord>(map: &mut HashMap<Box<str>, Vec<T>>, key: &str, id: T) {
+fn insert_sorted<T: Ord>(map: &mut HashMap<Box<str>, Ids<T>>, key: &str, id: T) {
     let ids = match map.get_mut(key) {
         Some(ids) => ids,
         None => map.entry(key.into()).or_default(),
@@ -172,7 +181,7 @@ fn insert_sorted<T: Ord>(map: &mut HashMap<Box<str>, Vec<T>>, key: &str, id: T) 
     }
 }
 
-fn remove_id<T: Ord>(map: &mut HashMap<Box<str>, Vec<T>>, key: &str, id: T) {
+fn remove_id<T: Ord>(map: &mut HashMap<Box<str>, Ids<T>>, key: &str, id: T) {
     if let Some(ids) = map.get_mut(key) {
         if let Ok(at) = ids.binary_search(&id) {
             ids.remove(at);
@@ -184,16 +193,23 @@ fn remove_id<T: Ord>(map: &mut HashMap<Box<str>, Vec<T>>, key: &str, id: T) {
 }
 
 fn match_keys<'a, T: Copy + 'a>(
-    by_name: &'a HashMap<Box<str>, Vec<T>>,
+    by_name: &'a HashMap<Box<str>, Ids<T>>,
     keys: &'a [Box<str>],
     key: &'a str,
     index_of: impl Fn(T) -> u32 + Clone + 'a,
 ) -> impl Iterator<Item = (T, bool)> + Clone + 'a {
     // Only entries with the same file name can match, so scan that bucket alone.
-    let bucket = by_name.get(file_name(key)).map_or(&[][..], Vec::as_slice);
+    let bucket = by_name
+        .get(file_name(key))
+        .map_or(&[][..], |ids| ids.as_slice());
+    let bare = !key.contains('/');
     bucket.iter().filter_map(move |&id| {
-        let candidate = &*keys[index_of(id) as usize];
-        if candidate == key {
+        let candidate = &keys[index_of(id) as usize];
+        if bare {
+            // Every key in the bucket ends with this name after a `/` or is the name
+            // itself: the length decides, without reading the key's bytes.
+            Some((id, candidate.len() == key.len()))
+        } else if **candidate == *key {
             Some((id, true))
         } else if candidate.ends_with(key) && at_folder_boundary(candidate, key.len()) {
             Some((id, false))

@@ -9,8 +9,8 @@
 use std::borrow::Cow;
 
 use super::normalize::{
-    block_id_matches, file_name, heading_matches, join_relative, normalize_key, normalize_segments,
-    parent_folder,
+    block_id_matches, file_name, heading_matches, join_relative, normalize_segments, parent_folder,
+    with_key,
 };
 use crate::note::{Anchor, AnchorKind, Link, LinkKind, Note, strip_md_extension};
 use crate::vault::{AttachmentId, NoteId, Vault};
@@ -147,23 +147,25 @@ fn lookup(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Fou
 }
 
 fn lookup_note(vault: &Vault, stem: &str, from_folder: &str, exact_only: bool) -> Found {
-    let key = normalize_key(stem);
-    let matches = vault.index.match_notes(&key);
-    let path_of = |id: NoteId| &*vault.note(id).path;
-    match choose(matches, path_of, from_folder, exact_only) {
-        Some((id, candidates)) => Found::Note(id, candidates),
-        None => Found::Broken,
-    }
+    with_key(stem, |key| {
+        let matches = vault.index.match_notes(key);
+        let path_of = |id: NoteId| &*vault.note(id).path;
+        match choose(matches, path_of, from_folder, exact_only) {
+            Some((id, candidates)) => Found::Note(id, candidates),
+            None => Found::Broken,
+        }
+    })
 }
 
 fn lookup_attachment(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Found {
-    let key = normalize_key(path);
-    let matches = vault.index.match_attachments(&key);
-    let path_of = |id: AttachmentId| vault.attachment(id);
-    match choose(matches, path_of, from_folder, exact_only) {
-        Some((id, _)) => Found::Attachment(id),
-        None => Found::Broken,
-    }
+    with_key(path, |key| {
+        let matches = vault.index.match_attachments(key);
+        let path_of = |id: AttachmentId| vault.attachment(id);
+        match choose(matches, path_of, from_folder, exact_only) {
+            Some((id, _)) => Found::Attachment(id),
+            None => Found::Broken,
+        }
+    })
 }
 
 /// Picks among matches: exact keys beat suffixes; then the linking note's folder,
@@ -179,6 +181,12 @@ where
     T: Copy + Ord,
     I: Iterator<Item = (T, bool)> + Clone,
 {
+    // The common case, one match, needs no ranking.
+    let mut first_two = matches.clone();
+    let (first, first_exact) = first_two.next()?;
+    if first_two.next().is_none() {
+        return (first_exact || !exact_only).then(|| (first, Vec::new()));
+    }
     let any_exact = matches.clone().any(|(_, exact)| exact);
     if exact_only && !any_exact {
         return None;

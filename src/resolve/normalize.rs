@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Longest ASCII key built on the stack by [`with_key`].
+const INLINE_KEY: usize = 128;
 
 /// The lookup key of a name or path: Unicode NFC, then Unicode lowercase.
 ///
@@ -13,9 +16,27 @@ pub fn normalize_key(s: &str) -> Cow<'_, str> {
         Cow::Borrowed(s)
     } else if s.is_ascii() {
         Cow::Owned(s.to_ascii_lowercase())
+    } else if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        // Most text is already NFC: skip the composing pass.
+        Cow::Owned(s.to_lowercase())
     } else {
         let nfc: String = s.nfc().collect();
         Cow::Owned(nfc.to_lowercase())
+    }
+}
+
+/// Calls `f` with the key of `s` ([`normalize_key`]), building short ASCII keys on
+/// the stack so that a lookup does not allocate.
+pub fn with_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if s.is_ascii() && s.len() <= INLINE_KEY {
+        let mut buf = [0u8; INLINE_KEY];
+        let buf = &mut buf[..s.len()];
+        buf.copy_from_slice(s.as_bytes());
+        buf.make_ascii_lowercase();
+        // Lowercased ASCII is still ASCII, so this cannot fail.
+        f(std::str::from_utf8(buf).unwrap_or_default())
+    } else {
+        f(&normalize_key(s))
     }
 }
 
@@ -34,9 +55,17 @@ pub fn file_name(path: &str) -> &str {
 /// Returns `None` when the path climbs above the vault root. Borrows when there is
 /// nothing to do.
 pub fn normalize_segments(path: &str) -> Option<Cow<'_, str>> {
-    let clean = path
-        .split('/')
-        .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    let bytes = path.as_bytes();
+    // Without a dot or a doubled, leading or trailing slash there is nothing to do.
+    let quick_clean = !path.is_empty()
+        && !bytes.contains(&b'.')
+        && bytes[0] != b'/'
+        && bytes[bytes.len() - 1] != b'/'
+        && !path.contains("//");
+    let clean = quick_clean
+        || path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
     if clean {
         return Some(Cow::Borrowed(path));
     }
@@ -66,7 +95,12 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
 /// Whether a heading's text matches one part of a `#Heading` anchor, as Obsidian
 /// compares them: case-insensitive, with `#|^:%[]` and runs of whitespace as one space.
 pub fn heading_matches(heading: &str, part: &str) -> bool {
-    heading_chars(heading).eq(heading_chars(part))
+    if heading.is_ascii() && part.is_ascii() {
+        // ASCII needs no composition or Unicode case tables.
+        ascii_heading_chars(heading).eq(ascii_heading_chars(part))
+    } else {
+        heading_chars(heading).eq(heading_chars(part))
+    }
 }
 
 /// Whether two block ids are equal ignoring case.
@@ -80,6 +114,15 @@ fn heading_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     // Compared lazily, char by char, so matching anchors never allocates.
     Collapse {
         inner: s.chars().nfc().flat_map(char::to_lowercase),
+        pending_space: false,
+        started: false,
+        held: None,
+    }
+}
+
+fn ascii_heading_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    Collapse {
+        inner: s.bytes().map(|b| char::from(b.to_ascii_lowercase())),
         pending_space: false,
         started: false,
         held: None,
@@ -134,6 +177,10 @@ mod tests {
         // "é" written as e + combining acute becomes the single code point.
         assert_eq!(normalize_key("Cafe\u{301}"), "caf\u{e9}");
         assert_eq!(normalize_key("Caf\u{c9}"), "caf\u{e9}");
+        assert_eq!(with_key("Notes/A b", str::to_owned), "notes/a b");
+        assert_eq!(with_key("Cafe\u{301}", str::to_owned), "caf\u{e9}");
+        let long = "X".repeat(INLINE_KEY + 1);
+        assert_eq!(with_key(&long, str::to_owned), "x".repeat(INLINE_KEY + 1));
     }
 
     #[test]
@@ -142,6 +189,10 @@ mod tests {
         assert_eq!(normalize_segments("a/./b//c/").as_deref(), Some("a/b/c"));
         assert_eq!(normalize_segments("a/../b").as_deref(), Some("b"));
         assert_eq!(normalize_segments("a/../../b"), None);
+        assert_eq!(normalize_segments("/a").as_deref(), Some("a"));
+        assert_eq!(normalize_segments("a//b").as_deref(), Some("a/b"));
+        assert_eq!(normalize_segments("a.b/c.md").as_deref(), Some("a.b/c.md"));
+        assert_eq!(normalize_segments("..a/b").as_deref(), Some("..a/b"));
         assert_eq!(join_relative("x/y", "../z.md").as_deref(), Some("x/z.md"));
         assert_eq!(join_relative("", "../z.md"), None);
         assert_eq!(join_relative("x", "../../etc/passwd"), None);
@@ -154,6 +205,7 @@ mod tests {
         assert!(heading_matches("Setup: Linux", "setup linux"));
         assert!(heading_matches("  A   [b]  ", "a b"));
         assert!(heading_matches("Ünïcode", "üNÏCODE"));
+        assert!(heading_matches("Cafe\u{301}: menu", "CAF\u{c9} MENU"));
         assert!(heading_matches("a|b^c%d", "a b c d"));
         assert!(!heading_matches("ab", "a b"));
         assert!(!heading_matches("Setup", "Setup 2"));

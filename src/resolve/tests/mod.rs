@@ -4,4 +4,5 @@ mod anchors;
 mod graph;
 mod markdown;
 mod names;
+mod perf;
 pub(crate) mod support;
