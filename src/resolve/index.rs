@@ -129,6 +129,30 @@ impl NameIndex {
         }
     }
 
+    /// Adds an attachment inserted at `id` in the vault's attachments: every id at or
+    /// after it shifts up by one.
+    pub fn insert_attachment(&mut self, id: AttachmentId, path: &str) {
+        self.shift_attachments(|n| if n >= id.0 { n + 1 } else { n });
+        let key: Box<str> = normalize_key(path).into();
+        insert_sorted(&mut self.attachments_by_name, file_name(&key), id);
+        self.attachment_keys.insert(id.0 as usize, key);
+    }
+
+    /// Removes the attachment at `id`; later ids shift down by one.
+    pub fn remove_attachment(&mut self, id: AttachmentId) {
+        let key = self.attachment_keys.remove(id.0 as usize);
+        remove_id(&mut self.attachments_by_name, file_name(&key), id);
+        self.shift_attachments(|n| if n > id.0 { n - 1 } else { n });
+    }
+
+    fn shift_attachments(&mut self, f: impl Fn(u32) -> u32) {
+        for ids in self.attachments_by_name.values_mut() {
+            for id in ids {
+                id.0 = f(id.0);
+            }
+        }
+    }
+
     fn shift_notes(&mut self, f: impl Fn(u32) -> u32) {
         // Renumbering in place keeps every list sorted, since `f` is monotonic.
         for ids in self

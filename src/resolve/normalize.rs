@@ -31,8 +31,9 @@ pub fn with_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     if s.is_ascii() && s.len() <= INLINE_KEY {
         let mut buf = [0u8; INLINE_KEY];
         let buf = &mut buf[..s.len()];
-        buf.copy_from_slice(s.as_bytes());
-        buf.make_ascii_lowercase();
+        for (out, b) in buf.iter_mut().zip(s.bytes()) {
+            *out = b.to_ascii_lowercase();
+        }
         // Lowercased ASCII is still ASCII, so this cannot fail.
         f(std::str::from_utf8(buf).unwrap_or_default())
     } else {
@@ -42,12 +43,17 @@ pub fn with_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// The folder part of a vault path (`a/b` for `a/b/c.md`, empty at the root).
 pub fn parent_folder(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
+    last_slash(path).map_or("", |i| &path[..i])
 }
 
 /// The last segment of a path.
 pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    last_slash(path).map_or(path, |i| &path[i + 1..])
+}
+
+fn last_slash(path: &str) -> Option<usize> {
+    // A plain loop: names are short, and memrchr's setup costs more than it saves.
+    path.bytes().rposition(|b| b == b'/')
 }
 
 /// Resolves `.` and `..` segments and drops empty ones (`a//b`, a trailing `/`).
@@ -89,7 +95,10 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
     } else {
         format!("{folder}/{rel}")
     };
-    normalize_segments(&joined).map(Cow::into_owned)
+    match normalize_segments(&joined)? {
+        Cow::Borrowed(_) => Some(joined),
+        Cow::Owned(normalized) => Some(normalized),
+    }
 }
 
 /// Whether a heading's text matches one part of a `#Heading` anchor, as Obsidian
@@ -198,6 +207,9 @@ mod tests {
         assert_eq!(join_relative("x", "../../etc/passwd"), None);
         assert_eq!(parent_folder("a/b/c.md"), "a/b");
         assert_eq!(parent_folder("c.md"), "");
+        assert_eq!(file_name("a/b/c.md"), "c.md");
+        assert_eq!(file_name("c.md"), "c.md");
+        assert_eq!(file_name("a/"), "");
     }
 
     #[test]

@@ -119,6 +119,30 @@ impl Vault {
         }
     }
 
+    /// Adds an attachment (a no-op when it is already listed) and returns its id.
+    /// Later attachment ids shift up by one, as note ids do in [`Vault::upsert_note`].
+    pub fn add_attachment(&mut self, path: VaultPath) -> AttachmentId {
+        match self.attachments.binary_search(&path) {
+            Ok(i) => AttachmentId(i as u32),
+            Err(i) => {
+                let id = AttachmentId(i as u32);
+                self.index.insert_attachment(id, &path);
+                self.attachments.insert(i, path);
+                id
+            }
+        }
+    }
+
+    /// Removes an attachment; returns whether it was listed. Later ids shift down.
+    pub fn remove_attachment(&mut self, path: &str) -> bool {
+        let Some(id) = self.attachment_by_path(path) else {
+            return false;
+        };
+        self.attachments.remove(id.0 as usize);
+        self.index.remove_attachment(id);
+        true
+    }
+
     /// Removes the note at `path`, updating the name index in place, and returns it.
     /// Ids of the notes after it shift down by one (see [`Vault::upsert_note`]).
     pub fn remove_note(&mut self, path: &str) -> Option<Arc<Note>> {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::resolve::NameIndex;
 use crate::resolve::tests::support::*;
-use crate::vault::{NoteId, SkippedFile, Vault};
+use crate::vault::{AttachmentId, NoteId, SkippedFile, Vault};
 
 fn assert_consistent(v: &Vault) {
     let paths: Vec<&str> = v.notes.iter().map(|n| &*n.path).collect();
@@ -77,4 +77,27 @@ fn upsert_clears_a_skipped_entry() {
     v.upsert_note(Arc::new(note("bad.md")));
     assert!(v.skipped.is_empty());
     assert_eq!(v.note_by_path("bad.md"), Some(NoteId(0)));
+}
+
+#[test]
+fn attachments_added_and_removed_match_a_rebuild() {
+    let mut v = vault(vec![note("n.md")], &["b/pic.png"]);
+    assert_eq!(v.add_attachment("a/pic.png".into()), AttachmentId(0));
+    assert_consistent(&v);
+    assert_eq!(v.add_attachment("a/pic.png".into()), AttachmentId(0));
+    assert_eq!(v.add_attachment("c.pdf".into()), AttachmentId(2));
+    assert_eq!(v.attachments.len(), 3);
+    assert_consistent(&v);
+    assert_eq!(
+        target(&v, "n.md", &wiki("pic.png")).as_deref(),
+        Some("a/pic.png")
+    );
+    assert!(v.remove_attachment("a/pic.png"));
+    assert!(!v.remove_attachment("a/pic.png"));
+    assert_consistent(&v);
+    assert_eq!(
+        target(&v, "n.md", &wiki("pic.png")).as_deref(),
+        Some("b/pic.png")
+    );
+    assert_eq!(v.attachment_by_path("c.pdf"), Some(AttachmentId(1)));
 }
