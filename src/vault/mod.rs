@@ -14,7 +14,8 @@ use crate::resolve::NameIndex;
 pub use discover::{DiscoveredFile, FileKind, discover_files};
 pub use load::{LoadError, MAX_NOTE_BYTES, load_vault};
 
-/// Index of a note in [`Vault::notes`].
+/// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or
+/// removing a note shifts the ids after it (see [`Vault::upsert_note`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NoteId(pub u32);
 
