@@ -2,9 +2,21 @@
 //!
 //! Everything here is plain data with byte [`Span`]s into the note's text. Parsing never
 //! fails: whatever the parser cannot make sense of becomes a [`ParseProblem`].
+//!
+//! [`Span`]: crate::text::Span
 
+mod blocks;
+mod footnotes;
+mod frontmatter;
+mod lex;
+mod links;
+mod markdown;
 mod model;
 mod parse;
+mod scanner;
+mod wikilink;
+mod yaml;
+mod zones;
 
 pub use model::*;
 pub use parse::parse_note;
