@@ -10,6 +10,10 @@ use serde_saphyr::{Location, Spanned as SaphyrSpanned};
 use super::model::{Spanned, YamlValue};
 use crate::text::Span;
 
+/// Deepest nesting accepted. Deserializing recurses once per level, and a debug build
+/// needs tens of kilobytes of stack per level; real frontmatter is two or three deep.
+pub(crate) const MAX_DEPTH: usize = 24;
+
 /// A YAML syntax or budget error, positioned in the YAML text when the parser knows where.
 #[derive(Debug)]
 pub(crate) struct YamlError {
@@ -22,8 +26,8 @@ pub(crate) struct YamlError {
 pub(crate) fn parse(yaml: &str, base: usize) -> Result<Option<Spanned<YamlValue>>, YamlError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 64,
-            flow_nesting_limit: 64,
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
         },
