@@ -111,7 +111,9 @@ impl<'t> BlockTracker<'t> {
     /// closing block's range when the run ends with its block.
     fn flush(&mut self, end: Option<&Range<usize>>) {
         let Some(run) = self.run.take() else { return };
-        let Some(frame) = self.frames.last() else { return };
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
         if !matches!(frame.kind, FrameKind::Paragraph | FrameKind::Item) {
             return;
         }

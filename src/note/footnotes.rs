@@ -27,7 +27,8 @@ pub(crate) fn definition_at(text: &str, open: usize, lo: usize) -> Option<Footno
     if label.is_empty() {
         return None;
     }
-    let malformed = inside.bytes().any(|b| b.is_ascii_whitespace()) || label.contains(char::is_whitespace);
+    let malformed =
+        inside.bytes().any(|b| b.is_ascii_whitespace()) || label.contains(char::is_whitespace);
     let content = trim_range(text, close + 2..line_end(bytes, close + 2));
     Some(FootnoteDef {
         label: label.to_string(),

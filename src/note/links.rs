@@ -180,10 +180,24 @@ mod tests {
 
     #[test]
     fn external_schemes() {
-        for d in ["http://x", "https://x/y", "mailto:a@b", "obsidian://open", "//cdn/x", "C:\\x", "www.x.com"] {
+        for d in [
+            "http://x",
+            "https://x/y",
+            "mailto:a@b",
+            "obsidian://open",
+            "//cdn/x",
+            "C:\\x",
+            "www.x.com",
+        ] {
             assert!(is_external(d), "{d}");
         }
-        for d in ["Note.md", "dir/My%20Note.md", "#anchor", "../a.png", "a b.md"] {
+        for d in [
+            "Note.md",
+            "dir/My%20Note.md",
+            "#anchor",
+            "../a.png",
+            "a b.md",
+        ] {
             assert!(!is_external(d), "{d}");
         }
     }

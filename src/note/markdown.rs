@@ -94,9 +94,11 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
                     id,
                     ..
                 } => open_links.push(start_link(&mut out, link_type, dest_url, id, range, true)),
-                Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
-                    blocks.inline(&range)
-                }
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript => blocks.inline(&range),
             },
             Event::End(tag) => match tag {
                 TagEnd::Link | TagEnd::Image => {
@@ -106,8 +108,9 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
                     push_text(&mut None, &mut open_links, "", &range);
                     if let Some(Some(link)) = finished {
                         let defs = iter.reference_definitions();
-                        out.links
-                            .extend(links::finish(text, start, link, |id| defs.get(id).map(|d| d.span.clone())));
+                        out.links.extend(links::finish(text, start, link, |id| {
+                            defs.get(id).map(|d| d.span.clone())
+                        }));
                     }
                 }
                 TagEnd::Emphasis

@@ -6,6 +6,8 @@
 //! [`Span`]: crate::text::Span
 
 mod blocks;
+#[cfg(test)]
+mod cpu_clock;
 mod footnotes;
 mod frontmatter;
 mod lex;
@@ -16,6 +18,7 @@ mod parse;
 mod scanner;
 mod wikilink;
 mod yaml;
+mod yaml_fast;
 mod zones;
 
 pub use model::*;

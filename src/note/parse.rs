@@ -26,8 +26,16 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
 
     // The markdown walk knows nothing of comments: drop what it found inside them.
     let outside = |span: Span| !comment_zones.contains(span.start as usize);
-    let headings = md.headings.into_iter().filter(|h| outside(h.span)).collect();
-    let callouts = md.callouts.into_iter().filter(|c| outside(c.span)).collect();
+    let headings = md
+        .headings
+        .into_iter()
+        .filter(|h| outside(h.span))
+        .collect();
+    let callouts = md
+        .callouts
+        .into_iter()
+        .filter(|c| outside(c.span))
+        .collect();
     let block_ids = md
         .block_ids
         .into_iter()
@@ -52,7 +60,10 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
         tags,
         footnote_refs: scan.footnote_refs,
         footnote_defs: scan.footnote_defs,
-        comments: comments.into_iter().map(|r| Span::new(r.start, r.end)).collect(),
+        comments: comments
+            .into_iter()
+            .map(|r| Span::new(r.start, r.end))
+            .collect(),
         callouts,
         problems: fm.problems,
         text,
@@ -61,3 +72,9 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod robust_tests;
+
+#[cfg(test)]
+mod speed_tests;

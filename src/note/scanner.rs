@@ -16,9 +16,6 @@ use super::wikilink::{self, Step};
 use super::zones::Zones;
 use crate::text::Span;
 
-/// How far back a tag looks for a `://` that would make it part of a URL.
-const URL_LOOKBEHIND: usize = 512;
-
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
     pub links: Vec<Link>,
@@ -63,6 +60,7 @@ pub(crate) fn scan(text: &str, start: usize, zones: &Zones, link_zones: &Zones) 
     let mut zone = zones.cursor();
     let mut in_link = link_zones.cursor();
     let mut unclosed_until = 0;
+    let mut urls = UrlWords::default();
     let mut pos = start;
     while let Some(k) = memchr2(b'[', b'#', &bytes[pos..]) {
         let p = pos + k;
@@ -73,7 +71,7 @@ pub(crate) fn scan(text: &str, start: usize, zones: &Zones, link_zones: &Zones) 
         pos = p + 1;
         if bytes[p] == b'#' {
             if in_link.zone_end(p).is_none()
-                && let Some(tag) = tag_at(text, p, start)
+                && let Some(tag) = tag_at(text, p, start, &mut urls)
             {
                 pos = tag.span.end as usize;
                 out.tags.push(tag);
@@ -118,7 +116,7 @@ pub(crate) fn scan(text: &str, start: usize, zones: &Zones, link_zones: &Zones) 
 
 /// Reads a tag whose `#` is at `hash`: not glued to a word, a URL or an entity, made of
 /// letters, digits, `_`, `-` and `/`, and not all digits.
-fn tag_at(text: &str, hash: usize, lo: usize) -> Option<Tag> {
+fn tag_at(text: &str, hash: usize, lo: usize, urls: &mut UrlWords) -> Option<Tag> {
     let bytes = text.as_bytes();
     if let Some(prev) = text[lo..hash].chars().next_back() {
         if prev.is_alphanumeric()
@@ -127,7 +125,7 @@ fn tag_at(text: &str, hash: usize, lo: usize) -> Option<Tag> {
         {
             return None;
         }
-        if !prev.is_whitespace() && in_url(bytes, hash, lo) {
+        if !prev.is_whitespace() && urls.in_url(bytes, hash, lo) {
             return None;
         }
     }
@@ -160,15 +158,41 @@ fn tag_at(text: &str, hash: usize, lo: usize) -> Option<Tag> {
     })
 }
 
-/// Whether the word ending at `pos` contains `://`, so a `#` there is a URL fragment.
-fn in_url(bytes: &[u8], pos: usize, lo: usize) -> bool {
-    let from = pos.saturating_sub(URL_LOOKBEHIND).max(lo);
-    let word = &bytes[from..pos];
-    let word_start = word
-        .iter()
-        .rposition(|b| b.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
-    memmem::find(&word[word_start..], b"://").is_some()
+/// Answers "is this `#` inside a URL?" for increasing positions: whether the word
+/// (run of non-whitespace) around it contains `://` before it. The last word is
+/// remembered, so many `#` in one long word cost linear time in total.
+#[derive(Default)]
+struct UrlWords {
+    /// Start of the last word looked at, and how far it has been searched.
+    word: usize,
+    searched: usize,
+    has_scheme: bool,
+}
+
+impl UrlWords {
+    fn in_url(&mut self, bytes: &[u8], pos: usize, lo: usize) -> bool {
+        let from = self.searched.max(lo);
+        if from > pos {
+            return self.has_scheme;
+        }
+        match bytes[from..pos].iter().rposition(u8::is_ascii_whitespace) {
+            Some(i) => {
+                self.word = from + i + 1;
+                self.has_scheme = memmem::find(&bytes[self.word..pos], b"://").is_some();
+            }
+            None if self.searched == 0 => {
+                self.word = lo;
+                self.has_scheme = memmem::find(&bytes[lo..pos], b"://").is_some();
+            }
+            None => {
+                // Same word as before: only the new part (and two bytes of overlap) is new.
+                let back = from.saturating_sub(2).max(self.word);
+                self.has_scheme |= memmem::find(&bytes[back..pos], b"://").is_some();
+            }
+        }
+        self.searched = pos;
+        self.has_scheme
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +205,17 @@ mod tests {
 
     fn tag_names(text: &str) -> Vec<String> {
         scan_plain(text).tags.into_iter().map(|t| t.name).collect()
+    }
+
+    #[test]
+    fn url_words_are_tracked_incrementally() {
+        let text = b"a http://x/?#b?#c d?#e";
+        let mut urls = UrlWords::default();
+        assert!(urls.in_url(text, 12, 0));
+        assert!(urls.in_url(text, 15, 0));
+        assert!(!urls.in_url(text, 20, 0));
+        let mut urls = UrlWords::default();
+        assert!(!urls.in_url(b"ab?#", 3, 0));
     }
 
     #[test]
@@ -218,6 +253,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init, reason = "one zone is meant")]
     fn link_zones_hide_tags_only() {
         let text = "[x](#anchor) [[#H]]";
         let s = scan(text, 0, &Zones::default(), &Zones::new(vec![0..12]));
@@ -237,6 +273,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init, reason = "one zone is meant")]
     fn comments_closed_unclosed_and_in_code() {
         let text = "a %%x%% b `%%` c %% rest";
         let code = Zones::new(vec![10..14]);

@@ -24,6 +24,16 @@ pub(crate) struct YamlError {
 /// Parses `yaml`, which starts at byte `base` of the note, into a spanned tree.
 /// `Ok(None)` means an empty document (nothing but whitespace and comments).
 pub(crate) fn parse(yaml: &str, base: usize) -> Result<Option<Spanned<YamlValue>>, YamlError> {
+    // Most frontmatter is flat and plain; the full parser costs far more than the rest
+    // of a note, so it runs only when the fast reader declines.
+    match super::yaml_fast::parse(yaml, base) {
+        Some(value) => Ok(value),
+        None => parse_full(yaml, base),
+    }
+}
+
+/// Parses with serde-saphyr alone, under budget and alias limits.
+pub(crate) fn parse_full(yaml: &str, base: usize) -> Result<Option<Spanned<YamlValue>>, YamlError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
@@ -179,7 +189,11 @@ impl Source<'_> {
             .filter(|_| span.byte_offset().is_some())
             .unwrap_or(0);
         let end = start.saturating_add(len).min(self.yaml.len());
-        if self.yaml.is_char_boundary(end) { start..end } else { start..start }
+        if self.yaml.is_char_boundary(end) {
+            start..end
+        } else {
+            start..start
+        }
     }
 
     fn span(&self, r: &Range<usize>) -> Span {
@@ -188,7 +202,11 @@ impl Source<'_> {
 
     /// The scalar as written, when its range is known; `fallback` otherwise.
     fn written(&self, r: &Range<usize>, fallback: String) -> String {
-        if r.is_empty() { fallback } else { self.yaml[r.clone()].to_string() }
+        if r.is_empty() {
+            fallback
+        } else {
+            self.yaml[r.clone()].to_string()
+        }
     }
 
     fn convert(&self, node: SaphyrSpanned<Node>) -> Spanned<YamlValue> {
@@ -227,7 +245,11 @@ impl Source<'_> {
     /// A mapping key as text: strings as parsed, other scalars as written.
     fn key(&self, node: SaphyrSpanned<Node>) -> Spanned<String> {
         let converted = self.convert(node);
-        let written = || self.yaml[converted.span.start as usize - self.base..converted.span.end as usize - self.base].to_string();
+        let written = || {
+            self.yaml
+                [converted.span.start as usize - self.base..converted.span.end as usize - self.base]
+                .to_string()
+        };
         let value = match converted.value {
             YamlValue::String(s) | YamlValue::Number(s) => s,
             YamlValue::Bool(b) if converted.span.is_empty() => b.to_string(),

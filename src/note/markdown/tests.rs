@@ -11,7 +11,11 @@ fn slice(text: &str, span: Span) -> &str {
 fn atx_headings_plain_text_and_spans() {
     let text = "## **Часть I.3 — Принцип**\r\n### 1️⃣ Вышестоящие идеи ###\n#### `code` and [link](x.md) ####\n#not-a-heading\n";
     let md = walk(text, 0);
-    let h: Vec<_> = md.headings.iter().map(|h| (h.level, h.text.as_str())).collect();
+    let h: Vec<_> = md
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
     assert_eq!(
         h,
         [
@@ -20,21 +24,51 @@ fn atx_headings_plain_text_and_spans() {
             (4, "code and link"),
         ]
     );
-    assert_eq!(slice(text, md.headings[0].span), "## **Часть I.3 — Принцип**");
-    assert_eq!(slice(text, md.headings[0].text_span), "**Часть I.3 — Принцип**");
+    assert_eq!(
+        slice(text, md.headings[0].span),
+        "## **Часть I.3 — Принцип**"
+    );
+    assert_eq!(
+        slice(text, md.headings[0].text_span),
+        "**Часть I.3 — Принцип**"
+    );
     assert_eq!(slice(text, md.headings[1].text_span), "1️⃣ Вышестоящие идеи");
-    assert_eq!(slice(text, md.headings[2].span), "#### `code` and [link](x.md) ####");
-    assert_eq!(slice(text, md.headings[2].text_span), "`code` and [link](x.md)");
+    assert_eq!(
+        slice(text, md.headings[2].span),
+        "#### `code` and [link](x.md) ####"
+    );
+    assert_eq!(
+        slice(text, md.headings[2].text_span),
+        "`code` and [link](x.md)"
+    );
 }
 
 #[test]
 fn setext_and_empty_headings() {
     let text = "Title *one*\r\nline two\r\n===\r\n\r\nSub\n---\n\n#\n\n## Closed #\n";
     let md = walk(text, 0);
-    let h: Vec<_> = md.headings.iter().map(|h| (h.level, h.text.as_str())).collect();
-    assert_eq!(h, [(1, "Title one line two"), (2, "Sub"), (1, ""), (2, "Closed")]);
-    assert_eq!(slice(text, md.headings[0].span), "Title *one*\r\nline two\r\n===");
-    assert_eq!(slice(text, md.headings[0].text_span), "Title *one*\r\nline two");
+    let h: Vec<_> = md
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
+    assert_eq!(
+        h,
+        [
+            (1, "Title one line two"),
+            (2, "Sub"),
+            (1, ""),
+            (2, "Closed")
+        ]
+    );
+    assert_eq!(
+        slice(text, md.headings[0].span),
+        "Title *one*\r\nline two\r\n==="
+    );
+    assert_eq!(
+        slice(text, md.headings[0].text_span),
+        "Title *one*\r\nline two"
+    );
     assert_eq!(slice(text, md.headings[1].text_span), "Sub");
     assert!(md.headings[2].text_span.is_empty());
     assert_eq!(slice(text, md.headings[3].text_span), "Closed");
@@ -62,9 +96,15 @@ fn markdown_links_internal_only() {
     assert_eq!(slice(text, l[1].span), "![alt](img/p.png)");
     assert_eq!(l[2].target, "");
     assert_eq!(l[2].target_span, Span::empty(text.find("#Local").unwrap()));
-    assert_eq!(l[2].anchor.as_ref().unwrap().kind, AnchorKind::Heading(vec!["Local".into()]));
+    assert_eq!(
+        l[2].anchor.as_ref().unwrap().kind,
+        AnchorKind::Heading(vec!["Local".into()])
+    );
     assert_eq!(l[3].target, "Note.md");
-    assert_eq!(l[3].anchor.as_ref().unwrap().kind, AnchorKind::Block("blk".into()));
+    assert_eq!(
+        l[3].anchor.as_ref().unwrap().kind,
+        AnchorKind::Block("blk".into())
+    );
     assert_eq!(l[4].target, "Spaced Name.md");
     assert_eq!(slice(text, l[4].target_span), "Spaced Name.md");
     // Every markdown link hides tags, external ones included.
@@ -88,7 +128,11 @@ fn reference_links_point_into_their_definition() {
 fn image_inside_link() {
     let text = "[![pic](a.png)](Target.md)";
     let md = walk(text, 0);
-    let targets: Vec<_> = md.links.iter().map(|l| (l.target.as_str(), l.embed)).collect();
+    let targets: Vec<_> = md
+        .links
+        .iter()
+        .map(|l| (l.target.as_str(), l.embed))
+        .collect();
     assert_eq!(targets, [("a.png", true), ("Target.md", false)]);
     assert_eq!(slice(text, md.links[1].target_span), "Target.md");
     assert_eq!(md.links[1].display.as_deref(), Some("pic"));
@@ -109,10 +153,18 @@ fn code_math_and_html_zones() {
     assert!(zones.contains(&"`code`"));
     assert!(zones.contains(&"$x$"));
     assert!(zones.contains(&"<span>"));
-    assert!(zones.iter().any(|z| z.starts_with("$$") && z.ends_with("$$")));
+    assert!(
+        zones
+            .iter()
+            .any(|z| z.starts_with("$$") && z.ends_with("$$"))
+    );
     assert!(zones.contains(&"```\nfenced\n```"));
     assert!(zones.contains(&"indented\n"));
-    assert!(zones.iter().any(|z| z.starts_with("<div>") && z.contains("</div>")));
+    assert!(
+        zones
+            .iter()
+            .any(|z| z.starts_with("<div>") && z.contains("</div>"))
+    );
 }
 
 #[test]
@@ -186,5 +238,8 @@ fn callouts() {
         ]
     );
     assert_eq!(slice(text, md.callouts[0].kind_span), "note");
-    assert_eq!(slice(text, md.callouts[0].span), "> [!note] Title here\n> body");
+    assert_eq!(
+        slice(text, md.callouts[0].span),
+        "> [!note] Title here\n> body"
+    );
 }
