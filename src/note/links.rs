@@ -46,7 +46,8 @@ impl<'a> PendingLink<'a> {
     /// Records inline content inside the link text.
     pub(crate) fn push_text(&mut self, t: &str, range: &Range<usize>) {
         self.text.push_str(t);
-        self.text_end = self.text_end.max(range.end);
+        // Odd inputs can give inner events ranges past the link's own end.
+        self.text_end = self.text_end.max(range.end).min(self.range.end);
     }
 }
 
@@ -74,6 +75,8 @@ pub(crate) fn finish(
         }
         _ => None,
     };
+    // A destination that does not line up with characters is not trusted for spans.
+    let raw = raw.filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
     let hash = dest.find('#');
     let target = decode(&dest[..hash.unwrap_or(dest.len())]);
     let raw_hash = raw
@@ -134,7 +137,7 @@ fn decode(s: &str) -> String {
 /// The destination of `[text](dest "title")`, found after the link text.
 fn inline_dest(text: &str, text_end: usize, link_end: usize) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
-    let open = text_end + memmem::find(&bytes[text_end..link_end], b"](")? + 2;
+    let open = text_end + memmem::find(bytes.get(text_end..link_end)?, b"](")? + 2;
     // The range ends with the closing parenthesis, which is not part of the destination.
     destination(bytes, open, link_end.saturating_sub(1).max(open))
 }
@@ -142,7 +145,7 @@ fn inline_dest(text: &str, text_end: usize, link_end: usize) -> Option<Range<usi
 /// The destination of a reference definition `[label]: dest "title"`.
 fn definition_dest(text: &str, def: Range<usize>) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
-    let colon = def.start + memmem::find(&bytes[def.clone()], b"]:")? + 2;
+    let colon = def.start + memmem::find(bytes.get(def.clone())?, b"]:")? + 2;
     destination(bytes, colon, def.end)
 }
 

@@ -217,11 +217,26 @@ fn fragment() -> impl Strategy<Value = &'static str> {
         "/",
         "*",
         "_",
+        "](",
+        "<",
+        ">",
+        "![",
+        "[r]: ",
+        "[r]",
+        "\\|",
+        "^",
+        "%",
+        "é",
+        "\u{301}",
+        "http://",
+        ":",
     ])
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("TWIN_PARSE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+    ))]
 
     #[test]
     fn never_panics_and_spans_stay_valid(parts in prop::collection::vec(fragment(), 0..80)) {

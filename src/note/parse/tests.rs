@@ -308,3 +308,38 @@ fn every_span_is_on_char_boundaries() {
     }
     assert_eq!(note.callouts[0].kind, "заметка");
 }
+
+#[test]
+fn backslash_escapes_disable_obsidian_syntax() {
+    let text = "\\[[NotLink]] \\#nottag \\[^nf] \\![[Plain]] \\\\[[Real]]";
+    let note = parse(text);
+    let links: Vec<(&str, bool)> = note
+        .links
+        .iter()
+        .map(|l| (l.target.as_str(), l.embed))
+        .collect();
+    assert_eq!(links, [("Plain", false), ("Real", false)]);
+    assert!(note.tags.is_empty());
+    assert!(note.footnote_refs.is_empty());
+}
+
+#[test]
+fn links_in_tables_lists_and_quotes() {
+    let text = "| a | b |\n|---|---|\n| [[T\\|alias]] | [md](M.md) |\n\n- [ ] task [[Task]]\n> [!note] [[Quoted]]\n";
+    let note = parse(text);
+    let links: Vec<(&str, Option<&str>)> = note
+        .links
+        .iter()
+        .map(|l| (l.target.as_str(), l.display.as_deref()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("T", Some("alias")),
+            ("M.md", Some("md")),
+            ("Task", None),
+            ("Quoted", None)
+        ]
+    );
+    assert_eq!(note.callouts[0].title.as_deref(), Some("[[Quoted]]"));
+}
