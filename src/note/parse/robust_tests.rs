@@ -245,3 +245,10 @@ proptest! {
         check_spans(&note);
     }
 }
+
+#[test]
+fn fuzz_regression_link_events_past_the_link_end() {
+    // Found by the property test: an inner event ended after its link's own range.
+    let note = timed("regression", "![[[^1](]`]([[)[r]](");
+    check_spans(&note);
+}
