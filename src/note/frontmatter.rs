@@ -156,41 +156,78 @@ fn read_entries(
     fm: &mut Frontmatter,
     out: &mut FrontmatterParse,
 ) {
-    let mut first_seen: HashMap<String, Span> = HashMap::with_capacity(map.len());
+    report_duplicates(&map, &mut out.problems);
+    fm.entries.reserve(map.len());
     for (key, value) in map {
-        if let Some(&first) = first_seen.get(&key.value) {
-            out.problems.push(ParseProblem {
-                kind: ParseProblemKind::FrontmatterDuplicateKey {
-                    key: key.value.clone(),
-                    first,
-                },
-                span: key.span,
-                message: format!("property `{}` is set more than once", key.value),
+        let k = key.value.as_str();
+        // Obsidian reads `tags` and `aliases` whatever their case; `title` and
+        // `description` are twin's own and match `Frontmatter::get` exactly.
+        if k == "title" {
+            fm.title = value.value.as_str().map(str::to_string);
+        } else if k == "description" {
+            fm.description = value.value.as_str().map(str::to_string);
+        } else if k.eq_ignore_ascii_case("aliases") || k.eq_ignore_ascii_case("alias") {
+            for_each_text(text, &value, |name, span| {
+                fm.aliases.push(Alias { name, span });
             });
-        } else {
-            first_seen.insert(key.value.clone(), key.span);
+        } else if k.eq_ignore_ascii_case("tags") || k.eq_ignore_ascii_case("tag") {
+            push_tags(text, &value, &mut out.tags);
         }
-        let name = key.value.to_ascii_lowercase();
-        match name.as_str() {
-            "title" => fm.title = value.value.as_str().map(str::to_string),
-            "description" => fm.description = value.value.as_str().map(str::to_string),
-            "aliases" | "alias" => {
-                for_each_text(text, &value, |name, span| {
-                    fm.aliases.push(Alias { name, span });
-                });
-            }
-            "tags" | "tag" => push_tags(text, &value, &mut out.tags),
-            _ => {}
+        if has_wikilink(&value) {
+            let source = LinkSource::Frontmatter {
+                key: key.value.clone(),
+            };
+            push_links(text, &value, &source, &mut out.links);
         }
-        let source = LinkSource::Frontmatter {
-            key: key.value.clone(),
-        };
-        push_links(text, &value, &source, &mut out.links);
         fm.entries.push(FrontmatterEntry {
             key: key.value,
             key_span: key.span,
             value,
         });
+    }
+}
+
+/// One problem per repeated top-level key, pointing at the first occurrence too.
+fn report_duplicates(
+    map: &[(Spanned<String>, Spanned<YamlValue>)],
+    problems: &mut Vec<ParseProblem>,
+) {
+    let mut report = |key: &Spanned<String>, first: Span| {
+        problems.push(ParseProblem {
+            kind: ParseProblemKind::FrontmatterDuplicateKey {
+                key: key.value.clone(),
+                first,
+            },
+            span: key.span,
+            message: format!("property `{}` is set more than once", key.value),
+        });
+    };
+    // Typical frontmatter has a handful of keys: a direct search beats hashing there.
+    if map.len() <= 32 {
+        for (i, (key, _)) in map.iter().enumerate() {
+            if let Some((first, _)) = map[..i].iter().find(|(k, _)| k.value == key.value) {
+                report(key, first.span);
+            }
+        }
+        return;
+    }
+    let mut first_seen: HashMap<&str, Span> = HashMap::with_capacity(map.len());
+    for (key, _) in map {
+        match first_seen.get(key.value.as_str()) {
+            Some(&first) => report(key, first),
+            None => {
+                first_seen.insert(&key.value, key.span);
+            }
+        }
+    }
+}
+
+fn has_wikilink(value: &Spanned<YamlValue>) -> bool {
+    match &value.value {
+        YamlValue::String(s) => s.contains("[["),
+        YamlValue::List(items) => items.iter().any(has_wikilink),
+        YamlValue::Map(entries) => entries.iter().any(|(_, v)| has_wikilink(v)),
+        _ => false,
     }
 }
 

@@ -10,7 +10,8 @@
 //!   `key:`. Flat, plain frontmatter takes a fast path; everything else goes through
 //!   serde-saphyr with depth, budget and alias limits.
 //! - `tags`/`tag` and `aliases`/`alias` keys match case-insensitively and every such
-//!   entry counts, duplicates included; `title` and `description` take the last one.
+//!   entry counts, duplicates included; `title` and `description` match exactly and
+//!   the last one wins, as with [`Frontmatter::get`].
 //! - Wikilinks, tags and footnotes are read from the raw text, skipping code, math,
 //!   HTML and `%%comments%%`; tags are also skipped inside markdown links and URLs.
 //! - Markdown links are kept only when internal: no URL scheme, no `//host`, no `www.`.

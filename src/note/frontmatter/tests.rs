@@ -237,3 +237,34 @@ fn unquoted_double_brackets_are_yaml_lists_not_links() {
     assert!(out.links.is_empty());
     assert!(out.problems.is_empty());
 }
+
+#[test]
+fn many_duplicate_keys_use_the_hashed_search() {
+    let keys: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+    let text = format!("---\n{keys}k3: again\nk39: again\n---\n");
+    let out = parse(&text);
+    let dups: Vec<(&str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| match &p.kind {
+            ParseProblemKind::FrontmatterDuplicateKey { key, first } => {
+                (key.as_str(), slice(&text, *first))
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(dups, [("k3", "k3"), ("k39", "k39")]);
+    assert_eq!(
+        out.problems[0].span.start as usize,
+        text.find("k3: again").unwrap()
+    );
+}
+
+#[test]
+fn title_key_is_exact_tags_key_is_not() {
+    let out = parse("---\nTitle: no\nTAGS: [x]\nAlias: A\n---\n");
+    let fm = out.frontmatter.unwrap();
+    assert_eq!(fm.title, None);
+    assert_eq!(out.tags[0].name, "x");
+    assert_eq!(fm.aliases[0].name, "A");
+}
