@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::coherence::Coherence;
 use crate::config::load_config;
 use crate::resolve::build_link_graph;
 use crate::rules::{RULES, Severity, check_vault};
@@ -93,7 +94,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let graph = build_link_graph(&vault);
-    let diagnostics = check_vault(&vault, &graph, &config);
+    let coherence = Coherence::build(&vault, &graph, &config);
+    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
     drop(spinner);
 
     let report = Report::new(&vault, &diagnostics, started.elapsed());
