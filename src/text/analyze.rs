@@ -1,4 +1,4 @@
-//! Text analysis shared by drift detection and the future search index: words, stems, stop words.
+//! Text analysis shared by drift detection and the search index: words, stems, stop words.
 //!
 //! Text is split and lowercased with tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
 //! `LowerCaser`; each word then goes through the stop-word list and Snowball stemmer of its
@@ -37,12 +37,28 @@ pub struct Term<'a> {
     pub word: &'a str,
 }
 
+/// One word of a text with its place: what [`Analyzer::for_each_word`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word lowercased.
+    pub word: &'a str,
+    /// Byte range of the word in the analyzed text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the word among the text's words, stop words included.
+    pub position: usize,
+    /// The word's stem and its id; `None` for stop words, numbers and single letters.
+    pub term: Option<(TermId, &'a str)>,
+}
+
 /// A reusable analyzer; keep one per thread, since it caches stems.
 pub struct Analyzer {
     words: TextAnalyzer,
     russian: TextAnalyzer,
     latin: TextAnalyzer,
     latin_language: Language,
+    /// Every word is its own term: no stop words, no stemming (languages tantivy cannot stem).
+    plain: bool,
     /// Lowercase word → its stem and id, or `None` for stop words and noise.
     cache: FxHashMap<Box<str>, Option<(TermId, Box<str>)>>,
 }
@@ -64,12 +80,31 @@ impl Analyzer {
             russian: word_analyzer(Language::Russian),
             latin: word_analyzer(latin_language),
             latin_language,
+            plain: false,
             cache: FxHashMap::default(),
         }
     }
 
-    /// Switches the language of non-Cyrillic words (a note's `lang` property).
+    /// An analyzer that only lowercases: every word is a term, whatever its script.
+    pub fn plain() -> Analyzer {
+        Analyzer {
+            plain: true,
+            ..Analyzer::default()
+        }
+    }
+
+    /// Whether this analyzer only lowercases (see [`Analyzer::plain`]).
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// Switches the language of non-Cyrillic words (a note's `lang` property); a plain
+    /// analyzer starts stemming.
     pub fn set_latin_language(&mut self, language: Language) {
+        if self.plain {
+            self.plain = false;
+            self.cache.clear();
+        }
         if language != self.latin_language {
             self.latin = word_analyzer(language);
             self.latin_language = language;
@@ -79,10 +114,25 @@ impl Analyzer {
 
     /// Calls `f` with every term of `text`, in order; stop words and noise are skipped.
     pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(Term<'_>)) {
+        self.for_each_word(text, |w| {
+            if let Some((id, stem)) = w.term {
+                f(Term {
+                    id,
+                    stem,
+                    word: w.word,
+                });
+            }
+        });
+    }
+
+    /// Calls `f` with every word of `text`, in order, stop words and noise included,
+    /// with its byte range and position (search needs both for phrases and highlights).
+    pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
         let Analyzer {
             words,
             russian,
             latin,
+            plain,
             cache,
             ..
         } = self;
@@ -91,21 +141,26 @@ impl Analyzer {
         }
         let mut stream = words.token_stream(text);
         while stream.advance() {
-            let word = stream.token().text.as_str();
+            let token = stream.token();
+            let word = token.text.as_str();
             let entry = match cache.get(word) {
                 Some(entry) => entry,
                 None => {
-                    let analyzed = analyze_word(word, russian, latin);
+                    let analyzed = if *plain {
+                        Some((term_id(word), word.into()))
+                    } else {
+                        analyze_word(word, russian, latin)
+                    };
                     cache.entry(word.into()).or_insert(analyzed)
                 }
             };
-            if let Some((id, stem)) = entry {
-                f(Term {
-                    id: *id,
-                    stem,
-                    word,
-                });
-            }
+            f(Word {
+                word,
+                start: token.offset_from,
+                end: token.offset_to,
+                position: token.position,
+                term: entry.as_ref().map(|(id, stem)| (*id, &**stem)),
+            });
         }
     }
 
@@ -223,6 +278,43 @@ mod tests {
         a.for_each_term("linking links linked", |t| ids.push(t.id));
         assert_eq!(ids.len(), 3);
         assert!(ids.iter().all(|&id| id == term_id("link")), "{ids:?}");
+    }
+
+    #[test]
+    fn words_keep_offsets_positions_and_stop_words() {
+        let mut a = Analyzer::default();
+        let text = "The linking of Заметки";
+        let mut words = Vec::new();
+        a.for_each_word(text, |w| {
+            words.push((
+                w.word.to_string(),
+                &text[w.start..w.end],
+                w.position,
+                w.term.map(|t| t.1.to_string()),
+            ))
+        });
+        assert_eq!(
+            words,
+            [
+                ("the".into(), "The", 0, None),
+                ("linking".into(), "linking", 1, Some("link".into())),
+                ("of".into(), "of", 2, None),
+                ("заметки".into(), "Заметки", 3, Some("заметк".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_analyzer_only_lowercases() {
+        let mut a = Analyzer::plain();
+        assert!(a.is_plain());
+        assert_eq!(
+            a.terms("The Linking 42 заметки"),
+            ["the", "linking", "42", "заметки"]
+        );
+        a.set_latin_language(Language::English);
+        assert!(!a.is_plain());
+        assert_eq!(a.terms("The Linking 42"), ["link"]);
     }
 
     #[test]
