@@ -6,6 +6,7 @@
 mod check;
 mod progress;
 pub mod report;
+mod search;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every note of a vault and report what is broken.
     Check(check::CheckArgs),
+    /// Search the vault's notes; ranked notes with their matching lines.
+    Search(search::SearchArgs),
     /// List every rule with its default severity.
     Rules,
     /// Run the language server over stdio (for editors).
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Search(args) => ExitCode::from(search::run(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules => {
             print_rules();
@@ -73,12 +77,12 @@ fn print_rules() {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for rule in crate::rules::RULES {
-        let _ = writeln!(
-            out,
-            "{:<28} {:<8} {}",
-            rule.code,
-            rule.default_severity.as_str(),
-            rule.summary
-        );
+        // Rules that are off unless configured show the level they get when turned on.
+        let level = if rule.enabled_by_default() {
+            rule.default_severity.as_str().to_string()
+        } else {
+            format!("off ({})", rule.default_severity.as_str())
+        };
+        let _ = writeln!(out, "{:<28} {:<10} {}", rule.code, level, rule.summary);
     }
 }
