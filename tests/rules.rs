@@ -42,6 +42,7 @@ rule_tests! {
     tag_invalid => "tag-invalid",
     alias_conflict => "alias-conflict",
     file_unreadable => "file-unreadable",
+    unlinked_mention => "unlinked-mention",
 }
 
 #[test]
