@@ -1,7 +1,7 @@
 //! Text analysis shared by drift detection and the search index: words, stems, stop words.
 //!
-//! Text is split and lowercased with tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
-//! `LowerCaser`; each word then goes through the stop-word list and Snowball stemmer of its
+//! Text is split and lowercased as tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
+//! `LowerCaser` would (by [`split_words`], which is faster on Cyrillic); each word then goes through the stop-word list and Snowball stemmer of its
 //! language. The language is chosen per word by script: Cyrillic words are Russian, every
 //! other word takes the note's language (English unless its `lang` property names another
 //! language tantivy can stem). Results are cached per word, since vaults repeat their words.
@@ -9,10 +9,7 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer,
-};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
 
 /// Words longer than this many bytes are dropped (hashes, base64, URLs glued together).
 const MAX_WORD_BYTES: usize = 40;
@@ -53,7 +50,8 @@ pub struct Word<'a> {
 
 /// A reusable analyzer; keep one per thread, since it caches stems.
 pub struct Analyzer {
-    words: TextAnalyzer,
+    /// The current word, lowercased.
+    lowered: String,
     russian: TextAnalyzer,
     latin: TextAnalyzer,
     latin_language: Language,
@@ -73,10 +71,7 @@ impl Analyzer {
     /// An analyzer whose non-Cyrillic words are in `latin_language`.
     pub fn new(latin_language: Language) -> Analyzer {
         Analyzer {
-            words: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-                .filter(LowerCaser)
-                .build(),
+            lowered: String::new(),
             russian: word_analyzer(Language::Russian),
             latin: word_analyzer(latin_language),
             latin_language,
@@ -129,7 +124,7 @@ impl Analyzer {
     /// with its byte range and position (search needs both for phrases and highlights).
     pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
         let Analyzer {
-            words,
+            lowered,
             russian,
             latin,
             plain,
@@ -139,10 +134,7 @@ impl Analyzer {
         if cache.len() > MAX_CACHED_WORDS {
             cache.clear();
         }
-        let mut stream = words.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            let word = token.text.as_str();
+        split_words(text, lowered, |start, end, position, word| {
             let entry = match cache.get(word) {
                 Some(entry) => entry,
                 None => {
@@ -156,12 +148,12 @@ impl Analyzer {
             };
             f(Word {
                 word,
-                start: token.offset_from,
-                end: token.offset_to,
-                position: token.position,
+                start,
+                end,
+                position,
                 term: entry.as_ref().map(|(id, stem)| (*id, &**stem)),
             });
-        }
+        });
     }
 
     /// The terms of `text` as owned stems, in order (tests and messages).
@@ -169,6 +161,56 @@ impl Analyzer {
         let mut out = Vec::new();
         self.for_each_term(text, |t| out.push(t.stem.to_string()));
         out
+    }
+}
+
+/// Calls `f` with each word of `text` (a maximal run of alphanumeric characters), its
+/// byte range, its position and its lowercased form, exactly as tantivy's
+/// `SimpleTokenizer` + `RemoveLongFilter` + `LowerCaser` would, words of
+/// [`MAX_WORD_BYTES`] or more left out (their positions still count). Latin and Cyrillic
+/// letters skip the Unicode tables, which dominate analysis time otherwise.
+pub fn split_words(text: &str, lowered: &mut String, mut f: impl FnMut(usize, usize, usize, &str)) {
+    let mut position = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(at, next)) = chars.peek() {
+            if !is_word_char(next) {
+                break;
+            }
+            end = at + next.len_utf8();
+            chars.next();
+        }
+        if end - start < MAX_WORD_BYTES {
+            lowered.clear();
+            for ch in text[start..end].chars() {
+                push_lowercase(lowered, ch);
+            }
+            f(start, end, position, lowered);
+        }
+        position += 1;
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c, '\u{0410}'..='\u{044F}' | 'Ё' | 'ё') || c.is_alphanumeric()
+    }
+}
+
+fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        _ if c.is_ascii() => out.push(c),
+        '\u{0410}'..='\u{042F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ё' => out.push('ё'),
+        '\u{0430}'..='\u{044F}' | 'ё' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
     }
 }
 
@@ -238,7 +280,58 @@ pub fn language_from_tag(tag: &str) -> Option<Language> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer};
+
     use super::*;
+
+    /// What tantivy's own pipeline makes of `text`.
+    fn tantivy_words(text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .filter(LowerCaser)
+            .build();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.offset_from, t.offset_to, t.position, t.text.clone()));
+        }
+        out
+    }
+
+    fn our_words(text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut out = Vec::new();
+        split_words(text, &mut String::new(), |s, e, p, w| {
+            out.push((s, e, p, w.to_string()))
+        });
+        out
+    }
+
+    #[test]
+    fn split_words_is_tantivys_pipeline() {
+        let long = "ё".repeat(25);
+        for text in [
+            "Hello, happy TAX payer!",
+            "ЁЖИК и ёлка — AGI-Двойник's 2025 İstanbul ǅemal Straße ΣΊΣΥΦΟΣ 東京タワー ٣٤",
+            &format!("a {long} b {}", "x".repeat(39)),
+            "",
+            "  ...  ",
+        ] {
+            assert_eq!(our_words(text), tantivy_words(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_words_matches_tantivy_on_any_text(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(our_words(&text), tantivy_words(&text));
+        }
+
+        #[test]
+        fn split_words_matches_tantivy_on_mixed_scripts(text in "[a-zA-Zа-яА-ЯёЁ0-9 ,.İẞΣ-]{0,120}") {
+            proptest::prop_assert_eq!(our_words(&text), tantivy_words(&text));
+        }
+    }
 
     #[test]
     fn stems_english_and_russian_by_script() {
