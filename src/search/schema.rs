@@ -20,7 +20,7 @@ use crate::note::{Note, YamlValue, strip_md_extension};
 use crate::text::analyze::{Analyzer, language_from_tag};
 
 /// Bumped whenever the schema or the analysis changes, so older caches are rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tokenizer of title, alias, heading and body values.
 const NOTE_TOKENIZER: &str = "twin_note";
@@ -33,8 +33,8 @@ const TAG_TOKENIZER: &str = "twin_tag";
 const MODE_OPEN: char = '\u{E000}';
 const MODE_CLOSE: char = '\u{E001}';
 
-/// Numbers shorter than this are not indexed (list markers, footnote numbers).
-const MIN_NUMBER_LEN: usize = 2;
+/// Characters read to guess the script of a note without `lang`.
+const SCRIPT_SAMPLE_CHARS: usize = 512;
 
 /// How a note's words become terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,10 +85,12 @@ impl Mode {
 /// Whether most letters of the text's start are neither Latin nor Cyrillic (CJK, Greek…).
 fn mostly_other_script(text: &str) -> bool {
     let (mut known, mut other) = (0u32, 0u32);
-    for c in text.chars().take(4096).filter(|c| c.is_alphabetic()) {
-        if c.is_ascii() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0400}'..='\u{052F}') {
+    for c in text.chars().take(SCRIPT_SAMPLE_CHARS) {
+        // Latin and Cyrillic are decided by range: the Unicode tables are slow.
+        if c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0400}'..='\u{052F}')
+        {
             known += 1;
-        } else {
+        } else if !c.is_ascii() && c.is_alphabetic() {
             other += 1;
         }
     }
@@ -135,11 +137,8 @@ impl Analyzers {
         self.get(mode).for_each_word(text, |w| {
             let term = match w.term {
                 Some((_, stem)) => stem,
-                None if w.word.len() >= MIN_NUMBER_LEN
-                    && w.word.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    w.word
-                }
+                // Single digits too: names such as `Chapter 9` must be found as phrases.
+                None if w.word.bytes().all(|b| b.is_ascii_digit()) => w.word,
                 None => return,
             };
             f(IndexTerm {
