@@ -61,56 +61,119 @@ pub fn workspace_symbols(
             .map(|note| note_symbol(note, 0.0))
             .collect();
     }
-    let wanted: Vec<char> = query.chars().flat_map(char::to_lowercase).collect();
+    let wanted: Vec<char> = query.chars().map(fold_case).collect();
     let candidates = index_candidates(index, query);
     let mut analyzers = index.analyzers();
     let mut query_terms: Vec<String> = Vec::new();
     analyzers.for_each_term(Mode::DEFAULT, query, |t| {
         query_terms.push(t.text.to_string())
     });
-    let mut hits = Vec::new();
-    for note in &vault.notes {
+    // Scores first, names later: only the best `limit` symbols are built.
+    let mut scored: Vec<Scored> = Vec::new();
+    for (i, note) in vault.notes.iter().enumerate() {
         let indexed = candidates.get(&*note.path).copied();
-        let mut consider = |name: &str, kind: SymbolKind, span: Span| {
+        let mode = indexed.map(|_| Mode::of_note(note));
+        let mut score_of = |name: &str| {
             let fuzzy = fuzzy_score(&wanted, name);
             // The index's score counts only for names that hold one of the query's terms.
             let lifted = indexed.filter(|_| {
                 let mut shares = false;
-                analyzers.for_each_term(Mode::of_note(note), name, |t| {
+                analyzers.for_each_term(mode.unwrap_or(Mode::DEFAULT), name, |t| {
                     shares |= query_terms.iter().any(|q| t.text.starts_with(q.as_str()));
                 });
                 shares
             });
-            let score = match (fuzzy, lifted) {
-                (None, None) => return,
-                (f, l) => FUZZY_WEIGHT * f.unwrap_or(0.0) + (1.0 - FUZZY_WEIGHT) * l.unwrap_or(0.0),
-            };
-            hits.push(symbol(note, name, kind, span, score));
+            match (fuzzy, lifted) {
+                (None, None) => None,
+                (f, l) => {
+                    Some(FUZZY_WEIGHT * f.unwrap_or(0.0) + (1.0 - FUZZY_WEIGHT) * l.unwrap_or(0.0))
+                }
+            }
         };
+        let mut push = |score: Option<f32>, name: &str, which: Which| {
+            if let Some(score) = score {
+                scored.push(Scored {
+                    score,
+                    name_len: name.len() as u32,
+                    note: i as u32,
+                    which,
+                });
+            }
+        };
+        // A note appears once, by the better of its title and file name.
         let title = note.title();
-        consider(title, SymbolKind::Note, Span::empty(0));
-        if title != note.name() {
-            consider(note.name(), SymbolKind::Note, Span::empty(0));
+        let by_title = score_of(title);
+        let by_name = (title != note.name())
+            .then(|| score_of(note.name()))
+            .flatten();
+        if by_name.unwrap_or(f32::MIN) > by_title.unwrap_or(f32::MIN) {
+            push(by_name, note.name(), Which::FileName);
+        } else {
+            push(by_title, title, Which::Title);
         }
-        for alias in note.aliases() {
-            consider(&alias.name, SymbolKind::Alias, alias.span);
+        for (a, alias) in note.aliases().iter().enumerate() {
+            push(score_of(&alias.name), &alias.name, Which::Alias(a as u32));
         }
-        for heading in &note.headings {
-            consider(&heading.text, SymbolKind::Heading, heading.text_span);
+        for (h, heading) in note.headings.iter().enumerate() {
+            push(
+                score_of(&heading.text),
+                &heading.text,
+                Which::Heading(h as u32),
+            );
         }
     }
-    hits.sort_by(|a, b| {
+    let order = |a: &Scored, b: &Scored| {
         b.score
             .total_cmp(&a.score)
-            .then(a.name.len().cmp(&b.name.len()))
-            .then_with(|| a.path.cmp(&b.path))
-            .then(a.span.start.cmp(&b.span.start))
-    });
-    // A note named by both title and file name appears once, by its better name.
-    let mut seen_notes = rustc_hash::FxHashSet::default();
-    hits.retain(|h| h.kind != SymbolKind::Note || seen_notes.insert(h.path.clone()));
-    hits.truncate(limit);
-    hits
+            .then(a.name_len.cmp(&b.name_len))
+            .then(a.note.cmp(&b.note))
+            .then(a.which.cmp(&b.which))
+    };
+    if scored.len() > limit && limit > 0 {
+        scored.select_nth_unstable_by(limit - 1, order);
+    }
+    scored.truncate(limit);
+    scored.sort_by(order);
+    scored
+        .into_iter()
+        .map(|s| {
+            let note = &vault.notes[s.note as usize];
+            let (name, kind, span) = match s.which {
+                Which::Title => (note.title(), SymbolKind::Note, Span::empty(0)),
+                Which::FileName => (note.name(), SymbolKind::Note, Span::empty(0)),
+                Which::Alias(a) => {
+                    let alias = &note.aliases()[a as usize];
+                    (alias.name.as_str(), SymbolKind::Alias, alias.span)
+                }
+                Which::Heading(h) => {
+                    let heading = &note.headings[h as usize];
+                    (
+                        heading.text.as_str(),
+                        SymbolKind::Heading,
+                        heading.text_span,
+                    )
+                }
+            };
+            symbol(note, name, kind, span, s.score)
+        })
+        .collect()
+}
+
+/// A symbol's score before its hit is built.
+struct Scored {
+    score: f32,
+    name_len: u32,
+    note: u32,
+    which: Which,
+}
+
+/// Which name of a note a symbol is; ordered as they appear in the note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Which {
+    Title,
+    FileName,
+    Alias(u32),
+    Heading(u32),
 }
 
 fn note_symbol(note: &Note, score: f32) -> SymbolHit {
@@ -168,10 +231,24 @@ fn index_candidates(index: &SearchIndex, query: &str) -> FxHashMap<String, f32> 
         .collect()
 }
 
-/// How well `name` matches the lowercased query: 1 for equal names, then prefixes, then
-/// subsequences favouring word starts and runs; `None` when the query is no subsequence.
+/// How well `name` matches the query (lowercased with [`fold_case`]): 1 for equal names,
+/// then prefixes, then subsequences favouring word starts and runs; `None` when the query
+/// is no subsequence of the name.
 pub fn fuzzy_score(query: &[char], name: &str) -> Option<f32> {
     if query.is_empty() {
+        return None;
+    }
+    // Most names fail this plain subsequence test; only the others are scored.
+    let mut next = 0;
+    for c in name.chars() {
+        if fold_case(c) == query[next] {
+            next += 1;
+            if next == query.len() {
+                break;
+            }
+        }
+    }
+    if next < query.len() {
         return None;
     }
     let mut next = 0;
@@ -181,8 +258,7 @@ pub fn fuzzy_score(query: &[char], name: &str) -> Option<f32> {
     let mut length = 0usize;
     for c in name.chars() {
         length += 1;
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        if next < query.len() && lower == query[next] {
+        if next < query.len() && fold_case(c) == query[next] {
             let word_start = previous
                 .is_none_or(|p| !p.is_alphanumeric() || (p.is_lowercase() && c.is_uppercase()));
             points += 1.0 + f32::from(u8::from(word_start)) + f32::from(u8::from(previous_matched));
@@ -193,9 +269,6 @@ pub fn fuzzy_score(query: &[char], name: &str) -> Option<f32> {
         }
         previous = Some(c);
     }
-    if next < query.len() {
-        return None;
-    }
     if length == query.len() {
         return Some(1.0);
     }
@@ -205,12 +278,24 @@ pub fn fuzzy_score(query: &[char], name: &str) -> Option<f32> {
     Some((0.75 * matched + 0.2 * coverage).min(0.95))
 }
 
+/// A character's lowercase form; Latin and Cyrillic without the Unicode tables.
+pub fn fold_case(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ if c.is_ascii() => c,
+        '\u{0410}'..='\u{042F}' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ё' => 'ё',
+        '\u{0430}'..='\u{044F}' | 'ё' => c,
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn score(q: &str, name: &str) -> Option<f32> {
-        let q: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+        let q: Vec<char> = q.chars().map(fold_case).collect();
         fuzzy_score(&q, name)
     }
 
