@@ -235,3 +235,63 @@ fn link_edits_keep_the_words() {
         "[[Zettelkasten|slip box]]"
     );
 }
+
+/// A vault of the given notes (nothing on disk) and an in-memory index of it.
+fn vault_of(notes: &[(&str, &str)]) -> (Vault, SearchIndex) {
+    let notes = notes
+        .iter()
+        .map(|(path, text)| {
+            std::sync::Arc::new(twin::note::parse_note((*path).into(), (*text).into()))
+        })
+        .collect();
+    let vault = Vault::from_parts("/nonexistent-vault".into(), notes, Vec::new(), Vec::new());
+    let options = IndexOptions {
+        cache_dir: None,
+        in_memory: true,
+    };
+    let (index, _) = SearchIndex::open_vault(&vault, &options).unwrap();
+    (vault, index)
+}
+
+fn mention_texts(vault: &Vault, index: &SearchIndex, path: &str) -> Vec<String> {
+    let id = vault.note_by_path(path).unwrap();
+    unlinked_mentions(vault, index, id)
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+#[test]
+fn mentions_keep_numbers_case_and_line_breaks() {
+    let (vault, index) = vault_of(&[
+        ("Chapter 9.md", "# Chapter 9\n"),
+        ("Evergreen Notes.md", "# Evergreen Notes\n"),
+        (
+            "Other.md",
+            "See chapter 9, not chapter 10 nor a chapter.\nEVERGREEN NOTES shout; evergreen\nnotes wrap.\n",
+        ),
+    ]);
+    assert_eq!(mention_texts(&vault, &index, "Chapter 9.md"), ["chapter 9"]);
+    assert_eq!(
+        mention_texts(&vault, &index, "Evergreen Notes.md"),
+        ["EVERGREEN NOTES", "evergreen\nnotes"]
+    );
+}
+
+#[test]
+fn link_edits_use_a_path_when_the_name_is_taken() {
+    let (vault, _) = vault_of(&[
+        ("a/Topic.md", "# Topic\n"),
+        ("b/Topic.md", "# Topic\n"),
+        ("c/Other.md", "A topic here.\n"),
+    ]);
+    let mention = Mention {
+        path: "c/Other.md".into(),
+        span: twin::text::Span::new(2, 7),
+        text: "topic".into(),
+    };
+    let a = vault.note_by_path("a/Topic.md").unwrap();
+    let b = vault.note_by_path("b/Topic.md").unwrap();
+    assert_eq!(link_edit(&vault, a, &mention).new_text, "[[Topic|topic]]");
+    assert_eq!(link_edit(&vault, b, &mention).new_text, "[[b/Topic|topic]]");
+}

@@ -5,16 +5,20 @@
 //! frontmatter never count. Notes that already link to the named note are left out, and
 //! so is the note itself.
 
+use std::ops::Range;
+
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::query::{BooleanQuery, Query};
 
 use super::index::SearchIndex;
 use super::prose::prose_segments;
 use super::query::{term_variants, terms_query};
-use crate::note::{Link, LinkKind, LinkSource, Note, VaultPath, strip_md_extension};
-use crate::resolve::{LinkTarget, resolve_link};
+use super::symbols::fold_case;
+use crate::note::{Link, LinkKind, LinkSource, Note, VaultPath, note_name, strip_md_extension};
+use crate::resolve::{LinkTarget, normalize_key, resolve_link};
 use crate::text::Span;
-use crate::text::analyze::Analyzer;
+use crate::text::analyze::{Analyzer, TermId, Word, term_id};
 use crate::vault::{NoteId, Vault};
 
 /// A place in a note that names another note without linking to it.
@@ -40,22 +44,32 @@ pub struct LinkEdit {
 /// `Zettel-Kasten` and `Zettel Kasten` both name `Zettel Kasten`, but `Zettel. Kasten` does not.
 const JOINERS: &[char] = &['-', '_', '\'', '’'];
 
-/// Every name of `targets`, as sequences of word keys, found by first key.
+/// Every name of `targets`, as sequences of word keys (term ids of stems, or of the words
+/// themselves for stop words), found by first key.
 pub struct MentionFinder {
-    names: Vec<(Vec<String>, NoteId)>,
-    by_first: FxHashMap<String, Vec<usize>>,
+    names: Vec<(Vec<TermId>, NoteId)>,
+    by_first: FxHashMap<TermId, Vec<usize>>,
+    /// For a few names: lowercase text every mention starts with, so that only the lines
+    /// holding it are analyzed. `None` scans all prose.
+    prefixes: Option<Vec<String>>,
 }
+
+/// Names at most for which [`MentionFinder`] looks for prefixes before analyzing.
+const MAX_PREFIXED_NAMES: usize = 32;
+/// Characters of a first stem used as its prefix.
+const PREFIX_CHARS: usize = 3;
 
 impl MentionFinder {
     /// The names (title, file name, aliases) of each target note.
     pub fn new(vault: &Vault, targets: impl IntoIterator<Item = NoteId>) -> MentionFinder {
         let mut analyzer = Analyzer::default();
-        let mut names: Vec<(Vec<String>, NoteId)> = Vec::new();
+        let mut names: Vec<(Vec<TermId>, NoteId)> = Vec::new();
+        let mut prefixes: Vec<String> = Vec::new();
         for id in targets {
             let note = vault.note(id);
             let aliases = note.aliases().iter().map(|a| a.name.as_str());
             for name in [note.title(), note.name()].into_iter().chain(aliases) {
-                if let Some(keys) = name_keys(&mut analyzer, name)
+                if let Some((keys, first)) = name_keys(&mut analyzer, name)
                     && !names
                         .iter()
                         .rev()
@@ -63,14 +77,29 @@ impl MentionFinder {
                         .any(|(k, t)| *t == id && *k == keys)
                 {
                     names.push((keys, id));
+                    let prefix: String = first.chars().take(PREFIX_CHARS).collect();
+                    if !prefixes.contains(&prefix) {
+                        prefixes.push(prefix);
+                    }
                 }
             }
         }
-        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut by_first: FxHashMap<TermId, Vec<usize>> = FxHashMap::default();
         for (i, (keys, _)) in names.iter().enumerate() {
-            by_first.entry(keys[0].clone()).or_default().push(i);
+            by_first.entry(keys[0]).or_default().push(i);
         }
-        MentionFinder { names, by_first }
+        // Snowball stems of Latin and Cyrillic words begin as their words do (but for a
+        // handful of English irregulars such as `dying`), so a prefix can guide the scan.
+        let usable = names.len() <= MAX_PREFIXED_NAMES
+            && prefixes.iter().all(|p| {
+                p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, 'а'..='я' | 'ё'))
+            });
+        MentionFinder {
+            names,
+            by_first,
+            prefixes: usable.then_some(prefixes),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,49 +110,107 @@ impl MentionFinder {
     /// names overlap, the longest wins.
     pub fn find(&self, note: &Note, analyzer: &mut Analyzer, mut f: impl FnMut(Span, &[NoteId])) {
         let text = &*note.text;
-        let mut words: Vec<(usize, usize, String)> = Vec::new();
+        let mut words: Vec<(usize, usize, TermId)> = Vec::new();
         let mut targets: Vec<NoteId> = Vec::new();
         for segment in prose_segments(note) {
-            words.clear();
-            let base = segment.start;
-            analyzer.for_each_word(&text[segment], |w| {
-                let key = w.term.map_or(w.word, |(_, stem)| stem);
-                words.push((base + w.start, base + w.end, key.to_string()));
-            });
-            let mut i = 0;
-            while i < words.len() {
-                let mut best = 0;
-                targets.clear();
-                for &n in self
-                    .by_first
-                    .get(&words[i].2)
-                    .map_or(&[][..], |v| v.as_slice())
-                {
-                    let (keys, target) = &self.names[n];
-                    if keys.len() < best || !matches_at(text, &words[i..], keys) {
-                        continue;
-                    }
-                    if keys.len() > best {
-                        best = keys.len();
-                        targets.clear();
-                    }
-                    if !targets.contains(target) {
-                        targets.push(*target);
-                    }
-                }
-                if best == 0 {
-                    i += 1;
+            for range in self.windows(text, segment) {
+                words.clear();
+                let base = range.start;
+                analyzer.for_each_word(&text[range], |w| {
+                    words.push((base + w.start, base + w.end, word_key(&w)));
+                });
+                self.match_words(text, &words, &mut targets, &mut f);
+            }
+        }
+    }
+
+    /// The parts of a prose segment worth analyzing: with prefixes, each line holding one
+    /// and the line after it (a name may wrap); else the whole segment.
+    fn windows(&self, text: &str, segment: Range<usize>) -> Vec<Range<usize>> {
+        let Some(prefixes) = &self.prefixes else {
+            return vec![segment];
+        };
+        let Some(lower) = lowercase_in_place(&text[segment.clone()]) else {
+            return vec![segment];
+        };
+        let bytes = lower.as_bytes();
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for prefix in prefixes {
+            for at in memchr::memmem::find_iter(bytes, prefix.as_bytes()) {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                let line_end =
+                    memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+                let end = memchr::memchr(b'\n', &bytes[line_end..])
+                    .map_or(bytes.len(), |i| line_end + i + 1);
+                windows.push(segment.start + start..segment.start + end);
+            }
+        }
+        windows.sort_unstable_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
+        }
+        merged
+    }
+
+    /// Reports the names found in a run of consecutive words.
+    fn match_words(
+        &self,
+        text: &str,
+        words: &[(usize, usize, TermId)],
+        targets: &mut Vec<NoteId>,
+        f: &mut impl FnMut(Span, &[NoteId]),
+    ) {
+        let mut i = 0;
+        while i < words.len() {
+            let mut best = 0;
+            targets.clear();
+            let candidates = self
+                .by_first
+                .get(&words[i].2)
+                .map_or(&[][..], |v| v.as_slice());
+            for &n in candidates {
+                let (keys, target) = &self.names[n];
+                if keys.len() < best || !matches_at(text, &words[i..], keys) {
                     continue;
                 }
-                f(Span::new(words[i].0, words[i + best - 1].1), &targets);
-                i += best;
+                if keys.len() > best {
+                    best = keys.len();
+                    targets.clear();
+                }
+                if !targets.contains(target) {
+                    targets.push(*target);
+                }
             }
+            if best == 0 {
+                i += 1;
+                continue;
+            }
+            f(Span::new(words[i].0, words[i + best - 1].1), targets);
+            i += best;
         }
     }
 }
 
+/// `text` lowercased when that keeps every character's byte length (so offsets carry
+/// over), as it does for Latin and Cyrillic text.
+fn lowercase_in_place(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let lower = fold_case(c);
+        if lower.len_utf8() != c.len_utf8() {
+            return None;
+        }
+        out.push(lower);
+    }
+    Some(out)
+}
+
 /// Whether `keys` match the words starting at `words[0]`, with only spaces or joiners between.
-fn matches_at(text: &str, words: &[(usize, usize, String)], keys: &[String]) -> bool {
+fn matches_at(text: &str, words: &[(usize, usize, TermId)], keys: &[TermId]) -> bool {
     keys.len() <= words.len()
         && keys.iter().zip(words).all(|(k, w)| *k == w.2)
         && words[..keys.len()].windows(2).all(|pair| {
@@ -133,17 +220,28 @@ fn matches_at(text: &str, words: &[(usize, usize, String)], keys: &[String]) -> 
         })
 }
 
-/// The word keys of a name (stems, or the words themselves for stop words), without
-/// leading and trailing stop words; `None` for names with no real word (dates, `The`).
-fn name_keys(analyzer: &mut Analyzer, name: &str) -> Option<Vec<String>> {
-    let mut keys: Vec<(String, bool)> = Vec::new();
+/// A word's key: its stem's id, or the id of the word itself (stop words, numbers).
+fn word_key(w: &Word<'_>) -> TermId {
+    w.term.map_or_else(|| term_id(w.word), |(id, _)| id)
+}
+
+/// The word keys of a name without leading and trailing stop words, and the key text of
+/// its first word; `None` for names with no real word (dates, `The`).
+fn name_keys(analyzer: &mut Analyzer, name: &str) -> Option<(Vec<TermId>, String)> {
+    let mut keys: Vec<(TermId, bool, bool, String)> = Vec::new();
     analyzer.for_each_word(name, |w| {
-        let content = w.term.is_some() && !w.word.bytes().all(|b| b.is_ascii_digit());
-        keys.push((w.term.map_or(w.word, |(_, s)| s).to_string(), content));
+        let number = w.word.bytes().all(|b| b.is_ascii_digit());
+        let content = w.term.is_some() && !number;
+        // Numbers and single letters are part of a name (`Chapter 9`, `Vitamin C`).
+        let stop = w.term.is_none() && !number && w.word.chars().nth(1).is_some();
+        let text = w.term.map_or(w.word, |(_, stem)| stem).to_string();
+        keys.push((word_key(&w), content, stop, text));
     });
-    let first = keys.iter().position(|k| k.1)?;
-    let last = keys.iter().rposition(|k| k.1)?;
-    Some(keys.drain(first..=last).map(|k| k.0).collect())
+    keys.iter().position(|k| k.1)?;
+    let first = keys.iter().position(|k| !k.2)?;
+    let last = keys.iter().rposition(|k| !k.2)?;
+    let ids = keys[first..=last].iter().map(|k| k.0).collect();
+    Some((ids, keys.swap_remove(first).3))
 }
 
 /// The places in other notes that mention note `id` by a name without linking to it,
@@ -176,31 +274,40 @@ pub fn unlinked_mentions(vault: &Vault, index: &SearchIndex, id: NoteId) -> Vec<
     let mut sources: Vec<NoteId> = candidates
         .iter()
         .filter_map(|hit| vault.note_by_path(&hit.path))
-        .filter(|&source| source != id && !links_to(vault, source, id))
+        .filter(|&source| source != id)
         .collect();
     sources.sort_unstable();
-    let mut analyzer = Analyzer::default();
-    let mut mentions = Vec::new();
-    for source in sources {
-        let note = vault.note(source);
-        finder.find(note, &mut analyzer, |span, _| {
-            mentions.push(Mention {
-                path: note.path.clone(),
-                span,
-                text: note.text[span.range()].to_string(),
+    // Scanning dominates for common names, so notes are scanned in parallel, and links
+    // are resolved only for notes that do mention the target.
+    sources
+        .par_iter()
+        .map_init(Analyzer::default, |analyzer, &source| {
+            let note = vault.note(source);
+            let mut found = Vec::new();
+            finder.find(note, analyzer, |span, _| {
+                found.push(Mention {
+                    path: note.path.clone(),
+                    span,
+                    text: note.text[span.range()].to_string(),
+                });
             });
-        });
-    }
-    mentions
+            if !found.is_empty() && links_to(vault, source, id) {
+                found.clear();
+            }
+            found
+        })
+        .flatten()
+        .collect()
 }
 
-/// Whether any link of `source` resolves to `target`.
+/// Whether any link of `source` resolves to `target`. Only links that end in the
+/// target's file name can, so only those are resolved.
 pub(crate) fn links_to(vault: &Vault, source: NoteId, target: NoteId) -> bool {
-    vault
-        .note(source)
-        .links
-        .iter()
-        .any(|link| resolve_link(vault, source, link).target == Some(LinkTarget::Note(target)))
+    let key = normalize_key(vault.note(target).name()).into_owned();
+    vault.note(source).links.iter().any(|link| {
+        normalize_key(note_name(link.target.trim())) == key.as_str()
+            && resolve_link(vault, source, link).target == Some(LinkTarget::Note(target))
+    })
 }
 
 /// The notes that `source` links to, from any of its links.
