@@ -34,7 +34,8 @@ pub struct Drift {
     identity_percentile: f32,
     identity_median: f32,
     relation_percentile: f32,
-    floor: f32,
+    identity_floor: f32,
+    relation_floor: f32,
     percentile: f64,
 }
 
@@ -78,7 +79,8 @@ impl Drift {
             stats,
             identity,
             relation,
-            floor: config.drift_floor as f32,
+            identity_floor: config.identity_floor as f32,
+            relation_floor: config.relation_floor as f32,
             percentile: config.drift_percentile,
             ..Drift::default()
         };
@@ -158,20 +160,17 @@ impl Drift {
 
     /// The note's identity similarity, when it drifted.
     pub fn identity_drifted(&self, id: NoteId) -> Option<Drifted> {
-        self.drifted(self.identity(id)?, self.identity_percentile)
+        drifted(
+            self.identity(id)?,
+            self.identity_floor,
+            self.identity_percentile,
+        )
     }
 
     /// The similarity of the `k`-th typed edge of `from`, when the two notes drifted apart.
     pub fn relation_drifted(&self, from: NoteId, k: usize) -> Option<Drifted> {
         let similarity = (*self.relation.get(from.0 as usize)?.get(k)?)?;
-        self.drifted(similarity, self.relation_percentile)
-    }
-
-    fn drifted(&self, similarity: f32, percentile_value: f32) -> Option<Drifted> {
-        (similarity < self.floor && similarity <= percentile_value).then_some(Drifted {
-            similarity,
-            percentile_value,
-        })
+        drifted(similarity, self.relation_floor, self.relation_percentile)
     }
 
     /// Words of the note's declared identity that its body never uses, in declared order.
@@ -199,7 +198,7 @@ impl Drift {
         let mut analyzer = Analyzer::default();
         set_note_language(&mut analyzer, note);
         let mut surface: FxHashMap<TermId, String> = FxHashMap::default();
-        analyzer.for_each_term(body_text(note), |t| {
+        analyzer.for_each_term(&body_text(note), |t| {
             if weights.iter().any(|w| w.0 == t.id) && !surface.contains_key(&t.id) {
                 surface.insert(t.id, t.word.to_string());
             }
@@ -209,6 +208,13 @@ impl Drift {
             .filter_map(|(term, _)| surface.remove(term))
             .collect()
     }
+}
+
+fn drifted(similarity: f32, floor: f32, percentile_value: f32) -> Option<Drifted> {
+    (similarity < floor && similarity <= percentile_value).then_some(Drifted {
+        similarity,
+        percentile_value,
+    })
 }
 
 fn identity_similarity(stats: &TermStats, terms: &NoteTerms) -> Option<f32> {

@@ -1,9 +1,12 @@
 //! Term vectors of every note (its body and its declared identity) and document frequencies.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::note::{Note, YamlValue};
+use crate::note::{LinkSource, Note, YamlValue};
+use crate::text::Span;
 use crate::text::analyze::{Analyzer, TermId, language_from_tag};
 use crate::vault::{NoteId, Vault};
 
@@ -65,10 +68,47 @@ pub fn identity_text(note: &Note) -> String {
     text
 }
 
-/// The note's body: everything after the frontmatter.
-pub fn body_text(note: &Note) -> &str {
+/// The note's body: everything after the frontmatter, without what names other notes or
+/// repeats this one's name: link targets and anchors (another note's identity, not this
+/// note's words) and headings equal to the title or file name.
+pub fn body_text(note: &Note) -> Cow<'_, str> {
     let start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
-    note.text.get(start..).unwrap_or("")
+    let body = note.text.get(start..).unwrap_or("");
+    let title = note.title().to_lowercase();
+    let name = note.name().to_lowercase();
+    let mut cut: Vec<Span> = note
+        .headings
+        .iter()
+        .filter(|h| {
+            let text = h.text.to_lowercase();
+            text == title || text == name
+        })
+        .map(|h| h.span)
+        .collect();
+    for link in note.links.iter().filter(|l| l.source == LinkSource::Body) {
+        cut.push(link.target_span);
+        if let Some(anchor) = &link.anchor {
+            cut.push(anchor.span);
+        }
+    }
+    cut.retain(|span| span.start as usize >= start && !span.is_empty());
+    if cut.is_empty() {
+        return Cow::Borrowed(body);
+    }
+    cut.sort_by_key(|span| span.start);
+    let mut out = String::with_capacity(body.len());
+    let mut at = start;
+    for span in cut {
+        let (from, to) = (span.start as usize, span.end as usize);
+        if from >= at {
+            out.push_str(&note.text[at..from]);
+            // A space keeps the words on either side apart.
+            out.push(' ');
+        }
+        at = at.max(to);
+    }
+    out.push_str(&note.text[at.min(note.text.len())..]);
+    Cow::Owned(out)
 }
 
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
@@ -110,7 +150,7 @@ fn count(analyzer: &mut Analyzer, text: &str) -> (TermCounts, u32, u32) {
 /// Analyzes one note.
 pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
     set_note_language(analyzer, note);
-    let (body, body_len, cyrillic) = count(analyzer, body_text(note));
+    let (body, body_len, cyrillic) = count(analyzer, &body_text(note));
     let (identity, _, _) = count(analyzer, &identity_text(note));
     NoteTerms {
         body,
