@@ -1659,12 +1659,15 @@ mod tests {
                 continue;
             };
             let yaml = &rest[..rest.find("\n---\n").unwrap() + 1];
-            let map: BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(yaml)
-                .unwrap_or_else(|e| panic!("{path}: {e}\n{yaml}"));
+            let map: BTreeMap<String, serde_json::Value> =
+                serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{path}: {e}\n{yaml}"));
             for key in ["aliases", "tags", "up"] {
                 if let Some(value) = map.get(key) {
                     let items = value.as_array().map_or(vec![value], |a| a.iter().collect());
-                    assert!(items.iter().all(|v| v.is_string()), "{path}: {key}: {value}");
+                    assert!(
+                        items.iter().all(|v| v.is_string()),
+                        "{path}: {key}: {value}"
+                    );
                 }
             }
             for key in ["title", "description"] {
