@@ -485,7 +485,13 @@ impl Plan {
                 } else {
                     phrase(rng, ru, 2)
                 };
-                if alias.chars().count() >= 2 && self.taken.insert(alias.to_lowercase()) {
+                // Initials such as "ON" or "NO" would read as booleans to a YAML 1.1 reader.
+                let yaml_word =
+                    ["on", "no", "off", "yes", "null"].contains(&&*alias.to_lowercase());
+                if alias.chars().count() >= 2
+                    && !yaml_word
+                    && self.taken.insert(alias.to_lowercase())
+                {
                     aliases.push(alias);
                 }
             }
@@ -878,9 +884,13 @@ impl<'a> NoteWriter<'a> {
             }
         }
         self.out.push_str("tags:\n");
+        let mut tags: Vec<usize> = Vec::with_capacity(4);
         for _ in 0..self.rng.range(1, 4) {
-            let tag = &self.plan.tags[self.rng.skewed(self.plan.tags.len())];
-            let _ = writeln!(self.out, "  - {tag}");
+            let tag = self.rng.skewed(self.plan.tags.len());
+            if !tags.contains(&tag) {
+                tags.push(tag);
+                let _ = writeln!(self.out, "  - {}", self.plan.tags[tag]);
+            }
         }
         self.out.push_str("description: ");
         self.plain_sentence(12);
@@ -1633,6 +1643,39 @@ mod tests {
                 assert_eq!(stats.typed_links, 0);
             }
         }
+    }
+
+    #[test]
+    fn frontmatter_is_yaml_with_string_names() {
+        let dir = tempfile::tempdir().unwrap();
+        generate_vault(dir.path(), &options(500, 2, 0.02, true)).unwrap();
+        let mut checked = 0;
+        for (path, bytes) in read_tree(dir.path()) {
+            if !path.ends_with(".md") {
+                continue;
+            }
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let Some(rest) = text.strip_prefix("---\n") else {
+                continue;
+            };
+            let yaml = &rest[..rest.find("\n---\n").unwrap() + 1];
+            let map: BTreeMap<String, serde_json::Value> =
+                serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{path}: {e}\n{yaml}"));
+            for key in ["aliases", "tags", "up"] {
+                if let Some(value) = map.get(key) {
+                    let items = value.as_array().map_or(vec![value], |a| a.iter().collect());
+                    assert!(
+                        items.iter().all(|v| v.is_string()),
+                        "{path}: {key}: {value}"
+                    );
+                }
+            }
+            for key in ["title", "description"] {
+                assert!(map.get(key).is_none_or(|v| v.is_string()), "{path}: {key}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 400, "{checked}");
     }
 
     #[test]
