@@ -218,15 +218,14 @@ fn line_end(text: &[u8], from: usize) -> usize {
 }
 
 /// How far before a link an inline field's key may start.
-const INLINE_FIELD_WINDOW: usize = 2048;
+const MAX_FIELD_LOOKBACK: usize = 1024;
 
 /// The relation of a Dataview inline field whose value holds the link at `at`:
 /// `key:: [[A]], [[B]]` at the start of a line (or list item, or quote), or
 /// `[key:: [[A]]]` / `(key:: [[A]])` anywhere on it.
 fn inline_field(text: &str, at: usize, config: &RelationsConfig) -> Option<(Relation, Declared)> {
-    // Look back a bounded window only: on a 5 MB line, scanning to the line start for
-    // every link would be quadratic.
-    let mut window = at.saturating_sub(INLINE_FIELD_WINDOW);
+    // Look back a bounded distance: a 5 MB line full of links must stay linear.
+    let mut window = at.saturating_sub(MAX_FIELD_LOOKBACK);
     while !text.is_char_boundary(window) {
         window += 1;
     }
@@ -241,9 +240,8 @@ fn inline_field(text: &str, at: usize, config: &RelationsConfig) -> Option<(Rela
     // The key begins after an opening bracket, or after list and quote markers.
     let (key_start, closer) = match head.rfind(['[', '(']) {
         Some(i) if !head[i..].contains([']', ')']) => (i + 1, Some(head.as_bytes()[i])),
-        // A field at the start of a line needs that start inside the window.
-        _ if !whole_line => return None,
-        _ => (line_prefix_len(head), None),
+        _ if whole_line => (line_prefix_len(head), None),
+        _ => return None,
     };
     let key = head[key_start..].trim();
     if key.is_empty() || key.len() > 64 || key.contains(['[', ']', '(', ')', ':', '|', '#']) {
