@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
-use crate::text::analyze::{Analyzer, TermId};
+use crate::text::analyze::{TermId, with_thread_analyzer};
 use crate::vault::{NoteId, Vault};
 
 /// Bodies shorter than this many terms are too short to judge.
@@ -34,7 +34,8 @@ pub struct Drift {
     identity_percentile: f32,
     identity_median: f32,
     relation_percentile: f32,
-    floor: f32,
+    identity_floor: f32,
+    relation_floor: f32,
     percentile: f64,
 }
 
@@ -78,7 +79,8 @@ impl Drift {
             stats,
             identity,
             relation,
-            floor: config.drift_floor as f32,
+            identity_floor: config.identity_floor as f32,
+            relation_floor: config.relation_floor as f32,
             percentile: config.drift_percentile,
             ..Drift::default()
         };
@@ -90,8 +92,7 @@ impl Drift {
     /// must already be updated. Other notes' similarities keep the document frequencies
     /// they were computed with until the next build.
     pub fn update_note(&mut self, vault: &Vault, topology: &Topology, id: NoteId) {
-        let mut analyzer = Analyzer::default();
-        self.stats.update_note(vault, id, &mut analyzer);
+        self.stats.update_note(vault, id);
         let i = id.0 as usize;
         self.identity[i] = identity_similarity(&self.stats, self.stats.note(id));
         let mine = whole_weights(&self.stats, self.stats.note(id));
@@ -158,34 +159,32 @@ impl Drift {
 
     /// The note's identity similarity, when it drifted.
     pub fn identity_drifted(&self, id: NoteId) -> Option<Drifted> {
-        self.drifted(self.identity(id)?, self.identity_percentile)
+        drifted(
+            self.identity(id)?,
+            self.identity_floor,
+            self.identity_percentile,
+        )
     }
 
     /// The similarity of the `k`-th typed edge of `from`, when the two notes drifted apart.
     pub fn relation_drifted(&self, from: NoteId, k: usize) -> Option<Drifted> {
         let similarity = (*self.relation.get(from.0 as usize)?.get(k)?)?;
-        self.drifted(similarity, self.relation_percentile)
-    }
-
-    fn drifted(&self, similarity: f32, percentile_value: f32) -> Option<Drifted> {
-        (similarity < self.floor && similarity <= percentile_value).then_some(Drifted {
-            similarity,
-            percentile_value,
-        })
+        drifted(similarity, self.relation_floor, self.relation_percentile)
     }
 
     /// Words of the note's declared identity that its body never uses, in declared order.
     pub fn missing_identity_words(&self, vault: &Vault, id: NoteId) -> Vec<String> {
         let note = vault.note(id);
         let body: FxHashSet<TermId> = self.stats.note(id).body.iter().map(|t| t.0).collect();
-        let mut analyzer = Analyzer::default();
-        set_note_language(&mut analyzer, note);
         let mut seen = FxHashSet::default();
         let mut words = Vec::new();
-        analyzer.for_each_term(&identity_text(note), |t| {
-            if !body.contains(&t.id) && seen.insert(t.id) && words.len() < TERMS_IN_MESSAGE {
-                words.push(t.word.to_string());
-            }
+        with_thread_analyzer(|analyzer| {
+            set_note_language(analyzer, note);
+            analyzer.for_each_term(&identity_text(note), |t| {
+                if !body.contains(&t.id) && seen.insert(t.id) && words.len() < TERMS_IN_MESSAGE {
+                    words.push(t.word.to_string());
+                }
+            });
         });
         words
     }
@@ -196,19 +195,27 @@ impl Drift {
         weights.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         weights.truncate(TERMS_IN_MESSAGE);
         let note = vault.note(id);
-        let mut analyzer = Analyzer::default();
-        set_note_language(&mut analyzer, note);
         let mut surface: FxHashMap<TermId, String> = FxHashMap::default();
-        analyzer.for_each_term(body_text(note), |t| {
-            if weights.iter().any(|w| w.0 == t.id) && !surface.contains_key(&t.id) {
-                surface.insert(t.id, t.word.to_string());
-            }
+        with_thread_analyzer(|analyzer| {
+            set_note_language(analyzer, note);
+            analyzer.for_each_term(&body_text(note), |t| {
+                if weights.iter().any(|w| w.0 == t.id) && !surface.contains_key(&t.id) {
+                    surface.insert(t.id, t.word.to_string());
+                }
+            });
         });
         weights
             .iter()
             .filter_map(|(term, _)| surface.remove(term))
             .collect()
     }
+}
+
+fn drifted(similarity: f32, floor: f32, percentile_value: f32) -> Option<Drifted> {
+    (similarity < floor && similarity <= percentile_value).then_some(Drifted {
+        similarity,
+        percentile_value,
+    })
 }
 
 fn identity_similarity(stats: &TermStats, terms: &NoteTerms) -> Option<f32> {

@@ -59,17 +59,15 @@ pub fn coherence_vector(
         .iter()
         .filter(|d| d.path == *path && COHERENCE_RULES.contains(&d.code))
         .count();
-    vector_with_conflicts(vault, graph, coherence, id, conflicts)
+    vector_with_conflicts(graph, coherence, id, conflicts)
 }
 
 fn vector_with_conflicts(
-    vault: &Vault,
     graph: &LinkGraph,
     coherence: &Coherence,
     id: NoteId,
     conflicts: usize,
 ) -> CoherenceVector {
-    let _ = vault;
     let resolutions = &graph.resolutions[id.0 as usize];
     let links = resolutions.len();
     let resolved = resolutions
@@ -105,13 +103,18 @@ fn vector_with_conflicts(
         }
     });
     CoherenceVector {
-        link_integrity,
+        link_integrity: round(link_integrity),
         links,
-        reciprocity,
+        reciprocity: round(reciprocity),
         relations: checked,
-        drift: drift.map(|(sim, _)| f64::from(sim)),
+        drift: drift.map(|(sim, _)| round(f64::from(sim))),
         conflicts,
-        score: score(link_integrity, reciprocity, drift_component, conflicts),
+        score: round(score(
+            link_integrity,
+            reciprocity,
+            drift_component,
+            conflicts,
+        )),
     }
 }
 
@@ -125,6 +128,11 @@ pub fn score(integrity: f64, reciprocity: f64, drift: Option<f64>, conflicts: us
     };
     let penalty = CONFLICT_FACTOR.powi(conflicts.min(64) as i32);
     (base * penalty).clamp(0.0, 1.0)
+}
+
+/// Four decimals: enough for a score, and stable in reports across platforms.
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -152,7 +160,7 @@ pub fn vault_coherence(
     }
     let vectors: Vec<CoherenceVector> = vault
         .note_ids()
-        .map(|id| vector_with_conflicts(vault, graph, coherence, id, conflicts[id.0 as usize]))
+        .map(|id| vector_with_conflicts(graph, coherence, id, conflicts[id.0 as usize]))
         .collect();
     let mean = if vectors.is_empty() {
         1.0

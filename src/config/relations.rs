@@ -45,8 +45,10 @@ pub struct RelationsConfig {
     pub created_key: String,
     /// The property `date-order` reads as the last update.
     pub updated_key: String,
-    /// Drift rules flag only similarities below this absolute floor (0–1)…
-    pub drift_floor: f64,
+    /// `identity-drift` flags only similarities below this absolute floor (0–1)…
+    pub identity_floor: f64,
+    /// …and `relation-drift` below this one (two whole notes share fewer words)…
+    pub relation_floor: f64,
     /// …that are also in this lowest percentile of the vault (0–100).
     pub drift_percentile: f64,
 }
@@ -72,7 +74,8 @@ impl Default for RelationsConfig {
             reciprocity: Reciprocity::Auto,
             created_key: "created".to_string(),
             updated_key: "updated".to_string(),
-            drift_floor: 0.05,
+            identity_floor: 0.08,
+            relation_floor: 0.05,
             drift_percentile: 5.0,
         }
     }
@@ -93,7 +96,8 @@ pub(super) struct RelationsFile {
     reciprocity: Option<Spanned<String>>,
     created_key: Option<Spanned<String>>,
     updated_key: Option<Spanned<String>>,
-    drift_floor: Option<Spanned<f64>>,
+    identity_floor: Option<Spanned<f64>>,
+    relation_floor: Option<Spanned<f64>>,
     drift_percentile: Option<Spanned<f64>>,
     /// Replaces the default key map when present.
     keys: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
@@ -148,11 +152,24 @@ pub(super) fn read(file: RelationsFile) -> Result<RelationsConfig, Refused> {
             *slot = value.into_inner();
         }
     }
-    if let Some(value) = file.drift_floor {
-        if !(0.0..=1.0).contains(value.get_ref()) {
-            return refuse(value.span(), "drift-floor must be between 0 and 1".into());
+    for (value, slot, name) in [
+        (
+            file.identity_floor,
+            &mut config.identity_floor,
+            "identity-floor",
+        ),
+        (
+            file.relation_floor,
+            &mut config.relation_floor,
+            "relation-floor",
+        ),
+    ] {
+        if let Some(value) = value {
+            if !(0.0..=1.0).contains(value.get_ref()) {
+                return refuse(value.span(), format!("{name} must be between 0 and 1"));
+            }
+            *slot = *value.get_ref();
         }
-        config.drift_floor = *value.get_ref();
     }
     if let Some(value) = file.drift_percentile {
         if !(0.0..=100.0).contains(value.get_ref()) {
@@ -183,11 +200,9 @@ pub(super) fn read(file: RelationsFile) -> Result<RelationsConfig, Refused> {
             let Some(list) = list else { continue };
             slot.clear();
             for pattern in list {
-                if !pattern.get_ref().chars().any(char::is_alphanumeric) {
-                    let message = format!(
-                        "heading pattern `{}` has no letters or digits",
-                        pattern.get_ref()
-                    );
+                // Numbering, emoji and punctuation are ignored, so a pattern needs a letter.
+                if !pattern.get_ref().chars().any(char::is_alphabetic) {
+                    let message = format!("heading pattern `{}` has no letters", pattern.get_ref());
                     return refuse(pattern.span(), message);
                 }
                 slot.push(pattern.into_inner());

@@ -22,7 +22,7 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     let config = &cx.coherence.config;
     let mut message = format!(
         "the body no longer says what the note declares (similarity {:.2}, under the floor {:.2} and the vault's {}th percentile {:.2})",
-        found.similarity, config.drift_floor, config.drift_percentile, found.percentile_value
+        found.similarity, config.identity_floor, config.drift_percentile, found.percentile_value
     );
     if !missing.is_empty() {
         message.push_str(&format!("; declared but absent from the body: {missing}"));

@@ -60,21 +60,21 @@ fn repeats_earlier(earlier: &[TypedEdge], edge: &TypedEdge) -> bool {
         .any(|e| e.to == edge.to && e.relation == edge.relation)
 }
 
-/// Where the other note would write its answer: a section of that relation, or the span of
-/// one of its links of that relation, or its start.
+/// Where the other note would write its answer: its section of that relation, or one of
+/// its links of that relation, or its start.
 fn answer_place(cx: &NoteContext<'_>, id: NoteId, note: &Note, relation: Relation) -> Span {
-    if let Some(edge) = cx
-        .coherence
+    let matcher = HeadingMatcher::new(&cx.coherence.config);
+    if let Some(heading) = note
+        .headings
+        .iter()
+        .find(|h| matcher.relation_of(&h.text) == Some(relation))
+    {
+        return heading.span;
+    }
+    cx.coherence
         .topology
         .typed(id)
         .iter()
         .find(|e| e.relation == relation)
-    {
-        return super::edge_span(note, edge);
-    }
-    let matcher = HeadingMatcher::new(&cx.coherence.config);
-    note.headings
-        .iter()
-        .find(|h| matcher.relation_of(&h.text) == Some(relation))
-        .map_or(Span::empty(0), |h| h.span)
+        .map_or(Span::empty(0), |edge| super::edge_span(note, edge))
 }

@@ -1,11 +1,13 @@
 //! Text analysis shared by drift detection and the search index: words, stems, stop words.
 //!
 //! Text is split and lowercased as tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
-//! `LowerCaser` would (by [`split_words`], which is faster on Cyrillic); each word then goes through the stop-word list and Snowball stemmer of its
+//! `LowerCaser` would (by [`split_words`], which is faster on Cyrillic); each word then
+//! goes through the stop-word list and Snowball stemmer of its
 //! language. The language is chosen per word by script: Cyrillic words are Russian, every
 //! other word takes the note's language (English unless its `lang` property names another
 //! language tantivy can stem). Results are cached per word, since vaults repeat their words.
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
@@ -32,6 +34,20 @@ pub struct Term<'a> {
     pub id: TermId,
     pub stem: &'a str,
     pub word: &'a str,
+}
+
+thread_local! {
+    static THREAD_ANALYZER: RefCell<Analyzer> = RefCell::new(Analyzer::default());
+}
+
+/// Runs `f` with this thread's analyzer, whose stem cache outlives the call: parallel
+/// workers keep their caches across notes and across runs.
+pub fn with_thread_analyzer<R>(f: impl FnOnce(&mut Analyzer) -> R) -> R {
+    THREAD_ANALYZER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut analyzer) => f(&mut analyzer),
+        // Re-entered from inside `f`: a fresh analyzer keeps this correct.
+        Err(_) => f(&mut Analyzer::default()),
+    })
 }
 
 /// One word of a text with its place: what [`Analyzer::for_each_word`] reports.
@@ -214,10 +230,152 @@ fn push_lowercase(out: &mut String, c: char) {
     }
 }
 
+/// English stop words: tantivy's (Lucene's) short list and the common function words it
+/// lacks, which say nothing of a subject either.
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+];
+
 /// Stop-word filter and stemmer for one already lowercased word.
 fn word_analyzer(language: Language) -> TextAnalyzer {
     let builder = TextAnalyzer::builder(RawTokenizer::default()).dynamic();
-    let builder = match StopWordFilter::new(language) {
+    let stop = match language {
+        Language::English => Some(StopWordFilter::remove(
+            ENGLISH_STOP_WORDS.iter().map(|w| w.to_string()),
+        )),
+        _ => StopWordFilter::new(language),
+    };
+    let builder = match stop {
         Some(stop) => builder.filter_dynamic(stop),
         None => builder,
     };
