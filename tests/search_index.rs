@@ -126,7 +126,8 @@ fn corrupt_or_outdated_caches_are_rebuilt() {
     let dir = report.dir.clone().unwrap();
     let manifest = CacheDir { dir: dir.clone() }.manifest_path();
 
-    let damage: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let damage: Vec<Damage> = vec![
         (
             "meta.json",
             Box::new(|| std::fs::write(index_dir(&report).join("meta.json"), b"{").unwrap()),
