@@ -11,8 +11,9 @@
 //!   cached under `target/bench-vaults/search-<notes>/`;
 //! - `TWIN_BENCH_RUNS`: runs of the cold build (default 5; warm starts run twice as often).
 //!
-//! Every figure is a median over runs, with the p99 (or the maximum, for few runs).
-//! Caches go to a temporary folder.
+//! Every figure is a median over runs, with the p99 (or the maximum, for few runs), and
+//! for the long phases the process's CPU time (all threads), which a busy shared machine
+//! disturbs less than wall time. Caches go to a temporary folder.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -64,10 +65,10 @@ fn main() {
         mb(markdown)
     );
 
-    let load = time_runs(runs, || {
+    let load = cpu_runs(runs, || {
         load_vault(&vault_dir, &config).expect("vault loads");
     });
-    report("load vault (read + parse), for reference", &load);
+    report_cpu("load vault (read + parse), for reference", &load);
     let vault = load_vault(&vault_dir, &config).unwrap();
     println!("notes: {}", vault.notes.len());
 
@@ -75,32 +76,33 @@ fn main() {
     let mut cold_disk = Vec::new();
     let mut cold_vault = Vec::new();
     for run in 0..runs {
-        let (elapsed, _) =
-            timed(|| open(&vault_dir, &config, &caches.path().join(format!("d{run}"))));
-        cold_disk.push(elapsed);
+        cold_disk.push(with_cpu(|| {
+            open(&vault_dir, &config, &caches.path().join(format!("d{run}")));
+        }));
         let options = IndexOptions {
             cache_dir: Some(caches.path().join(format!("v{run}"))),
-            in_memory: false,
+            ..IndexOptions::default()
         };
-        let (elapsed, _) = timed(|| SearchIndex::open_vault(&vault, &options).unwrap());
-        cold_vault.push(elapsed);
+        cold_vault.push(with_cpu(|| {
+            SearchIndex::open_vault(&vault, &options).unwrap();
+        }));
     }
-    report(
+    report_cpu(
         "cold build from the files (discover, read, parse, index, commit)",
         &cold_disk,
     );
-    report(
+    report_cpu(
         "cold build from a loaded vault (index, commit)",
         &cold_vault,
     );
 
     let cache = caches.path().join("d0");
-    let warm = time_runs(runs * 2, || {
+    let warm = cpu_runs(runs * 2, || {
         let (index, report) = open(&vault_dir, &config, &cache);
         assert_eq!((report.indexed, report.storage), (0, Storage::Disk));
         drop(index);
     });
-    report("warm start, nothing changed, to a searchable index", &warm);
+    report_cpu("warm start, nothing changed, to a searchable index", &warm);
 
     let index_bytes = dir_bytes(&cache);
     println!(
@@ -167,7 +169,7 @@ fn main() {
 fn open(vault: &Path, config: &Config, cache: &Path) -> (SearchIndex, twin::search::OpenReport) {
     let options = IndexOptions {
         cache_dir: Some(cache.to_path_buf()),
-        in_memory: false,
+        ..IndexOptions::default()
     };
     SearchIndex::open(vault, config, &options).expect("index opens")
 }
@@ -207,8 +209,34 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (started.elapsed(), value)
 }
 
-fn time_runs(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    (0..runs).map(|_| timed(&mut f).0).collect()
+/// Wall time and CPU time (all threads of the process) of one call.
+fn with_cpu(f: impl FnOnce()) -> (Duration, Duration) {
+    let cpu = cpu_time();
+    let (wall, ()) = timed(f);
+    (wall, cpu_time().saturating_sub(cpu))
+}
+
+fn cpu_runs(runs: usize, mut f: impl FnMut()) -> Vec<(Duration, Duration)> {
+    (0..runs).map(|_| with_cpu(&mut f)).collect()
+}
+
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+fn report_cpu(what: &str, samples: &[(Duration, Duration)]) {
+    let wall: Vec<Duration> = samples.iter().map(|s| s.0).collect();
+    report(what, &wall);
+    let mut cpu: Vec<Duration> = samples.iter().map(|s| s.1).collect();
+    cpu.sort();
+    println!("    CPU time: median {:.2} ms", ms(cpu[cpu.len() / 2]));
 }
 
 fn report(what: &str, samples: &[Duration]) {

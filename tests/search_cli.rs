@@ -144,6 +144,7 @@ fn a_second_process_searches_while_the_first_writes() {
     let options = IndexOptions {
         cache_dir: Some(cache.path().to_path_buf()),
         in_memory: false,
+        ..IndexOptions::default()
     };
     // This test process plays the language server: it holds the writer lock.
     let (writer, report) = SearchIndex::open(&root, &config, &options).unwrap();

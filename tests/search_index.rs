@@ -49,6 +49,7 @@ fn open(vault: &Path, cache: &Path) -> (SearchIndex, OpenReport) {
     let options = IndexOptions {
         cache_dir: Some(cache.to_path_buf()),
         in_memory: false,
+        ..IndexOptions::default()
     };
     SearchIndex::open(vault, &config(vault), &options).expect("index opens")
 }
@@ -238,6 +239,7 @@ fn no_cache_writes_nothing() {
     let options = IndexOptions {
         cache_dir: Some(cache.clone()),
         in_memory: true,
+        ..IndexOptions::default()
     };
     let (index, report) = SearchIndex::open(&vault, &config(&vault), &options).unwrap();
     assert_eq!(report.storage, Storage::Memory);
@@ -281,6 +283,7 @@ fn the_handle_answers_once_ready_and_commits_after_a_pause() {
         let options = IndexOptions {
             cache_dir: None,
             in_memory: true,
+            ..IndexOptions::default()
         };
         SearchIndex::open(&root, &config(&root), &options)
     });
@@ -303,4 +306,52 @@ fn the_handle_answers_once_ready_and_commits_after_a_pause() {
     handle.remove_note("Early.md");
     handle.flush().unwrap();
     assert!(paths(&index, "axolotl").is_empty());
+}
+
+#[test]
+fn dropping_the_handle_commits_what_is_pending() {
+    let (_tmp, vault, cache) = scratch();
+    let options = IndexOptions {
+        cache_dir: Some(cache.clone()),
+        in_memory: false,
+        ..IndexOptions::default()
+    };
+    // A long debounce: only the drop can commit in time.
+    let handle = SearchHandle::spawn(Duration::from_secs(3600), {
+        let vault = vault.clone();
+        move || SearchIndex::open(&vault, &config(&vault), &options)
+    });
+    handle.wait().unwrap();
+    // An editor saves a new note and tells the handle.
+    std::fs::write(vault.join("Late.md"), "A pangolin.\n").unwrap();
+    let note = parse_note(Arc::from("Late.md"), Arc::from("A pangolin.\n"));
+    handle.update_note(Arc::new(note));
+    drop(handle);
+    // Committed on drop: the next start finds the note already indexed, by its hash.
+    let (index, report) = open(&vault, &cache);
+    assert_eq!((report.indexed, report.touched), (0, 1), "{report:?}");
+    assert_eq!(paths(&index, "pangolin"), ["Late.md"]);
+}
+
+#[test]
+fn a_busy_cache_can_be_replaced_by_ram_on_request() {
+    let (_tmp, vault, cache) = scratch();
+    let (writer, _) = open(&vault, &cache);
+    let options = IndexOptions {
+        cache_dir: Some(cache.clone()),
+        in_memory: false,
+        memory_when_busy: true,
+    };
+    let (second, report) = SearchIndex::open(&vault, &config(&vault), &options).unwrap();
+    assert_eq!(report.storage, Storage::Memory, "{report:?}");
+    assert!(
+        report.messages[0].contains("another twin process"),
+        "{report:?}"
+    );
+    // Unlike a read-only index, it takes this process's edits.
+    let note = parse_note(Arc::from("Mine.md"), Arc::from("A narwhal.\n"));
+    assert!(second.update_note(&note).unwrap());
+    second.commit().unwrap();
+    assert_eq!(paths(&second, "narwhal"), ["Mine.md"]);
+    assert!(paths(&writer, "narwhal").is_empty());
 }

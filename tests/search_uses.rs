@@ -22,6 +22,7 @@ fn indexed(root: &Path) -> (Vault, SearchIndex) {
     let options = IndexOptions {
         cache_dir: None,
         in_memory: true,
+        ..IndexOptions::default()
     };
     let (index, report) = SearchIndex::open_vault(&vault, &options).unwrap();
     assert_eq!(report.indexed, vault.notes.len());
@@ -248,6 +249,7 @@ fn vault_of(notes: &[(&str, &str)]) -> (Vault, SearchIndex) {
     let options = IndexOptions {
         cache_dir: None,
         in_memory: true,
+        ..IndexOptions::default()
     };
     let (index, _) = SearchIndex::open_vault(&vault, &options).unwrap();
     (vault, index)

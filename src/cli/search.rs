@@ -91,6 +91,7 @@ pub fn run(args: &SearchArgs) -> u8 {
     let options = IndexOptions {
         cache_dir: args.cache_dir.clone(),
         in_memory: args.no_cache,
+        ..IndexOptions::default()
     };
     let (index, report) = match SearchIndex::open(&args.path, &config, &options) {
         Ok(opened) => opened,

@@ -41,6 +41,10 @@ pub struct IndexOptions {
     pub cache_dir: Option<PathBuf>,
     /// Keep the index in RAM only (`--no-cache`).
     pub in_memory: bool,
+    /// When another process writes the cached index, build one in RAM (which takes this
+    /// process's edits) instead of reading that process's last commit. For a second
+    /// language server; a one-shot search is better served by the commit.
+    pub memory_when_busy: bool,
 }
 
 /// Where an open index keeps its data.
@@ -145,7 +149,9 @@ impl SearchIndex {
                     let cache = CacheDir {
                         dir: vault_cache_dir(&cache_root, root),
                     };
-                    if let Some(index) = Self::open_cached(&cache, source, &mut report) {
+                    if let Some(index) =
+                        Self::open_cached(&cache, source, options.memory_when_busy, &mut report)
+                    {
                         return Ok((index, report));
                     }
                 }
@@ -173,11 +179,13 @@ impl SearchIndex {
     fn open_cached(
         cache: &CacheDir,
         source: NoteSource<'_>,
+        memory_when_busy: bool,
         report: &mut OpenReport,
     ) -> Option<SearchIndex> {
         let dir = cache.dir.display();
         let result = match cache.try_lock() {
             Ok(Some(file)) => Self::open_writable(cache, file, source, report),
+            Ok(None) if memory_when_busy => Err("another twin process is writing it".to_string()),
             Ok(None) => match open_existing(cache) {
                 Ok((index, manifest, fields)) => {
                     let stale = count_stale(source, &manifest);
