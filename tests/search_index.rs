@@ -355,3 +355,21 @@ fn a_busy_cache_can_be_replaced_by_ram_on_request() {
     assert_eq!(paths(&second, "narwhal"), ["Mine.md"]);
     assert!(paths(&writer, "narwhal").is_empty());
 }
+
+#[test]
+fn short_runs_do_not_pile_up_segments() {
+    let (_tmp, vault, cache) = scratch();
+    let mut most = 0;
+    for run in 0..20 {
+        // Each run finds one new note, commits one small segment and exits.
+        let text = format!("# Run {run}\n\nOne of many runs.\n");
+        std::fs::write(vault.join(format!("Run {run}.md")), text).unwrap();
+        let (index, report) = open(&vault, &cache);
+        assert_eq!(report.indexed, if run == 0 { FIXTURE_NOTES + 1 } else { 1 });
+        most = most.max(index.segment_count());
+    }
+    assert!(most <= 13, "segments piled up: {most}");
+    let (index, _) = open(&vault, &cache);
+    assert_eq!(paths(&index, "many").len(), 20);
+    assert_eq!(index.num_notes(), FIXTURE_NOTES as u64 + 20);
+}

@@ -33,6 +33,10 @@ use crate::vault::Vault;
 const WRITER_MEMORY_PER_THREAD: usize = 64 << 20;
 /// Writer threads at most; indexing a vault is rarely worth more.
 const MAX_WRITER_THREADS: usize = 4;
+/// Segments beyond which opening merges them all. Short-lived processes (`twin search`)
+/// exit before tantivy's background merges finish, so each run that changes something
+/// would otherwise leave one more segment behind.
+const MAX_SEGMENTS: usize = 12;
 
 /// Where the index lives and how to find it.
 #[derive(Clone, Debug, Default)]
@@ -245,6 +249,7 @@ impl SearchIndex {
         search
             .index_changes(source, report)
             .and_then(|()| search.commit().map(drop))
+            .and_then(|()| search.compact(MAX_SEGMENTS))
             .map_err(|e| e.to_string())?;
         Ok(search)
     }
@@ -445,6 +450,28 @@ impl SearchIndex {
             w.manifest_dirty = false;
         }
         Ok(committed)
+    }
+
+    /// Merges every segment into one when there are more than `max_segments`, and waits.
+    fn compact(&self, max_segments: usize) -> Result<(), SearchError> {
+        let Some(writer) = &self.writer else {
+            return Ok(());
+        };
+        let mut w = lock(writer);
+        let ids = w.writer.index().searchable_segment_ids()?;
+        if ids.len() > max_segments {
+            // A segment already in a background merge makes this one fail: that merge
+            // shrinks the count as well.
+            if w.writer.merge(&ids).wait().is_ok() {
+                self.reader.reload()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Segments in the last committed index (tests, diagnostics).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Whether there are changes that [`SearchIndex::commit`] would write.
