@@ -105,8 +105,4 @@ impl Documents {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Document)> {
         self.docs.iter_mut()
     }
-
-    pub fn contains(&self, uri: &str) -> bool {
-        self.docs.contains_key(uri)
-    }
 }

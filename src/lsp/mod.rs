@@ -19,6 +19,7 @@ mod incremental;
 mod log;
 mod model;
 mod query;
+mod refactor;
 mod server;
 mod snapshot;
 mod state;

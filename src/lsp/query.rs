@@ -1,7 +1,7 @@
 //! What is at a byte offset of a note, and who refers to what: plain core types, no
 //! LSP, so a later CLI (`twin fix`, `twin refs`) can share it.
 
-use crate::note::{AnchorKind, Link, Note, TagSource};
+use crate::note::Note;
 use crate::resolve::{AnchorResolution, LinkGraph, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
@@ -206,17 +206,4 @@ pub fn declaration(vault: &Vault, symbol: &Symbol) -> Option<Place> {
         }
         Symbol::Attachment(_) | Symbol::Tag(_) => None,
     }
-}
-
-/// A link's anchor text as written after `#` (`Heading#Sub`, `^block`).
-pub fn anchor_text(link: &Link) -> Option<String> {
-    link.anchor.as_ref().map(|a| match &a.kind {
-        AnchorKind::Heading(parts) => parts.join("#"),
-        AnchorKind::Block(id) => format!("^{id}"),
-    })
-}
-
-/// Whether a tag comes from the frontmatter (written without `#`).
-pub fn is_frontmatter_tag(source: TagSource) -> bool {
-    source == TagSource::Frontmatter
 }

@@ -8,7 +8,7 @@ use tower_lsp_server::gen_lsp_types::Uri;
 
 use super::convert::{from_proto, to_proto};
 use super::model::Model;
-use super::state::{ClientCaps, Settings};
+use super::state::ClientCaps;
 use crate::config::Config;
 use crate::note::{Note, VaultPath};
 use crate::resolve::LinkGraph;
@@ -66,7 +66,6 @@ impl WorkspaceSnapshot {
 pub struct Snapshot {
     pub encoding: ColumnEncoding,
     pub caps: Arc<ClientCaps>,
-    pub settings: Settings,
     pub workspaces: Vec<WorkspaceSnapshot>,
     /// Open documents: URI → version.
     pub versions: Arc<HashMap<String, i32>>,

@@ -234,7 +234,6 @@ impl State {
         Snapshot {
             encoding: self.encoding,
             caps: self.caps.clone(),
-            settings: self.settings.clone(),
             workspaces,
             versions: Arc::new(versions),
         }
