@@ -7,7 +7,12 @@ use lsp_support::{Client, copy_fixture, full_capabilities};
 use serde_json::{Value, json};
 
 fn codes(diagnostics: &Value) -> Vec<String> {
-    let mut codes: Vec<String> = diagnostics.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    let mut codes: Vec<String> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
     codes.sort();
     codes
 }
@@ -20,7 +25,11 @@ fn has(diagnostics: &Value, code: &str) -> bool {
 fn publishes_findings_with_code_source_docs_and_related_information() {
     let dir = copy_fixture("diag");
     let root = dir.path();
-    std::fs::write(root.join("Other.md"), "---\naliases: [Shared]\n---\n# Other\n").unwrap();
+    std::fs::write(
+        root.join("Other.md"),
+        "---\naliases: [Shared]\n---\n# Other\n",
+    )
+    .unwrap();
     let mut c = Client::ready(root);
     let b = c.diagnostics(&c.uri("B.md"), |_| true);
     insta::assert_json_snapshot!("diagnostics_b", lsp_support::redact(&b, root));
@@ -37,7 +46,10 @@ fn an_edit_to_one_note_updates_the_notes_that_link_to_it() {
     let mut c = Client::ready(root);
     let b_uri = c.uri("B.md");
     let first = c.diagnostics(&b_uri, |_| true);
-    assert_eq!(codes(&first), ["broken-heading", "broken-link", "footnote-undefined"]);
+    assert_eq!(
+        codes(&first),
+        ["broken-heading", "broken-link", "footnote-undefined"]
+    );
     // Adding `## Intro` to A clears broken-heading in B, which is not even open.
     let a_uri = c.open("A.md", None);
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": a_uri, "version": 2},
@@ -45,16 +57,40 @@ fn an_edit_to_one_note_updates_the_notes_that_link_to_it() {
     let after = c.diagnostics(&b_uri, |d| !has(d, "broken-heading"));
     assert_eq!(codes(&after), ["broken-link", "footnote-undefined"]);
     // Deleting A turns B's links to it into broken links.
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": a_uri}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": a_uri}}),
+    );
     std::fs::remove_file(root.join("A.md")).unwrap();
-    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": a_uri, "type": 3}]}));
-    let deleted = c.diagnostics(&b_uri, |d| codes(d).iter().filter(|c| *c == "broken-link").count() == 3);
-    assert_eq!(codes(&deleted), ["broken-link", "broken-link", "broken-link", "footnote-undefined"]);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": a_uri, "type": 3}]}),
+    );
+    let deleted = c.diagnostics(&b_uri, |d| {
+        codes(d).iter().filter(|c| *c == "broken-link").count() == 3
+    });
+    assert_eq!(
+        codes(&deleted),
+        [
+            "broken-link",
+            "broken-link",
+            "broken-link",
+            "footnote-undefined"
+        ]
+    );
     // Creating C on disk fixes the link to it.
     std::fs::write(root.join("C.md"), "# C\n").unwrap();
-    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": c.uri("C.md"), "type": 1}]}));
-    let created = c.diagnostics(&b_uri, |d| codes(d).iter().filter(|c| *c == "broken-link").count() == 2);
-    assert_eq!(codes(&created), ["broken-link", "broken-link", "footnote-undefined"]);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("C.md"), "type": 1}]}),
+    );
+    let created = c.diagnostics(&b_uri, |d| {
+        codes(d).iter().filter(|c| *c == "broken-link").count() == 2
+    });
+    assert_eq!(
+        codes(&created),
+        ["broken-link", "broken-link", "footnote-undefined"]
+    );
     assert!(c.shutdown().success());
 }
 
@@ -73,17 +109,31 @@ fn fixing_a_note_clears_its_diagnostics() {
 fn scope_open_publishes_only_open_notes_until_changed_to_vault() {
     let dir = copy_fixture("diag");
     let root = dir.path();
-    let mut c = Client::start(Some(root), full_capabilities(), json!({"diagnostics": {"scope": "open"}}));
+    let mut c = Client::start(
+        Some(root),
+        full_capabilities(),
+        json!({"diagnostics": {"scope": "open"}}),
+    );
     c.wait_indexed();
     let b_uri = c.uri("B.md");
-    let none = c.try_wait_notification("textDocument/publishDiagnostics", std::time::Duration::from_millis(400), |p| p["uri"] == b_uri.as_str());
+    let none = c.try_wait_notification(
+        "textDocument/publishDiagnostics",
+        std::time::Duration::from_millis(400),
+        |p| p["uri"] == b_uri.as_str(),
+    );
     assert!(none.is_none(), "B is not open: {none:?}");
     c.open("B.md", None);
     let open = c.diagnostics(&b_uri, |d| !d.as_array().unwrap().is_empty());
     assert!(has(&open, "broken-link"));
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": b_uri}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": b_uri}}),
+    );
     c.diagnostics(&b_uri, |d| d.as_array().unwrap().is_empty());
-    c.notify("workspace/didChangeConfiguration", json!({"settings": {"twin": {"diagnostics": {"scope": "vault"}}}}));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"twin": {"diagnostics": {"scope": "vault"}}}}),
+    );
     let vault = c.diagnostics(&b_uri, |d| !d.as_array().unwrap().is_empty());
     assert!(has(&vault, "broken-heading"));
     assert!(c.shutdown().success());
@@ -102,7 +152,11 @@ fn without_client_watching_the_server_watches_the_vault_itself() {
     std::fs::write(root.join("C.md"), "# C\n").unwrap();
     let fixed = c.diagnostics(&b_uri, |d| !has(d, "broken-link"));
     assert_eq!(codes(&fixed), ["broken-heading", "footnote-undefined"]);
-    assert!(c.server_requests.iter().all(|r| r["method"] != "client/registerCapability"));
+    assert!(
+        c.server_requests
+            .iter()
+            .all(|r| r["method"] != "client/registerCapability")
+    );
     assert!(c.shutdown().success());
 }
 
@@ -113,12 +167,21 @@ fn single_file_mode_checks_the_open_note_alone() {
     std::fs::write(&path, "# Lone\n[[Elsewhere]] and [[#Missing]] and [^1]\n").unwrap();
     let mut c = Client::start(None, full_capabilities(), json!({}));
     let uri = lsp_support::file_uri(&path);
-    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
-        "text": std::fs::read_to_string(&path).unwrap()}}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+        "text": std::fs::read_to_string(&path).unwrap()}}),
+    );
     let diagnostics = c.diagnostics(&uri, |d| !d.as_array().unwrap().is_empty());
     // Links to other notes cannot be judged without a vault; the rest is checked.
-    assert_eq!(codes(&diagnostics), ["broken-heading", "footnote-undefined"]);
-    let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(
+        codes(&diagnostics),
+        ["broken-heading", "footnote-undefined"]
+    );
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert_eq!(symbols[0]["name"], "Lone");
     assert!(c.shutdown().success());
 }

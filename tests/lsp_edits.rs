@@ -18,10 +18,20 @@ fn read(root: &Path, rel: &str) -> String {
 fn link_targets(root: &Path, rel: &str) -> Vec<(usize, usize)> {
     let text: std::sync::Arc<str> = read(root, rel).into();
     let note = twin::note::parse_note(rel.into(), text);
-    note.links.iter().map(|l| (l.target_span.start as usize, l.target_span.end as usize)).collect()
+    note.links
+        .iter()
+        .map(|l| (l.target_span.start as usize, l.target_span.end as usize))
+        .collect()
 }
 
-fn request_at(c: &mut Client, method: &str, rel: &str, needle: &str, delta: usize, extra: Value) -> Value {
+fn request_at(
+    c: &mut Client,
+    method: &str,
+    rel: &str,
+    needle: &str,
+    delta: usize,
+    extra: Value,
+) -> Value {
     let root = c.root.clone().unwrap();
     let mut params = json!({"textDocument": {"uri": c.uri(rel)}, "position": pos_of(&read(&root, rel), needle, delta)});
     if let Value::Object(extra) = extra {
@@ -31,7 +41,10 @@ fn request_at(c: &mut Client, method: &str, rel: &str, needle: &str, delta: usiz
 }
 
 /// Every replaced range lies inside a link target of the original note.
-fn only_link_targets_changed(before: &BTreeMap<String, Vec<(usize, usize)>>, applied: &BTreeMap<String, Vec<(usize, usize, String)>>) {
+fn only_link_targets_changed(
+    before: &BTreeMap<String, Vec<(usize, usize)>>,
+    applied: &BTreeMap<String, Vec<(usize, usize, String)>>,
+) {
     for (file, edits) in applied {
         let targets = &before[file];
         for (start, end, _) in edits {
@@ -53,16 +66,37 @@ fn rename_a_note_renames_the_file_and_rewrites_every_link() {
         .map(|f| (f.to_string(), link_targets(root, f)))
         .collect();
     let mut c = Client::ready(root);
-    let prepared = request_at(&mut c, "textDocument/prepareRename", "Home.md", "[[Guide#Install]]", 3, json!({}));
+    let prepared = request_at(
+        &mut c,
+        "textDocument/prepareRename",
+        "Home.md",
+        "[[Guide#Install]]",
+        3,
+        json!({}),
+    );
     assert_eq!(prepared["placeholder"], "Guide");
-    let edit = request_at(&mut c, "textDocument/rename", "Home.md", "[[Guide#Install]]", 3, json!({"newName": "User Manual"}));
+    let edit = request_at(
+        &mut c,
+        "textDocument/rename",
+        "Home.md",
+        "[[Guide#Install]]",
+        3,
+        json!({"newName": "User Manual"}),
+    );
     insta::assert_json_snapshot!("rename_note", redact(&edit, root));
     let applied = apply_workspace_edit(root, &edit);
     only_link_targets_changed(&before, &applied);
     assert!(root.join("User Manual.md").exists() && !root.join("Guide.md").exists());
-    assert!(check(root).is_empty(), "findings after the rename: {:?}", check(root));
+    assert!(
+        check(root).is_empty(),
+        "findings after the rename: {:?}",
+        check(root)
+    );
     let home = read(root, "Home.md");
-    assert!(home.contains("[[User Manual#Install]]") && home.contains("(User%20Manual.md)"), "{home}");
+    assert!(
+        home.contains("[[User Manual#Install]]") && home.contains("(User%20Manual.md)"),
+        "{home}"
+    );
     assert!(c.shutdown().success());
 }
 
@@ -71,18 +105,52 @@ fn rename_heading_block_and_tag() {
     let dir = copy_fixture("nav");
     let root = dir.path();
     let mut c = Client::ready(root);
-    let heading = request_at(&mut c, "textDocument/rename", "Guide.md", "## Usage", 4, json!({"newName": "How to use: it"}));
-    let block = request_at(&mut c, "textDocument/rename", "Home.md", "^setup-step]]", 3, json!({"newName": "first-step"}));
-    let tag = request_at(&mut c, "textDocument/rename", "Home.md", "#area/work/meetings", 2, json!({"newName": "domain/job"}));
-    insta::assert_json_snapshot!("rename_heading_block_tag", json!({
-        "heading": redact(&heading, root), "block": redact(&block, root), "tag": redact(&tag, root)}));
+    let heading = request_at(
+        &mut c,
+        "textDocument/rename",
+        "Guide.md",
+        "## Usage",
+        4,
+        json!({"newName": "How to use: it"}),
+    );
+    let block = request_at(
+        &mut c,
+        "textDocument/rename",
+        "Home.md",
+        "^setup-step]]",
+        3,
+        json!({"newName": "first-step"}),
+    );
+    let tag = request_at(
+        &mut c,
+        "textDocument/rename",
+        "Home.md",
+        "#area/work/meetings",
+        2,
+        json!({"newName": "domain/job"}),
+    );
+    insta::assert_json_snapshot!(
+        "rename_heading_block_tag",
+        json!({
+        "heading": redact(&heading, root), "block": redact(&block, root), "tag": redact(&tag, root)})
+    );
     for edit in [&heading, &block, &tag] {
         apply_workspace_edit(root, edit);
     }
-    assert!(check(root).is_empty(), "findings after the renames: {:?}", check(root));
+    assert!(
+        check(root).is_empty(),
+        "findings after the renames: {:?}",
+        check(root)
+    );
     let home = read(root, "Home.md");
-    assert!(home.contains("![[Guide#How to use it]]") && home.contains("[[Guide#^first-step]]"), "{home}");
-    assert!(home.contains("#domain/job/meetings") && home.contains("domain/job]"), "{home}");
+    assert!(
+        home.contains("![[Guide#How to use it]]") && home.contains("[[Guide#^first-step]]"),
+        "{home}"
+    );
+    assert!(
+        home.contains("#domain/job/meetings") && home.contains("domain/job]"),
+        "{home}"
+    );
     assert!(read(root, "Guide.md").contains("## How to use: it"));
     assert!(c.shutdown().success());
 }
@@ -91,7 +159,14 @@ fn rename_heading_block_and_tag() {
 fn prepare_rename_refuses_plain_text() {
     let dir = copy_fixture("nav");
     let mut c = Client::ready(dir.path());
-    let result = request_at(&mut c, "textDocument/prepareRename", "Guide.md", "Intro line", 2, json!({}));
+    let result = request_at(
+        &mut c,
+        "textDocument/prepareRename",
+        "Guide.md",
+        "Intro line",
+        2,
+        json!({}),
+    );
     assert_eq!(result, Value::Null);
     assert!(c.shutdown().success());
 }
@@ -107,13 +182,24 @@ fn will_rename_files_rewrites_links_to_a_moved_note() {
     let mut c = Client::ready(root);
     let old = c.uri("sub/Deep Note.md");
     let new = c.uri("archive/Deep Note.md");
-    let edit = c.request("workspace/willRenameFiles", json!({"files": [{"oldUri": old, "newUri": new}]}));
+    let edit = c.request(
+        "workspace/willRenameFiles",
+        json!({"files": [{"oldUri": old, "newUri": new}]}),
+    );
     insta::assert_json_snapshot!("will_rename_files", redact(&edit, root));
     let applied = apply_workspace_edit(root, &edit);
     only_link_targets_changed(&before, &applied);
     std::fs::create_dir_all(root.join("archive")).unwrap();
-    std::fs::rename(root.join("sub/Deep Note.md"), root.join("archive/Deep Note.md")).unwrap();
-    assert!(check(root).is_empty(), "findings after the move: {:?}", check(root));
+    std::fs::rename(
+        root.join("sub/Deep Note.md"),
+        root.join("archive/Deep Note.md"),
+    )
+    .unwrap();
+    assert!(
+        check(root).is_empty(),
+        "findings after the move: {:?}",
+        check(root)
+    );
     assert!(c.shutdown().success());
 }
 
@@ -128,23 +214,50 @@ fn quick_fixes_for_broken_links_headings_and_footnotes() {
     let diagnostics = c.diagnostics(&uri, |d| d.as_array().is_some_and(|d| d.len() >= 5));
     let actions_at = |c: &mut Client, needle: &str| {
         let pos = pos_of(broken, needle, 2);
-        c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
-            "context": {"diagnostics": diagnostics}}))
+        c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
+            "context": {"diagnostics": diagnostics}}),
+        )
     };
     let mut out = serde_json::Map::new();
-    for (name, needle) in [("typo", "[[Gide]]"), ("heading", "[[Guide#Instal]]"), ("new_note", "[[Brand new]]"), ("undefined_footnote", "[^2]"), ("unused_footnote", "[^9]:")] {
+    for (name, needle) in [
+        ("typo", "[[Gide]]"),
+        ("heading", "[[Guide#Instal]]"),
+        ("new_note", "[[Brand new]]"),
+        ("undefined_footnote", "[^2]"),
+        ("unused_footnote", "[^9]:"),
+    ] {
         out.insert(name.into(), redact(&actions_at(&mut c, needle), root));
     }
     insta::assert_json_snapshot!("code_actions", out);
     // Applying the preferred fix of each finding, the last in the note first so the
     // others' positions still hold, leaves the note clean.
-    for name in ["undefined_footnote", "unused_footnote", "new_note", "heading", "typo"] {
+    for name in [
+        "undefined_footnote",
+        "unused_footnote",
+        "new_note",
+        "heading",
+        "typo",
+    ] {
         let actions = out[name].as_array().unwrap().clone();
-        let action = actions.iter().find(|a| a["isPreferred"] == true).or(actions.first()).expect("an action");
+        let action = actions
+            .iter()
+            .find(|a| a["isPreferred"] == true)
+            .or(actions.first())
+            .expect("an action");
         let edit = lsp_support::redact_back(&action["edit"], root);
         apply_workspace_edit(root, &edit);
     }
-    let left: Vec<_> = check(root).into_iter().filter(|d| d.path.as_ref() == "Broken.md").map(|d| d.code).collect();
-    assert!(left.is_empty(), "left after the fixes: {left:?}\n{}", read(root, "Broken.md"));
+    let left: Vec<_> = check(root)
+        .into_iter()
+        .filter(|d| d.path.as_ref() == "Broken.md")
+        .map(|d| d.code)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "left after the fixes: {left:?}\n{}",
+        read(root, "Broken.md")
+    );
     assert!(c.shutdown().success());
 }

@@ -59,12 +59,27 @@ fn references_of_notes_headings_blocks_tags_and_footnotes() {
         snap(&c.request("textDocument/references", params))
     };
     let mut out = serde_json::Map::new();
-    out.insert("note_from_link".into(), refs(&mut c, "Home.md", "[[Guide]]", 3, false));
-    out.insert("heading_from_definition".into(), refs(&mut c, "Guide.md", "## Usage", 4, true));
-    out.insert("block_from_definition".into(), refs(&mut c, "Guide.md", "^setup-step", 2, false));
-    out.insert("tag_nested_and_frontmatter".into(), refs(&mut c, "Guide.md", "#project", 2, false));
+    out.insert(
+        "note_from_link".into(),
+        refs(&mut c, "Home.md", "[[Guide]]", 3, false),
+    );
+    out.insert(
+        "heading_from_definition".into(),
+        refs(&mut c, "Guide.md", "## Usage", 4, true),
+    );
+    out.insert(
+        "block_from_definition".into(),
+        refs(&mut c, "Guide.md", "^setup-step", 2, false),
+    );
+    out.insert(
+        "tag_nested_and_frontmatter".into(),
+        refs(&mut c, "Guide.md", "#project", 2, false),
+    );
     out.insert("footnote".into(), refs(&mut c, "Home.md", "[^1]:", 1, true));
-    out.insert("note_from_anywhere".into(), refs(&mut c, "Home.md", "A claim", 0, false));
+    out.insert(
+        "note_from_anywhere".into(),
+        refs(&mut c, "Home.md", "A claim", 0, false),
+    );
     insta::assert_json_snapshot!("references", out);
     assert!(c.shutdown().success());
 }
@@ -80,7 +95,10 @@ fn hover_previews_targets_with_backlink_counts() {
         ("tag", "#project", 1),
         ("footnote", "claim[^1]", 6),
     ] {
-        out.insert(name.into(), snap(&c.request("textDocument/hover", at(&c, "Home.md", needle, delta))));
+        out.insert(
+            name.into(),
+            snap(&c.request("textDocument/hover", at(&c, "Home.md", needle, delta))),
+        );
     }
     insta::assert_json_snapshot!("hover", out);
     assert!(c.shutdown().success());
@@ -92,10 +110,16 @@ fn complete(c: &mut Client, typed: &str, after: &str) -> Value {
     let edited = format!("{original}{typed}{after}");
     let uri = c.uri("sub/Deep Note.md");
     let version = c.next_version();
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version},
-        "contentChanges": [{"text": edited}]}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{"text": edited}]}),
+    );
     let pos = pos_of(&edited, &format!("{typed}{after}"), typed.chars().count());
-    let result = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": pos}));
+    let result = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos}),
+    );
     let items: Vec<Value> = result["items"]
         .as_array()
         .expect("a completion list")
@@ -123,13 +147,29 @@ fn completion_of_notes_aliases_headings_blocks_tags_footnotes_and_paths() {
 #[test]
 fn completion_honours_markdown_link_settings() {
     let dir = lsp_support::copy_fixture("nav");
-    std::fs::write(dir.path().join(".obsidian/app.json"), r#"{"useMarkdownLinks": true, "newLinkFormat": "relative"}"#).unwrap();
+    std::fs::write(
+        dir.path().join(".obsidian/app.json"),
+        r#"{"useMarkdownLinks": true, "newLinkFormat": "relative"}"#,
+    )
+    .unwrap();
     let mut c = Client::ready(dir.path());
     let uri = c.open("sub/Deep Note.md", Some("[[Gui"));
-    let result = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}));
-    let guide = result["items"].as_array().unwrap().iter().find(|i| i["label"] == "Guide").expect("Guide offered").clone();
+    let result = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}),
+    );
+    let guide = result["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Guide")
+        .expect("Guide offered")
+        .clone();
     assert_eq!(guide["textEdit"]["newText"], "[Guide](../Guide.md)");
-    assert_eq!(guide["textEdit"]["range"], json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}}));
+    assert_eq!(
+        guide["textEdit"]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}})
+    );
     assert!(c.shutdown().success());
 }
 
@@ -138,12 +178,33 @@ fn symbols_lenses_links_folding_and_semantic_tokens() {
     let mut c = Client::ready(&vault());
     let doc = |c: &Client, rel: &str| json!({"textDocument": {"uri": c.uri(rel)}});
     let mut out = serde_json::Map::new();
-    out.insert("document_symbols".into(), snap(&c.request("textDocument/documentSymbol", doc(&c, "Guide.md"))));
-    out.insert("workspace_symbols".into(), snap(&c.request("workspace/symbol", json!({"query": "ins"}))));
-    out.insert("code_lens".into(), snap(&c.request("textDocument/codeLens", doc(&c, "Guide.md"))));
-    out.insert("document_links".into(), snap(&c.request("textDocument/documentLink", doc(&c, "Home.md"))));
-    out.insert("folding".into(), snap(&c.request("textDocument/foldingRange", doc(&c, "Guide.md"))));
-    out.insert("semantic_tokens".into(), snap(&c.request("textDocument/semanticTokens/full", doc(&c, "sub/Deep Note.md"))));
+    out.insert(
+        "document_symbols".into(),
+        snap(&c.request("textDocument/documentSymbol", doc(&c, "Guide.md"))),
+    );
+    out.insert(
+        "workspace_symbols".into(),
+        snap(&c.request("workspace/symbol", json!({"query": "ins"}))),
+    );
+    out.insert(
+        "code_lens".into(),
+        snap(&c.request("textDocument/codeLens", doc(&c, "Guide.md"))),
+    );
+    out.insert(
+        "document_links".into(),
+        snap(&c.request("textDocument/documentLink", doc(&c, "Home.md"))),
+    );
+    out.insert(
+        "folding".into(),
+        snap(&c.request("textDocument/foldingRange", doc(&c, "Guide.md"))),
+    );
+    out.insert(
+        "semantic_tokens".into(),
+        snap(&c.request(
+            "textDocument/semanticTokens/full",
+            doc(&c, "sub/Deep Note.md"),
+        )),
+    );
     insta::assert_json_snapshot!("symbols", out);
     assert!(c.shutdown().success());
 }

@@ -22,12 +22,18 @@ fn negotiates_utf8_when_offered_else_utf16() {
     let mut caps = full_capabilities();
     caps["general"]["positionEncodings"] = json!(["utf-16", "utf-8"]);
     let client = Client::start(Some(dir.path()), caps, json!({}));
-    assert_eq!(client.initialize_result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(
+        client.initialize_result["capabilities"]["positionEncoding"],
+        "utf-8"
+    );
     assert_eq!(client.initialize_result["serverInfo"]["name"], "twin");
     assert!(client.shutdown().success());
 
     let client = Client::start(Some(dir.path()), json!({}), json!({}));
-    assert_eq!(client.initialize_result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        client.initialize_result["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
     assert!(client.shutdown().success());
 }
 
@@ -50,7 +56,12 @@ impl Rng {
 /// Char-boundary offsets a cursor can be at: never between `\r` and `\n`.
 fn cursor_offsets(text: &str) -> Vec<usize> {
     (0..=text.len())
-        .filter(|&i| text.is_char_boundary(i) && !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+        .filter(|&i| {
+            text.is_char_boundary(i)
+                && !(i > 0
+                    && text.as_bytes()[i - 1] == b'\r'
+                    && text.as_bytes().get(i) == Some(&b'\n'))
+        })
         .collect()
 }
 
@@ -59,12 +70,29 @@ fn position(text: &str, offset: usize, utf8: bool) -> Value {
     let before = &text[..offset];
     let line = before.matches('\n').count();
     let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = if utf8 { offset - start } else { text[start..offset].encode_utf16().count() };
+    let col = if utf8 {
+        offset - start
+    } else {
+        text[start..offset].encode_utf16().count()
+    };
     json!({"line": line, "character": col})
 }
 
 fn random_edits(utf8: bool, seed: u64) {
-    const PIECES: &[&str] = &["a", "ж", "😀", "\r\n", "\n", "[[", "]]", "#", "é", " ", "Привет", "👩‍💻"];
+    const PIECES: &[&str] = &[
+        "a",
+        "ж",
+        "😀",
+        "\r\n",
+        "\n",
+        "[[",
+        "]]",
+        "#",
+        "é",
+        " ",
+        "Привет",
+        "👩‍💻",
+    ];
     let dir = temp_vault(&[("Note.md", "")]);
     let mut caps = full_capabilities();
     if utf8 {
@@ -79,10 +107,17 @@ fn random_edits(utf8: bool, seed: u64) {
     for version in 2..1202 {
         let offsets = cursor_offsets(&text);
         let a = offsets[rng.below(offsets.len())];
-        let b = if rng.below(3) == 0 { offsets[rng.below(offsets.len())] } else { a };
+        let b = if rng.below(3) == 0 {
+            offsets[rng.below(offsets.len())]
+        } else {
+            a
+        };
         let (start, end) = (a.min(b), a.max(b));
-        let insert: String = (0..rng.below(4)).map(|_| PIECES[rng.below(PIECES.len())]).collect();
-        let range = json!({"start": position(&text, start, utf8), "end": position(&text, end, utf8)});
+        let insert: String = (0..rng.below(4))
+            .map(|_| PIECES[rng.below(PIECES.len())])
+            .collect();
+        let range =
+            json!({"start": position(&text, start, utf8), "end": position(&text, end, utf8)});
         text.replace_range(start..end, &insert);
         client.notify(
             "textDocument/didChange",
@@ -93,17 +128,31 @@ fn random_edits(utf8: bool, seed: u64) {
         if version % 7 == 0 {
             let offsets = cursor_offsets(&text);
             let at = position(&text, offsets[rng.below(offsets.len())], utf8);
-            let method = ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/documentSymbol"][rng.below(4)];
-            pending.push(client.send_request(method, json!({"textDocument": {"uri": uri}, "position": at})));
+            let method = [
+                "textDocument/hover",
+                "textDocument/completion",
+                "textDocument/definition",
+                "textDocument/documentSymbol",
+            ][rng.below(4)];
+            pending.push(client.send_request(
+                method,
+                json!({"textDocument": {"uri": uri}, "position": at}),
+            ));
         }
     }
     for id in pending {
         let response = client.response(id);
-        assert!(response.get("error").is_none(), "request failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "request failed: {response}"
+        );
     }
     let server = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(server["version"], 1201);
-    assert!(server["text"] == text.as_str(), "the server's text differs from the client's after 1200 edits");
+    assert!(
+        server["text"] == text.as_str(),
+        "the server's text differs from the client's after 1200 edits"
+    );
     assert!(client.shutdown().success());
 }
 
@@ -129,7 +178,11 @@ fn stale_version_is_ignored_and_the_server_keeps_running() {
     client.notify("textDocument/didChange", change(3, "x"));
     client.notify("textDocument/didChange", change(2, "STALE"));
     client.notify("textDocument/didChange", change(3, "AGAIN"));
-    let log = client.wait_notification("window/logMessage", |p| p["message"].as_str().is_some_and(|m| m.contains("not newer")));
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not newer"))
+    });
     assert_eq!(log["type"], 2, "a warning");
     let server = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(server, json!({"text": "xabc", "version": 3}));
@@ -142,19 +195,33 @@ fn files_outside_the_workspace_or_never_opened_get_empty_answers() {
     let mut client = Client::ready(dir.path());
     let outside = "file:///nowhere/else/X.md";
     let at = json!({"line": 0, "character": 0});
-    for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion", "textDocument/prepareRename"] {
-        let result = client.request(method, json!({"textDocument": {"uri": outside}, "position": at}));
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+        "textDocument/prepareRename",
+    ] {
+        let result = client.request(
+            method,
+            json!({"textDocument": {"uri": outside}, "position": at}),
+        );
         assert_eq!(result, Value::Null, "{method} outside the workspace");
     }
     let refs = client.request("textDocument/references", json!({"textDocument": {"uri": outside}, "position": at, "context": {"includeDeclaration": true}}));
     assert_eq!(refs, Value::Null);
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": outside}}));
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": outside}}),
+    );
     assert_eq!(symbols, Value::Null);
     // A note of the vault that was never opened is answered from disk.
     let uri = client.uri("A.md");
     let text = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(text, Value::Null, "never opened");
-    let not_a_file = client.request("textDocument/hover", json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": at}));
+    let not_a_file = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": at}),
+    );
     assert_eq!(not_a_file, Value::Null);
     assert!(client.shutdown().success());
 }
@@ -169,8 +236,15 @@ fn positions_past_the_end_clamp() {
     client.notify("textDocument/didChange", change);
     let server = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(server["text"], "ab!");
-    for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
-        let response = client.request_raw(method, json!({"textDocument": {"uri": uri}, "position": {"line": 100, "character": 100}}));
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+    ] {
+        let response = client.request_raw(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": {"line": 100, "character": 100}}),
+        );
         assert!(response.get("error").is_none(), "{method}: {response}");
     }
     assert!(client.shutdown().success());
@@ -181,9 +255,15 @@ fn invalid_params_unknown_methods_and_bad_json_get_errors() {
     let dir = temp_vault(&[("A.md", "# A\n")]);
     let mut client = Client::ready(dir.path());
     let response = client.request_raw("textDocument/hover", json!({"nonsense": true}));
-    assert_eq!(response["error"]["code"], -32602, "invalid params: {response}");
+    assert_eq!(
+        response["error"]["code"], -32602,
+        "invalid params: {response}"
+    );
     let response = client.request_raw("twin/noSuchMethod", json!({}));
-    assert_eq!(response["error"]["code"], -32601, "method not found: {response}");
+    assert_eq!(
+        response["error"]["code"], -32601,
+        "method not found: {response}"
+    );
     // A body that is not JSON: a parse error with a null id, and the server lives on.
     client.send_raw("{not json");
     client.send_raw(r#"{"jsonrpc": "2.0", "id": 77}"#);
@@ -191,8 +271,17 @@ fn invalid_params_unknown_methods_and_bad_json_get_errors() {
     let uri = client.open("A.md", None);
     let text = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(text["text"], "# A\n");
-    let codes: Vec<&Value> = client.null_id_responses.iter().map(|r| &r["error"]["code"]).collect();
-    assert_eq!(codes, [&json!(-32700), &json!(-32600)], "{:?}", client.null_id_responses);
+    let codes: Vec<&Value> = client
+        .null_id_responses
+        .iter()
+        .map(|r| &r["error"]["code"])
+        .collect();
+    assert_eq!(
+        codes,
+        [&json!(-32700), &json!(-32600)],
+        "{:?}",
+        client.null_id_responses
+    );
     assert_eq!(client.response(77)["error"]["code"], -32600);
     assert!(client.shutdown().success());
 }
@@ -211,10 +300,16 @@ fn cancelled_requests_get_an_answer_and_the_server_lives_on() {
     for id in ids {
         let response = client.response(id);
         let ok = response.get("result").is_some() || response["error"]["code"] == -32800;
-        assert!(ok, "a cancelled request is answered with its result or RequestCancelled: {response}");
+        assert!(
+            ok,
+            "a cancelled request is answered with its result or RequestCancelled: {response}"
+        );
     }
     let pos = pos_of("# A\n[[A]]\n", "[[A", 2);
-    let def = client.request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": pos}));
+    let def = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": pos}),
+    );
     assert!(client.is_running());
     let _ = def;
     assert!(client.shutdown().success());
@@ -227,7 +322,10 @@ fn requests_after_shutdown_are_invalid_and_exit_without_shutdown_is_code_1() {
     let response = client.request_raw("shutdown", Value::Null);
     assert_eq!(response["result"], Value::Null);
     let response = client.request_raw("textDocument/hover", json!({"textDocument": {"uri": client.uri("A.md")}, "position": {"line": 0, "character": 0}}));
-    assert_eq!(response["error"]["code"], -32600, "invalid request after shutdown: {response}");
+    assert_eq!(
+        response["error"]["code"], -32600,
+        "invalid request after shutdown: {response}"
+    );
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit().code(), Some(0));
 
@@ -243,8 +341,22 @@ fn a_client_that_supports_nothing_optional_still_works() {
     // No progress without window.workDoneProgress, no watcher registration.
     let uri = client.open("B.md", None);
     let _ = client.diagnostics(&uri, |_| true);
-    assert!(client.server_requests.iter().all(|r| r["method"] != "window/workDoneProgress/create" && r["method"] != "client/registerCapability"));
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": client.uri("A.md")}}));
-    assert!(symbols.as_array().is_some_and(|s| s.iter().all(|s| s.get("location").is_some())), "flat symbols: {symbols}");
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .all(|r| r["method"] != "window/workDoneProgress/create"
+                && r["method"] != "client/registerCapability")
+    );
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": client.uri("A.md")}}),
+    );
+    assert!(
+        symbols
+            .as_array()
+            .is_some_and(|s| s.iter().all(|s| s.get("location").is_some())),
+        "flat symbols: {symbols}"
+    );
     assert!(client.shutdown().success());
 }

@@ -78,7 +78,12 @@ pub mod to_proto {
         ))
     }
 
-    pub fn location(ws: &WorkspaceSnapshot, note: &Note, span: Span, enc: ColumnEncoding) -> lsp::Location {
+    pub fn location(
+        ws: &WorkspaceSnapshot,
+        note: &Note,
+        span: Span,
+        enc: ColumnEncoding,
+    ) -> lsp::Location {
         lsp::Location::new(ws.uri_of(&note.path), note_range(note, span, enc))
     }
 
@@ -136,15 +141,16 @@ pub mod to_proto {
         document_changes: bool,
     ) -> lsp::WorkspaceEdit {
         let enc = snap.encoding;
-        let text_edits = |path: &str, changes: &[crate::lsp::fixes::TextChange]| -> Vec<lsp::TextEdit> {
-            let Some(note) = ws.note_by_path(path) else {
-                return Vec::new();
+        let text_edits =
+            |path: &str, changes: &[crate::lsp::fixes::TextChange]| -> Vec<lsp::TextEdit> {
+                let Some(note) = ws.note_by_path(path) else {
+                    return Vec::new();
+                };
+                changes
+                    .iter()
+                    .map(|c| lsp::TextEdit::new(note_range(note, c.span, enc), c.new_text.clone()))
+                    .collect()
             };
-            changes
-                .iter()
-                .map(|c| lsp::TextEdit::new(note_range(note, c.span, enc), c.new_text.clone()))
-                .collect()
-        };
         if !document_changes {
             let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
             for op in &fix.ops {
@@ -170,13 +176,15 @@ pub mod to_proto {
                         .into_iter()
                         .map(lsp::Edit::from)
                         .collect();
-                    out.push(lsp::DocumentChange::TextDocumentEdit(lsp::TextDocumentEdit::new(
-                        lsp::OptionalVersionedTextDocumentIdentifier::new(
-                            version,
-                            lsp::TextDocumentIdentifier::new(uri),
+                    out.push(lsp::DocumentChange::TextDocumentEdit(
+                        lsp::TextDocumentEdit::new(
+                            lsp::OptionalVersionedTextDocumentIdentifier::new(
+                                version,
+                                lsp::TextDocumentIdentifier::new(uri),
+                            ),
+                            edits,
                         ),
-                        edits,
-                    )));
+                    ));
                 }
                 FileOp::Create { path, text } => {
                     let uri = ws.uri_of(path);
@@ -189,16 +197,18 @@ pub mod to_proto {
                         annotation_id: None,
                     }));
                     if !text.is_empty() {
-                        out.push(lsp::DocumentChange::TextDocumentEdit(lsp::TextDocumentEdit::new(
-                            lsp::OptionalVersionedTextDocumentIdentifier::new(
-                                None,
-                                lsp::TextDocumentIdentifier::new(uri),
+                        out.push(lsp::DocumentChange::TextDocumentEdit(
+                            lsp::TextDocumentEdit::new(
+                                lsp::OptionalVersionedTextDocumentIdentifier::new(
+                                    None,
+                                    lsp::TextDocumentIdentifier::new(uri),
+                                ),
+                                vec![lsp::Edit::from(lsp::TextEdit::new(
+                                    lsp::Range::default(),
+                                    text.clone(),
+                                ))],
                             ),
-                            vec![lsp::Edit::from(lsp::TextEdit::new(
-                                lsp::Range::default(),
-                                text.clone(),
-                            ))],
-                        )));
+                        ));
                     }
                 }
                 FileOp::Rename { from, to } => {
@@ -279,7 +289,8 @@ pub mod from_proto {
         let mut remaining = pos.character as usize;
         let mut chars = slice.chars().enumerate().peekable();
         while let Some((i, ch)) = chars.next() {
-            let is_end = ch == '\n' || (ch == '\r' && chars.peek().is_some_and(|(_, c)| *c == '\n'));
+            let is_end =
+                ch == '\n' || (ch == '\r' && chars.peek().is_some_and(|(_, c)| *c == '\n'));
             if is_end || remaining == 0 {
                 return start + i;
             }

@@ -44,7 +44,10 @@ pub enum Event {
 }
 
 /// Starts the worker thread.
-pub fn spawn(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Outgoing>) -> Sender<Event> {
+pub fn spawn(
+    shared: Arc<Shared>,
+    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+) -> Sender<Event> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("twin-worker".into())
@@ -119,9 +122,15 @@ impl Worker {
         for ws in pending {
             let token = lsp::ProgressToken::String(format!("twin/index/{ws}"));
             let _ = self.out.send(Outgoing::ProgressCreate(token.clone()));
-            self.progress(&token, json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}));
+            self.progress(
+                &token,
+                json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}),
+            );
             files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
-                self.progress(&token, json!({"kind": "report", "message": message, "percentage": percentage}));
+                self.progress(
+                    &token,
+                    json!({"kind": "report", "message": message, "percentage": percentage}),
+                );
             });
             self.publish(false);
             self.progress(&token, json!({"kind": "end", "message": "indexed"}));
@@ -145,7 +154,8 @@ impl Worker {
                 .collect();
             (state.snapshot(), effects)
         };
-        self.caches.resize_with(snap.workspaces.len(), WsCache::default);
+        self.caches
+            .resize_with(snap.workspaces.len(), WsCache::default);
         for (i, effect) in effects.into_iter().enumerate() {
             let Some(effect) = effect else { continue };
             if effect.is_empty() && !reconsider_all {

@@ -47,7 +47,11 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
     let vault = match load_vault(&root, &config) {
         Ok(vault) => vault,
         Err(err) => {
-            log::send(out, log::Level::Error, format!("cannot load the vault: {err}"));
+            log::send(
+                out,
+                log::Level::Error,
+                format!("cannot load the vault: {err}"),
+            );
             Vault::from_parts(root.clone(), Vec::new(), Vec::new(), Vec::new())
         }
     };
@@ -80,7 +84,11 @@ fn read_config(root: &Path, out: &Out) -> Config {
     let config = match load_config(root, &codes) {
         Ok(config) => config,
         Err(err) => {
-            log::send(out, log::Level::Error, format!("configuration error: {err}"));
+            log::send(
+                out,
+                log::Level::Error,
+                format!("configuration error: {err}"),
+            );
             Config::default()
         }
     };
@@ -104,7 +112,9 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
         if change.kind != FileChangeKind::Deleted && change.path.is_dir() {
             let mut stack = vec![change.path.clone()];
             while let Some(dir) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
                 for entry in entries.flatten() {
                     let path = entry.path();
                     if entry.file_type().is_ok_and(|t| t.is_dir()) {
@@ -127,13 +137,16 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
 fn apply_one(shared: &Shared, change: &FileChange) {
     let (ws, vpath, open, config, known_note, known_attachment, under) = {
         let state = shared.lock();
-        let Some((ws, vpath)) = state.workspace_of(&change.path) else { return };
+        let Some((ws, vpath)) = state.workspace_of(&change.path) else {
+            return;
+        };
         let workspace = &state.workspaces[ws];
         if !workspace.indexed || !workspace.loaded {
             return;
         }
         let open = state.docs.iter().any(|(uri, _)| {
-            super::convert::from_proto::file_path(&uri.as_str().into()).as_deref() == Some(&*change.path)
+            super::convert::from_proto::file_path(&uri.as_str().into()).as_deref()
+                == Some(&*change.path)
         });
         let vault = &workspace.model.vault;
         let prefix = format!("{vpath}/");
@@ -169,7 +182,10 @@ fn apply_one(shared: &Shared, change: &FileChange) {
         } else if exists {
             changes.push(match read_note(&change.path) {
                 Ok(text) => Change::Upsert(parse_safely(vpath.clone(), Arc::from(text))),
-                Err(reason) => Change::Skip(SkippedFile { path: vpath.clone(), reason }),
+                Err(reason) => Change::Skip(SkippedFile {
+                    path: vpath.clone(),
+                    reason,
+                }),
             });
         } else if known_note {
             changes.push(Change::Remove(vpath.clone()));
@@ -202,7 +218,13 @@ fn reload_config(shared: &Shared, ws: usize) {
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];
     workspace.config = Arc::new(config);
-    let all: Vec<VaultPath> = workspace.model.vault.notes.iter().map(|n| n.path.clone()).collect();
+    let all: Vec<VaultPath> = workspace
+        .model
+        .vault
+        .notes
+        .iter()
+        .map(|n| n.path.clone())
+        .collect();
     workspace.effect.merge(Effect {
         recheck: all.into_iter().collect(),
         removed: Default::default(),
@@ -213,7 +235,8 @@ fn reload_config(shared: &Shared, ws: usize) {
 /// Reads a note as UTF-8; the error is a reason for `file-unreadable`.
 pub fn read_note(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
 }
 
 /// Whether a vault path has a hidden segment (`.obsidian/`, `.git/`, `.trash/`).

@@ -14,9 +14,18 @@ pub struct TextChange {
 /// One operation on the files of a vault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileOp {
-    Edit { path: VaultPath, changes: Vec<TextChange> },
-    Create { path: VaultPath, text: String },
-    Rename { from: VaultPath, to: VaultPath },
+    Edit {
+        path: VaultPath,
+        changes: Vec<TextChange>,
+    },
+    Create {
+        path: VaultPath,
+        text: String,
+    },
+    Rename {
+        from: VaultPath,
+        to: VaultPath,
+    },
 }
 
 /// A titled set of operations.
@@ -61,15 +70,28 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, c)| c).collect()
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 fn edit(path: &VaultPath, span: Span, new_text: String) -> FileOp {
-    FileOp::Edit { path: path.clone(), changes: vec![TextChange { span, new_text }] }
+    FileOp::Edit {
+        path: path.clone(),
+        changes: vec![TextChange { span, new_text }],
+    }
 }
 
 /// Quick fixes for link `j` of note `id` when it is broken or names a missing anchor.
-pub fn link_fixes(vault: &Vault, graph: &LinkGraph, id: NoteId, j: usize, new_link_format: Option<&str>) -> Vec<Fix> {
+pub fn link_fixes(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    j: usize,
+    new_link_format: Option<&str>,
+) -> Vec<Fix> {
     let note = vault.note(id);
     let link = &note.links[j];
     let resolution = &graph.resolutions[id.0 as usize][j];
@@ -80,17 +102,27 @@ pub fn link_fixes(vault: &Vault, graph: &LinkGraph, id: NoteId, j: usize, new_li
                 let title = note_name(&path).to_string();
                 fixes.push(Fix {
                     title: format!("Create note {path}"),
-                    ops: vec![FileOp::Create { path: path.as_str().into(), text: format!("# {title}\n") }],
+                    ops: vec![FileOp::Create {
+                        path: path.as_str().into(),
+                        text: format!("# {title}\n"),
+                    }],
                     preferred: false,
                 });
             }
             let wanted = note_name(strip_md_extension(&link.target));
             let names = vault.notes.iter().map(|n| n.name());
             for name in closest(wanted, names) {
-                let Some(target) = vault.notes.iter().find(|n| n.name() == name) else { continue };
+                let Some(target) = vault.notes.iter().find(|n| n.name() == name) else {
+                    continue;
+                };
                 let text = match link.kind {
                     LinkKind::Wiki => wiki_target(vault, &note.path, &target.path, new_link_format),
-                    LinkKind::Markdown => super::refactor::markdown_target(vault, &note.path, &target.path, new_link_format),
+                    LinkKind::Markdown => super::refactor::markdown_target(
+                        vault,
+                        &note.path,
+                        &target.path,
+                        new_link_format,
+                    ),
                 };
                 fixes.push(Fix {
                     title: format!("Change link to {}", target.path),
@@ -101,7 +133,9 @@ pub fn link_fixes(vault: &Vault, graph: &LinkGraph, id: NoteId, j: usize, new_li
         }
         (Some(LinkTarget::Note(target)), AnchorResolution::Missing) => {
             let target_note = vault.note(*target);
-            let Some(anchor) = &link.anchor else { return fixes };
+            let Some(anchor) = &link.anchor else {
+                return fixes;
+            };
             if let AnchorKind::Heading(parts) = &anchor.kind {
                 let wanted = parts.last().map_or("", String::as_str);
                 let headings = target_note.headings.iter().map(|h| h.text.as_str());
@@ -138,7 +172,11 @@ fn new_note_path(note: &Note, target: &str, kind: LinkKind) -> Option<String> {
         // Markdown links are relative to the linking note.
         LinkKind::Markdown if !target.starts_with('/') => {
             let folder = parent_folder(&note.path);
-            if folder.is_empty() { stem.to_string() } else { format!("{folder}/{stem}") }
+            if folder.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{folder}/{stem}")
+            }
         }
         _ => stem.to_string(),
     };
@@ -158,9 +196,7 @@ fn new_note_path(note: &Note, target: &str, kind: LinkKind) -> Option<String> {
 /// Appends `text` to a note, on a line of its own after a blank line.
 fn append(note: &Note, text: &str) -> FileOp {
     let end = note.text.len();
-    let sep = if note.text.is_empty() {
-        ""
-    } else if note.text.ends_with("\n\n") {
+    let sep = if note.text.is_empty() || note.text.ends_with("\n\n") {
         ""
     } else if note.text.ends_with('\n') {
         "\n"
@@ -183,8 +219,12 @@ pub fn add_footnote_definition(note: &Note, reference: usize) -> Fix {
 /// Removes an unused footnote definition with its line.
 pub fn remove_footnote_definition(note: &Note, def: usize) -> Fix {
     let d = &note.footnote_defs[def];
-    let start = note.text[..d.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
-    let end = note.text[d.span.end as usize..].find('\n').map_or(note.text.len(), |i| d.span.end as usize + i + 1);
+    let start = note.text[..d.span.start as usize]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = note.text[d.span.end as usize..]
+        .find('\n')
+        .map_or(note.text.len(), |i| d.span.end as usize + i + 1);
     Fix {
         title: format!("Remove the unused definition of [^{}]", d.label),
         ops: vec![edit(&note.path, Span::new(start, end), String::new())],

@@ -20,7 +20,8 @@ pub fn score(pattern: &str, candidate: &str) -> Option<i64> {
             first_match.get_or_insert(i);
             run += 1;
             score += 10 + run * 5;
-            let word_start = prev.is_none_or(|p| !p.is_alphanumeric() || (p.is_lowercase() && ch.is_uppercase()));
+            let word_start = prev
+                .is_none_or(|p| !p.is_alphanumeric() || (p.is_lowercase() && ch.is_uppercase()));
             if word_start {
                 score += 20;
             }
@@ -40,7 +41,10 @@ pub fn score(pattern: &str, candidate: &str) -> Option<i64> {
     score -= candidate.chars().count() as i64;
     if candidate.to_lowercase() == pattern.to_lowercase() {
         score += 1000;
-    } else if candidate.to_lowercase().starts_with(&pattern.to_lowercase()) {
+    } else if candidate
+        .to_lowercase()
+        .starts_with(&pattern.to_lowercase())
+    {
         score += 200;
     }
     Some(score)
@@ -53,11 +57,16 @@ mod tests {
     #[test]
     fn ranks_prefix_and_word_starts_first() {
         let cands = ["Meeting notes", "Some meeting", "mtg", "Projects/Meeting"];
-        let mut ranked: Vec<_> = cands.iter().filter_map(|c| score("meet", c).map(|s| (s, *c))).collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut ranked: Vec<_> = cands
+            .iter()
+            .filter_map(|c| score("meet", c).map(|s| (s, *c)))
+            .collect();
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
         assert_eq!(ranked[0].1, "Meeting notes");
         assert!(score("xyz", "Meeting").is_none());
-        assert!(score("mn", "Meeting notes").unwrap() > score("mn", "Commonplace").unwrap_or(i64::MIN));
+        assert!(
+            score("mn", "Meeting notes").unwrap() > score("mn", "Commonplace").unwrap_or(i64::MIN)
+        );
         assert_eq!(score("", "x"), Some(0));
     }
 

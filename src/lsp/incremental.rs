@@ -39,7 +39,9 @@ pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
     }
     effect.vault_rules = true;
     let vault = Vault::from_parts(vault.root.clone(), notes, attachments, skipped);
-    effect.recheck.extend(vault.notes.iter().map(|n| Arc::clone(&n.path)));
+    effect
+        .recheck
+        .extend(vault.notes.iter().map(|n| Arc::clone(&n.path)));
     model.graph = build_link_graph(&vault);
     model.vault = vault;
     effect

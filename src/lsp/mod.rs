@@ -27,8 +27,8 @@ mod transport;
 mod vault_rules;
 mod watch;
 
-use tower_lsp_server::gen_lsp_types::{Diagnostic, ProgressToken, Uri};
 use tower_lsp_server::LspService;
+use tower_lsp_server::gen_lsp_types::{Diagnostic, ProgressToken, Uri};
 
 /// A message for the client, sent in order by one task.
 #[derive(Debug)]

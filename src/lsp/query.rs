@@ -28,7 +28,11 @@ pub enum Item {
 
 /// The item at `offset`, links first since they may contain anything else.
 pub fn item_at(note: &Note, offset: usize) -> Option<Item> {
-    if let Some(i) = note.links.iter().position(|l| l.span.touches(offset) && offset < l.span.end as usize) {
+    if let Some(i) = note
+        .links
+        .iter()
+        .position(|l| l.span.touches(offset) && offset < l.span.end as usize)
+    {
         let link = &note.links[i];
         let part = if link.target_span.touches(offset) && !link.target.is_empty() {
             LinkPart::Target
@@ -111,7 +115,10 @@ pub fn tag_key(name: &str) -> String {
 /// Whether tag `name` is `key` or nested under it (`a/b` under `a`).
 pub fn tag_matches(name: &str, key: &str) -> bool {
     let name = tag_key(name);
-    name == key || name.strip_prefix(key).is_some_and(|rest| rest.starts_with('/'))
+    name == key
+        || name
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// A place in a note.
@@ -153,7 +160,8 @@ pub fn symbol_links(graph: &LinkGraph, symbol: &Symbol) -> Vec<(NoteId, usize)> 
             .enumerate()
             .flat_map(|(src, links)| {
                 links.iter().enumerate().filter_map(move |(j, r)| {
-                    (r.target == Some(LinkTarget::Attachment(*a))).then_some((NoteId(src as u32), j))
+                    (r.target == Some(LinkTarget::Attachment(*a)))
+                        .then_some((NoteId(src as u32), j))
                 })
             })
             .collect(),
@@ -162,7 +170,12 @@ pub fn symbol_links(graph: &LinkGraph, symbol: &Symbol) -> Vec<(NoteId, usize)> 
 }
 
 /// The span a reference to the symbol shows: for links, the whole link.
-pub fn references(vault: &Vault, graph: &LinkGraph, symbol: &Symbol, include_declaration: bool) -> Vec<Place> {
+pub fn references(
+    vault: &Vault,
+    graph: &LinkGraph,
+    symbol: &Symbol,
+    include_declaration: bool,
+) -> Vec<Place> {
     let mut out = Vec::new();
     if include_declaration && let Some(place) = declaration(vault, symbol) {
         out.push(place);
@@ -172,14 +185,25 @@ pub fn references(vault: &Vault, graph: &LinkGraph, symbol: &Symbol, include_dec
             for id in vault.note_ids() {
                 for tag in &vault.note(id).tags {
                     if tag_matches(&tag.name, key) {
-                        out.push(Place { note: id, span: tag.span });
+                        out.push(Place {
+                            note: id,
+                            span: tag.span,
+                        });
                     }
                 }
             }
         }
         Symbol::Footnote(id, label) => {
-            for r in vault.note(*id).footnote_refs.iter().filter(|r| r.label == *label) {
-                out.push(Place { note: *id, span: r.span });
+            for r in vault
+                .note(*id)
+                .footnote_refs
+                .iter()
+                .filter(|r| r.label == *label)
+            {
+                out.push(Place {
+                    note: *id,
+                    span: r.span,
+                });
             }
         }
         _ => {
@@ -197,12 +221,28 @@ pub fn references(vault: &Vault, graph: &LinkGraph, symbol: &Symbol, include_dec
 /// Where a symbol is defined.
 pub fn declaration(vault: &Vault, symbol: &Symbol) -> Option<Place> {
     match symbol {
-        Symbol::Note(id) => Some(Place { note: *id, span: Span::empty(0) }),
-        Symbol::Heading(id, h) => Some(Place { note: *id, span: vault.note(*id).headings.get(*h)?.span }),
-        Symbol::Block(id, b) => Some(Place { note: *id, span: vault.note(*id).block_ids.get(*b)?.block_span }),
+        Symbol::Note(id) => Some(Place {
+            note: *id,
+            span: Span::empty(0),
+        }),
+        Symbol::Heading(id, h) => Some(Place {
+            note: *id,
+            span: vault.note(*id).headings.get(*h)?.span,
+        }),
+        Symbol::Block(id, b) => Some(Place {
+            note: *id,
+            span: vault.note(*id).block_ids.get(*b)?.block_span,
+        }),
         Symbol::Footnote(id, label) => {
-            let def = vault.note(*id).footnote_defs.iter().find(|d| d.label == *label && !d.malformed)?;
-            Some(Place { note: *id, span: def.span })
+            let def = vault
+                .note(*id)
+                .footnote_defs
+                .iter()
+                .find(|d| d.label == *label && !d.malformed)?;
+            Some(Place {
+                note: *id,
+                span: def.span,
+            })
         }
         Symbol::Attachment(_) | Symbol::Tag(_) => None,
     }

@@ -73,7 +73,9 @@ fn name_is_shared(vault: &Vault, path: &str) -> bool {
 pub fn wiki_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
     let stem = strip_md_extension(target);
     match format {
-        Some("relative") => strip_md_extension(&relative_path(parent_folder(from), target)).to_string(),
+        Some("relative") => {
+            strip_md_extension(&relative_path(parent_folder(from), target)).to_string()
+        }
         Some("absolute") => stem.to_string(),
         _ if name_is_shared(vault, target) => stem.to_string(),
         _ => note_name(target).to_string(),
@@ -84,7 +86,9 @@ pub fn wiki_target(vault: &Vault, from: &str, target: &str, format: Option<&str>
 pub fn markdown_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
     let path = match format {
         Some("absolute") => target.to_string(),
-        Some("shortest") | None if !name_is_shared(vault, target) && !target.contains('/') => target.to_string(),
+        Some("shortest") | None if !name_is_shared(vault, target) && !target.contains('/') => {
+            target.to_string()
+        }
         _ => relative_path(parent_folder(from), target),
     };
     encode_target(&path)
@@ -115,12 +119,19 @@ pub fn retarget(vault: &Vault, from: &Note, link: &Link, old: &str, new: &str) -
             let keep_md = strip_md_extension(&decoded).len() != decoded.len();
             let path = if decoded.starts_with('/') {
                 format!("/{new}")
-            } else if decoded.contains('/') || parent_folder(old) != parent_folder(&from.path) || name_is_shared(vault, new) {
+            } else if decoded.contains('/')
+                || parent_folder(old) != parent_folder(&from.path)
+                || name_is_shared(vault, new)
+            {
                 relative_path(parent_folder(&from.path), new)
             } else {
                 new.rsplit('/').next().unwrap_or(new).to_string()
             };
-            let path = if keep_md { path } else { strip_md_extension(&path).to_string() };
+            let path = if keep_md {
+                path
+            } else {
+                strip_md_extension(&path).to_string()
+            };
             if encoded { encode_target(&path) } else { path }
         }
     }
@@ -142,7 +153,12 @@ fn edits(changes: BTreeMap<VaultPath, Vec<TextChange>>) -> Vec<FileOp> {
 /// files are renamed or moved. Relative markdown links inside moved notes are updated too.
 pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) -> Vec<FileOp> {
     let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
-    let new_path_of = |id: NoteId| moves.iter().find(|(m, _)| *m == id).map(|(_, p)| p.as_str());
+    let new_path_of = |id: NoteId| {
+        moves
+            .iter()
+            .find(|(m, _)| *m == id)
+            .map(|(_, p)| p.as_str())
+    };
     for (id, new) in moves {
         let old = &vault.note(*id).path;
         for (src, j) in query::symbol_links(graph, &Symbol::Note(*id)) {
@@ -162,7 +178,13 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
                 None => from,
             };
             let text = retarget(vault, from_ref, link, old, new);
-            changes.entry(from.path.clone()).or_default().push(TextChange { span: link.target_span, new_text: text });
+            changes
+                .entry(from.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: link.target_span,
+                    new_text: text,
+                });
         }
     }
     // Relative markdown links from a note that changes folder.
@@ -173,16 +195,22 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
         }
         for (j, link) in note.links.iter().enumerate() {
             let written = &note.text[link.target_span.range()];
-            if link.kind != LinkKind::Markdown || written.starts_with('/') || link.target.is_empty() {
+            if link.kind != LinkKind::Markdown || written.starts_with('/') || link.target.is_empty()
+            {
                 continue;
             }
             let target_path = match &graph.resolutions[id.0 as usize][j].target {
-                Some(LinkTarget::Note(t)) => new_path_of(*t).map_or_else(|| vault.note(*t).path.to_string(), str::to_string),
+                Some(LinkTarget::Note(t)) => {
+                    new_path_of(*t).map_or_else(|| vault.note(*t).path.to_string(), str::to_string)
+                }
                 Some(LinkTarget::Attachment(a)) => vault.attachment(*a).to_string(),
                 None => continue,
             };
             let decoded = percent_decode_str(written).decode_utf8_lossy();
-            if !decoded.contains('/') && parent_folder(&target_path).is_empty() && !parent_folder(new).is_empty() {
+            if !decoded.contains('/')
+                && parent_folder(&target_path).is_empty()
+                && !parent_folder(new).is_empty()
+            {
                 // A bare name still resolves by name from anywhere.
                 continue;
             }
@@ -192,14 +220,25 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
             }
             let encoded = decoded != written || !written.contains(' ');
             let text = if encoded { encode_target(&path) } else { path };
-            changes.entry(note.path.clone()).or_default().push(TextChange { span: link.target_span, new_text: text });
+            changes
+                .entry(note.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: link.target_span,
+                    new_text: text,
+                });
         }
     }
     edits(changes)
 }
 
 /// Renames a note to `new_name` (a name in the same folder, or a vault path with `/`).
-pub fn rename_note(vault: &Vault, graph: &LinkGraph, id: NoteId, new_name: &str) -> Result<Fix, RenameError> {
+pub fn rename_note(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    new_name: &str,
+) -> Result<Fix, RenameError> {
     let new_name = new_name.trim();
     if new_name.is_empty() || new_name.ends_with('/') {
         return Err(RenameError("a note needs a name".into()));
@@ -210,7 +249,11 @@ pub fn rename_note(vault: &Vault, graph: &LinkGraph, id: NoteId, new_name: &str)
         format!("{}.md", stem.trim_start_matches('/'))
     } else {
         let folder = parent_folder(&note.path);
-        if folder.is_empty() { format!("{stem}.md") } else { format!("{folder}/{stem}.md") }
+        if folder.is_empty() {
+            format!("{stem}.md")
+        } else {
+            format!("{folder}/{stem}.md")
+        }
     };
     if new_path == *note.path {
         return Err(RenameError("the note already has this name".into()));
@@ -220,14 +263,24 @@ pub fn rename_note(vault: &Vault, graph: &LinkGraph, id: NoteId, new_name: &str)
     {
         return Err(RenameError(format!("a note {new_path} already exists")));
     }
-    let mut ops = vec![FileOp::Rename { from: note.path.clone(), to: new_path.as_str().into() }];
+    let mut ops = vec![FileOp::Rename {
+        from: note.path.clone(),
+        to: new_path.as_str().into(),
+    }];
     ops.extend(move_notes(vault, graph, &[(id, new_path.clone())]));
-    Ok(Fix { title: format!("Rename {} to {}", note.path, new_path), ops, preferred: true })
+    Ok(Fix {
+        title: format!("Rename {} to {}", note.path, new_path),
+        ops,
+        preferred: true,
+    })
 }
 
 /// A heading as a link anchor writes it: characters Obsidian treats as spaces become one.
 pub fn anchor_heading_text(text: &str) -> String {
-    let replaced: String = text.chars().map(|c| if "#|^:%[]".contains(c) { ' ' } else { c }).collect();
+    let replaced: String = text
+        .chars()
+        .map(|c| if "#|^:%[]".contains(c) { ' ' } else { c })
+        .collect();
     replaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -237,11 +290,20 @@ fn last_anchor_part(note: &Note, link: &Link) -> Option<Span> {
     let text = &note.text[anchor.span.range()];
     let start = text.rfind('#').map_or(0, |i| i + 1);
     let trimmed_end = text.trim_end().len();
-    Some(Span::new(anchor.span.start as usize + start, anchor.span.start as usize + trimmed_end.max(start)))
+    Some(Span::new(
+        anchor.span.start as usize + start,
+        anchor.span.start as usize + trimmed_end.max(start),
+    ))
 }
 
 /// Renames heading `h` of note `id` and every `#Heading` link to it.
-pub fn rename_heading(vault: &Vault, graph: &LinkGraph, id: NoteId, h: usize, new_text: &str) -> Result<Fix, RenameError> {
+pub fn rename_heading(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    h: usize,
+    new_text: &str,
+) -> Result<Fix, RenameError> {
     let new_text = new_text.trim();
     if new_text.is_empty() || new_text.contains('\n') {
         return Err(RenameError("a heading needs one line of text".into()));
@@ -249,37 +311,82 @@ pub fn rename_heading(vault: &Vault, graph: &LinkGraph, id: NoteId, h: usize, ne
     let note = vault.note(id);
     let heading = &note.headings[h];
     let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
-    changes.entry(note.path.clone()).or_default().push(TextChange { span: heading.text_span, new_text: new_text.to_string() });
+    changes
+        .entry(note.path.clone())
+        .or_default()
+        .push(TextChange {
+            span: heading.text_span,
+            new_text: new_text.to_string(),
+        });
     let anchor_text = anchor_heading_text(new_text);
     for (src, j) in query::symbol_links(graph, &Symbol::Heading(id, h)) {
         let from = vault.note(src);
         if let Some(span) = last_anchor_part(from, &from.links[j]) {
-            changes.entry(from.path.clone()).or_default().push(TextChange { span, new_text: anchor_text.clone() });
+            changes
+                .entry(from.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span,
+                    new_text: anchor_text.clone(),
+                });
         }
     }
-    Ok(Fix { title: format!("Rename heading to {new_text}"), ops: edits(changes), preferred: true })
+    Ok(Fix {
+        title: format!("Rename heading to {new_text}"),
+        ops: edits(changes),
+        preferred: true,
+    })
 }
 
 /// Renames block id `b` of note `id` and every `#^id` link to it.
-pub fn rename_block(vault: &Vault, graph: &LinkGraph, id: NoteId, b: usize, new_id: &str) -> Result<Fix, RenameError> {
+pub fn rename_block(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    b: usize,
+    new_id: &str,
+) -> Result<Fix, RenameError> {
     let new_id = new_id.trim().trim_start_matches('^');
     if new_id.is_empty() || !new_id.chars().all(|c| c.is_alphanumeric() || c == '-') {
-        return Err(RenameError("a block id is letters, digits and dashes".into()));
+        return Err(RenameError(
+            "a block id is letters, digits and dashes".into(),
+        ));
     }
     let note = vault.note(id);
     let block = &note.block_ids[b];
     let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
     let marker = Span::new(block.span.start as usize + 1, block.span.end as usize);
-    changes.entry(note.path.clone()).or_default().push(TextChange { span: marker, new_text: new_id.to_string() });
+    changes
+        .entry(note.path.clone())
+        .or_default()
+        .push(TextChange {
+            span: marker,
+            new_text: new_id.to_string(),
+        });
     for (src, j) in query::symbol_links(graph, &Symbol::Block(id, b)) {
         let from = vault.note(src);
-        let Some(anchor) = &from.links[j].anchor else { continue };
+        let Some(anchor) = &from.links[j].anchor else {
+            continue;
+        };
         let text = &from.text[anchor.span.range()];
         let skip = text.find('^').map_or(0, |i| i + 1);
-        let span = Span::new(anchor.span.start as usize + skip, anchor.span.start as usize + text.trim_end().len());
-        changes.entry(from.path.clone()).or_default().push(TextChange { span, new_text: new_id.to_string() });
+        let span = Span::new(
+            anchor.span.start as usize + skip,
+            anchor.span.start as usize + text.trim_end().len(),
+        );
+        changes
+            .entry(from.path.clone())
+            .or_default()
+            .push(TextChange {
+                span,
+                new_text: new_id.to_string(),
+            });
     }
-    Ok(Fix { title: format!("Rename block to ^{new_id}"), ops: edits(changes), preferred: true })
+    Ok(Fix {
+        title: format!("Rename block to ^{new_id}"),
+        ops: edits(changes),
+        preferred: true,
+    })
 }
 
 /// Renames tag `key` (and tags nested under it) everywhere.
@@ -296,11 +403,29 @@ pub fn rename_tag(vault: &Vault, key: &str, new_name: &str) -> Result<Fix, Renam
             }
             let text = &note.text[tag.span.range()];
             // The tag's own characters, without `#` or YAML quotes around them.
-            let Some(at) = text.find(tag.name.trim_start_matches('#')) else { continue };
-            let old_len: usize = tag.name.trim_start_matches('#').chars().take(key.chars().count()).map(char::len_utf8).sum();
+            let Some(at) = text.find(tag.name.trim_start_matches('#')) else {
+                continue;
+            };
+            let old_len: usize = tag
+                .name
+                .trim_start_matches('#')
+                .chars()
+                .take(key.chars().count())
+                .map(char::len_utf8)
+                .sum();
             let start = tag.span.start as usize + at;
-            changes.entry(note.path.clone()).or_default().push(TextChange { span: Span::new(start, start + old_len), new_text: new_name.to_string() });
+            changes
+                .entry(note.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: Span::new(start, start + old_len),
+                    new_text: new_name.to_string(),
+                });
         }
     }
-    Ok(Fix { title: format!("Rename tag #{key} to #{new_name}"), ops: edits(changes), preferred: true })
+    Ok(Fix {
+        title: format!("Rename tag #{key} to #{new_name}"),
+        ops: edits(changes),
+        preferred: true,
+    })
 }

@@ -77,7 +77,11 @@ impl Server {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) => {
                 let message = panic_message(&panic);
-                log::send(&self.out, log::Level::Error, format!("request failed: {message}"));
+                log::send(
+                    &self.out,
+                    log::Level::Error,
+                    format!("request failed: {message}"),
+                );
                 Err(Error {
                     code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
                     message: format!("twin: internal error: {message}").into(),
@@ -92,9 +96,10 @@ impl Server {
     /// check that edits were applied in order).
     pub async fn document_text(&self, params: DocumentTextParams) -> Result<Option<Value>> {
         let state = self.shared.lock();
-        Ok(state.docs.get(params.text_document.uri.as_ref()).map(|doc| {
-            json!({"text": doc.rope.to_string(), "version": doc.version})
-        }))
+        Ok(state
+            .docs
+            .get(params.text_document.uri.as_ref())
+            .map(|doc| json!({"text": doc.rope.to_string(), "version": doc.version})))
     }
 }
 
@@ -161,7 +166,9 @@ async fn send_loop(
             Outgoing::Progress(token, value) => {
                 if tokens.contains(&token) {
                     client
-                        .send_notification::<ProgressNotification>(ProgressParams::new(token, value))
+                        .send_notification::<ProgressNotification>(ProgressParams::new(
+                            token, value,
+                        ))
                         .await;
                 }
             }
@@ -172,7 +179,9 @@ async fn send_loop(
 fn client_caps(caps: &ClientCapabilities) -> ClientCaps {
     let workspace = caps.workspace.as_ref();
     let edit = workspace.and_then(|w| w.workspace_edit.as_ref());
-    let ops = edit.and_then(|e| e.resource_operations.as_deref()).unwrap_or(&[]);
+    let ops = edit
+        .and_then(|e| e.resource_operations.as_deref())
+        .unwrap_or(&[]);
     let text = caps.text_document.as_ref();
     ClientCaps {
         document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
@@ -257,6 +266,15 @@ impl LanguageServer for Server {
         {
             roots.push(root);
         }
+        // Canonicalizing the roots touches the disk: not on the async runtime.
+        let workspaces = tokio::task::spawn_blocking(move || {
+            roots
+                .into_iter()
+                .map(|r| Workspace::new(r, true))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
         {
             let mut state = self.shared.lock();
             state.encoding = encoding;
@@ -264,8 +282,8 @@ impl LanguageServer for Server {
             if let Some(options) = &params.initialization_options {
                 state.settings.update(options);
             }
-            state.single_file = roots.is_empty();
-            state.workspaces = roots.into_iter().map(|r| Workspace::new(r, true)).collect();
+            state.single_file = workspaces.is_empty();
+            state.workspaces = workspaces;
         }
         Ok(InitializeResult {
             capabilities: capabilities(encoding),
@@ -303,14 +321,23 @@ impl LanguageServer for Server {
                 )
                 .await;
                 if !matches!(answer, Ok(Ok(()))) {
-                    log::send(&out, log::Level::Warning, "the client did not register file watching".into());
+                    log::send(
+                        &out,
+                        log::Level::Warning,
+                        "the client did not register file watching".into(),
+                    );
                 }
             });
         } else if !roots.is_empty() {
-            match watch::Watcher::start(&roots, self.events.clone()) {
-                Ok(watcher) => {
+            // A recursive watch walks the vault: on a blocking thread.
+            let events = self.events.clone();
+            let started =
+                tokio::task::spawn_blocking(move || watch::Watcher::start(&roots, events)).await;
+            match started {
+                Ok(Ok(watcher)) => {
                     *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
                 }
+                Ok(Err(err)) => self.warn(format!("cannot watch the vault: {err}")),
                 Err(err) => self.warn(format!("cannot watch the vault: {err}")),
             }
         }
@@ -319,7 +346,10 @@ impl LanguageServer for Server {
     async fn shutdown(&self) -> Result<()> {
         self.shared.lock().shutdown_requested = true;
         self.notify(Event::Shutdown);
-        self.watcher.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         Ok(())
     }
 
@@ -347,7 +377,9 @@ impl LanguageServer for Server {
                             let end = from_proto::rope_char(&doc.rope, p.range.end, encoding);
                             doc.replace(start, end, &p.text);
                         }
-                        TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(w) => {
+                        TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(
+                            w,
+                        ) => {
                             doc.rope = Rope::from_str(&w.text);
                         }
                     }
@@ -398,10 +430,16 @@ impl LanguageServer for Server {
         let mut changes = Vec::new();
         for file in &params.files {
             if let Some(path) = from_proto::file_path(&file.old_uri) {
-                changes.push(FileChange { path, kind: FileChangeKind::Deleted });
+                changes.push(FileChange {
+                    path,
+                    kind: FileChangeKind::Deleted,
+                });
             }
             if let Some(path) = from_proto::file_path(&file.new_uri) {
-                changes.push(FileChange { path, kind: FileChangeKind::Created });
+                changes.push(FileChange {
+                    path,
+                    kind: FileChangeKind::Created,
+                });
             }
         }
         self.notify(Event::Files(changes));
@@ -411,8 +449,11 @@ impl LanguageServer for Server {
         let changes = params
             .files
             .iter()
-            .filter_map(|f| from_proto::file_path(&Uri::from(f.uri.clone())))
-            .map(|path| FileChange { path, kind: FileChangeKind::Created })
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .map(|path| FileChange {
+                path,
+                kind: FileChangeKind::Created,
+            })
             .collect();
         self.notify(Event::Files(changes));
     }
@@ -421,13 +462,19 @@ impl LanguageServer for Server {
         let changes = params
             .files
             .iter()
-            .filter_map(|f| from_proto::file_path(&Uri::from(f.uri.clone())))
-            .map(|path| FileChange { path, kind: FileChangeKind::Deleted })
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .map(|path| FileChange {
+                path,
+                kind: FileChangeKind::Deleted,
+            })
             .collect();
         self.notify(Event::Files(changes));
     }
 
-    async fn goto_definition(&self, params: DefinitionParams) -> Result<Option<DefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: DefinitionParams,
+    ) -> Result<Option<DefinitionResponse>> {
         self.run(params, handlers::definition::definition).await
     }
 
@@ -443,7 +490,10 @@ impl LanguageServer for Server {
         self.run(params, handlers::completion::completion).await
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResult>> {
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResult>> {
         self.run(params, handlers::rename::prepare_rename).await
     }
 
@@ -455,15 +505,24 @@ impl LanguageServer for Server {
         self.run(params, handlers::rename::will_rename_files).await
     }
 
-    async fn code_action(&self, params: CodeActionParams) -> Result<Option<Vec<CodeActionResponse>>> {
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> Result<Option<Vec<CodeActionResponse>>> {
         self.run(params, handlers::code_action::code_action).await
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         self.run(params, handlers::symbols::document_symbol).await
     }
 
-    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
         self.run(params, handlers::symbols::workspace_symbol).await
     }
 
@@ -472,14 +531,19 @@ impl LanguageServer for Server {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.run(params, handlers::document_link::document_link).await
+        self.run(params, handlers::document_link::document_link)
+            .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.run(params, handlers::folding::folding_range).await
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokens>> {
-        self.run(params, handlers::semantic_tokens::semantic_tokens_full).await
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokens>> {
+        self.run(params, handlers::semantic_tokens::semantic_tokens_full)
+            .await
     }
 }

@@ -199,7 +199,8 @@ impl State {
             return None;
         }
         let parent = path.parent()?;
-        self.workspaces.push(Workspace::new(parent.to_path_buf(), false));
+        self.workspaces
+            .push(Workspace::new(parent.to_path_buf(), false));
         self.workspace_of(path)
     }
 

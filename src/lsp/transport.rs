@@ -6,7 +6,9 @@
 //! single writer that interleaves those answers between whole frames.
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, LanguageServer, LspService, Server};
@@ -19,9 +21,19 @@ pub async fn serve<S: LanguageServer>(service: LspService<S>, socket: ClientSock
     let (to_server, server_in) = tokio::io::duplex(PIPE);
     let (server_out, from_server) = tokio::io::duplex(PIPE);
     let (errors_tx, errors_rx) = mpsc::unbounded_channel();
-    tokio::spawn(filter_input(BufReader::new(tokio::io::stdin()), to_server, errors_tx));
-    let output = tokio::spawn(write_output(BufReader::new(from_server), errors_rx, tokio::io::stdout()));
-    Server::new(server_in, server_out, socket).serve(service).await;
+    tokio::spawn(filter_input(
+        BufReader::new(tokio::io::stdin()),
+        to_server,
+        errors_tx,
+    ));
+    let output = tokio::spawn(write_output(
+        BufReader::new(from_server),
+        errors_rx,
+        tokio::io::stdout(),
+    ));
+    Server::new(server_in, server_out, socket)
+        .serve(service)
+        .await;
     // tower-lsp's end of the pipe is closed now; let the writer drain it.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), output).await;
 }

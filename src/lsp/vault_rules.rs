@@ -26,7 +26,8 @@ pub fn vault_findings(vault: &Vault, config: &Config) -> Vec<Diagnostic> {
         .notes
         .iter()
         .filter(|n| {
-            !n.aliases().is_empty() || (!aliases.is_empty() && aliases.contains(&normalize_name(n.name())))
+            !n.aliases().is_empty()
+                || (!aliases.is_empty() && aliases.contains(&normalize_name(n.name())))
         })
         .map(|n| Arc::new(skeleton(n)))
         .collect();

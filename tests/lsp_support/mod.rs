@@ -69,7 +69,11 @@ impl Client {
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("start twin lsp");
         let stdout = child.stdout.take().expect("stdout");
@@ -165,7 +169,9 @@ impl Client {
             if let Some(response) = self.responses.remove(&id) {
                 return response;
             }
-            let message = self.next_message(deadline).unwrap_or_else(|| panic!("no response to request {id} in {TIMEOUT:?}"));
+            let message = self
+                .next_message(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id} in {TIMEOUT:?}"));
             self.dispatch(message);
         }
     }
@@ -192,7 +198,10 @@ impl Client {
         let deadline = Instant::now() + timeout;
         loop {
             let message = self.next_message(deadline)?;
-            if message["method"] == method && message.get("id").is_none() && accept(&message["params"]) {
+            if message["method"] == method
+                && message.get("id").is_none()
+                && accept(&message["params"])
+            {
                 return Some(message["params"].clone());
             }
             self.dispatch(message);
@@ -202,7 +211,10 @@ impl Client {
     /// Waits for diagnostics of `uri` that satisfy `accept`.
     pub fn diagnostics(&mut self, uri: &str, accept: impl Fn(&Value) -> bool) -> Value {
         let uri = uri.to_string();
-        self.wait_notification("textDocument/publishDiagnostics", move |p| p["uri"] == uri.as_str() && accept(&p["diagnostics"]))["diagnostics"].clone()
+        self.wait_notification("textDocument/publishDiagnostics", move |p| {
+            p["uri"] == uri.as_str() && accept(&p["diagnostics"])
+        })["diagnostics"]
+            .clone()
     }
 
     /// Waits until the end of the indexing progress.
@@ -256,7 +268,8 @@ impl Client {
         let uri = self.uri(rel);
         let text = match text {
             Some(t) => t.to_string(),
-            None => std::fs::read_to_string(self.root.as_ref().unwrap().join(rel)).expect("read fixture"),
+            None => std::fs::read_to_string(self.root.as_ref().unwrap().join(rel))
+                .expect("read fixture"),
         };
         self.notify(
             "textDocument/didOpen",
@@ -268,7 +281,10 @@ impl Client {
     /// `shutdown` then `exit`; returns the exit status.
     pub fn shutdown(mut self) -> ExitStatus {
         let response = self.request_raw("shutdown", Value::Null);
-        assert!(response.get("error").is_none(), "shutdown failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "shutdown failed: {response}"
+        );
         self.notify("exit", Value::Null);
         self.wait_exit()
     }
@@ -324,14 +340,20 @@ pub fn redact(value: &Value, root: &Path) -> Value {
     match value {
         Value::String(s) => Value::String(s.replace(&uri, "[VAULT]").replace(&path, "[VAULT]")),
         Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, root)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.replace(&uri, "[VAULT]"), redact(v, root))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.replace(&uri, "[VAULT]"), redact(v, root)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
 
 /// A copy of a fixture vault in a temporary folder.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp").join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lsp")
+        .join(name);
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&src, dir.path());
     dir
@@ -352,12 +374,18 @@ fn copy_dir(src: &Path, dst: &Path) {
 
 /// The position (UTF-16) of the first occurrence of `needle` in `text`, plus `delta` chars.
 pub fn pos_of(text: &str, needle: &str, delta: usize) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let before = &text[..at];
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col: usize = text[line_start..at].encode_utf16().count()
-        + text[at..].chars().take(delta).map(char::len_utf16).sum::<usize>();
+        + text[at..]
+            .chars()
+            .take(delta)
+            .map(char::len_utf16)
+            .sum::<usize>();
     json!({"line": line, "character": col})
 }
 
@@ -382,7 +410,11 @@ impl Client {
 pub fn offset_of(text: &str, pos: &Value) -> usize {
     let line = pos["line"].as_u64().expect("line") as usize;
     let col = pos["character"].as_u64().expect("character") as usize;
-    let start = text.split_inclusive('\n').take(line).map(str::len).sum::<usize>();
+    let start = text
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum::<usize>();
     let mut units = 0;
     for (i, ch) in text[start..].char_indices() {
         if units >= col || ch == '\n' || ch == '\r' {
@@ -395,10 +427,16 @@ pub fn offset_of(text: &str, pos: &Value) -> usize {
 
 /// Applies a WorkspaceEdit to the files under `root` (document changes or a change map).
 /// Returns, per edited file, the byte ranges of the original text that were replaced.
-pub fn apply_workspace_edit(root: &Path, edit: &Value) -> std::collections::BTreeMap<String, Vec<(usize, usize, String)>> {
+pub fn apply_workspace_edit(
+    root: &Path,
+    edit: &Value,
+) -> std::collections::BTreeMap<String, Vec<(usize, usize, String)>> {
     let uri_root = file_uri(root);
     let path_of = |uri: &str| -> PathBuf {
-        let rel = uri.strip_prefix(&uri_root).expect("a URI inside the vault").trim_start_matches('/');
+        let rel = uri
+            .strip_prefix(&uri_root)
+            .expect("a URI inside the vault")
+            .trim_start_matches('/');
         root.join(percent_decode(rel))
     };
     let mut applied = std::collections::BTreeMap::new();
@@ -407,7 +445,13 @@ pub fn apply_workspace_edit(root: &Path, edit: &Value) -> std::collections::BTre
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let mut ranges: Vec<(usize, usize, String)> = edits
             .iter()
-            .map(|e| (offset_of(&text, &e["range"]["start"]), offset_of(&text, &e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
+            .map(|e| {
+                (
+                    offset_of(&text, &e["range"]["start"]),
+                    offset_of(&text, &e["range"]["end"]),
+                    e["newText"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         ranges.sort_by_key(|r| (r.0, r.1));
         let mut out = text.clone();
@@ -415,12 +459,22 @@ pub fn apply_workspace_edit(root: &Path, edit: &Value) -> std::collections::BTre
             out.replace_range(*start..*end, new);
         }
         std::fs::write(&path, out).expect("write edited file");
-        applied.insert(path.strip_prefix(root).unwrap().to_string_lossy().to_string(), ranges);
+        applied.insert(
+            path.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .to_string(),
+            ranges,
+        );
     };
     if let Some(changes) = edit["documentChanges"].as_array() {
         for change in changes {
             match change["kind"].as_str() {
-                Some("rename") => std::fs::rename(path_of(change["oldUri"].as_str().unwrap()), path_of(change["newUri"].as_str().unwrap())).expect("rename"),
+                Some("rename") => std::fs::rename(
+                    path_of(change["oldUri"].as_str().unwrap()),
+                    path_of(change["newUri"].as_str().unwrap()),
+                )
+                .expect("rename"),
                 Some("create") => {
                     let path = path_of(change["uri"].as_str().unwrap());
                     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -429,7 +483,10 @@ pub fn apply_workspace_edit(root: &Path, edit: &Value) -> std::collections::BTre
                     }
                 }
                 Some(other) => panic!("unexpected operation {other}"),
-                None => edit_file(change["textDocument"]["uri"].as_str().unwrap(), change["edits"].as_array().unwrap()),
+                None => edit_file(
+                    change["textDocument"]["uri"].as_str().unwrap(),
+                    change["edits"].as_array().unwrap(),
+                ),
             }
         }
     } else if let Some(changes) = edit["changes"].as_object() {
@@ -445,12 +502,13 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -473,7 +531,20 @@ pub fn redact_back(value: &Value, root: &Path) -> Value {
     match value {
         Value::String(s) => Value::String(s.replace("[VAULT]", &uri)),
         Value::Array(items) => Value::Array(items.iter().map(|v| redact_back(v, root)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.replace("[VAULT]", &uri), redact_back(v, root))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.replace("[VAULT]", &uri), redact_back(v, root)))
+                .collect(),
+        ),
         other => other.clone(),
+    }
+}
+
+impl Client {
+    /// The server's peak resident set size in KiB (Linux).
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
     }
 }

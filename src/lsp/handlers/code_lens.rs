@@ -21,7 +21,11 @@ pub fn code_lens(snap: &Snapshot, params: CodeLensParams) -> Result<Option<Vec<C
         CodeLens {
             range,
             command: Some(Command {
-                title: if n == 1 { "1 reference".to_string() } else { format!("{n} references") },
+                title: if n == 1 {
+                    "1 reference".to_string()
+                } else {
+                    format!("{n} references")
+                },
                 tooltip: None,
                 command: "twin.showReferences".to_string(),
                 arguments: Some(vec![json!(uri.as_ref()), json!(range.start)]),
@@ -29,7 +33,10 @@ pub fn code_lens(snap: &Snapshot, params: CodeLensParams) -> Result<Option<Vec<C
             data: None,
         }
     };
-    let mut out = vec![lens(Span::empty(0), query::symbol_links(graph, &Symbol::Note(id)).len())];
+    let mut out = vec![lens(
+        Span::empty(0),
+        query::symbol_links(graph, &Symbol::Note(id)).len(),
+    )];
     for (h, heading) in note.headings.iter().enumerate() {
         let n = query::symbol_links(graph, &Symbol::Heading(id, h)).len();
         out.push(lens(heading.span, n));

@@ -23,12 +23,27 @@ const MAX_ITEMS: usize = 100;
 #[derive(Debug, PartialEq, Eq)]
 enum Context<'t> {
     /// `[[prefix` (or `![[`): `open` is the offset of the first `[`.
-    Note { open: usize, prefix: &'t str },
-    Heading { note: &'t str, prefix: &'t str },
-    Block { note: &'t str, prefix: &'t str },
-    Tag { prefix: &'t str },
-    Footnote { prefix: &'t str },
-    Path { prefix: &'t str },
+    Note {
+        open: usize,
+        prefix: &'t str,
+    },
+    Heading {
+        note: &'t str,
+        prefix: &'t str,
+    },
+    Block {
+        note: &'t str,
+        prefix: &'t str,
+    },
+    Tag {
+        prefix: &'t str,
+    },
+    Footnote {
+        prefix: &'t str,
+    },
+    Path {
+        prefix: &'t str,
+    },
 }
 
 /// Reads the completion context from the text of the line before the cursor.
@@ -44,10 +59,16 @@ fn context(line: &str, line_start: usize) -> Option<Context<'_>> {
                 let rest = &inner[hash + 1..];
                 return Some(match rest.strip_prefix('^') {
                     Some(prefix) => Context::Block { note, prefix },
-                    None => Context::Heading { note, prefix: rest.rsplit('#').next().unwrap_or(rest) },
+                    None => Context::Heading {
+                        note,
+                        prefix: rest.rsplit('#').next().unwrap_or(rest),
+                    },
                 });
             }
-            return Some(Context::Note { open: line_start + open, prefix: inner });
+            return Some(Context::Note {
+                open: line_start + open,
+                prefix: inner,
+            });
         }
     }
     if let Some(open) = line.rfind("[^") {
@@ -62,10 +83,14 @@ fn context(line: &str, line_start: usize) -> Option<Context<'_>> {
             return Some(Context::Path { prefix: inner });
         }
     }
-    let word_start = line.rfind(|c: char| c.is_whitespace() || c == ',').map_or(0, |i| i + 1);
+    let word_start = line
+        .rfind(|c: char| c.is_whitespace() || c == ',')
+        .map_or(0, |i| i + 1);
     let word = &line[word_start..];
     if let Some(prefix) = word.strip_prefix('#')
-        && prefix.chars().all(|c| c.is_alphanumeric() || "_-/".contains(c))
+        && prefix
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-/".contains(c))
         && !prefix.starts_with('#')
     {
         return Some(Context::Tag { prefix });
@@ -73,7 +98,10 @@ fn context(line: &str, line_start: usize) -> Option<Context<'_>> {
     None
 }
 
-pub fn completion(snap: &crate::lsp::snapshot::Snapshot, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+pub fn completion(
+    snap: &crate::lsp::snapshot::Snapshot,
+    params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position_params;
     let Some(at) = cursor(snap, &pos.text_document.uri, pos.position) else {
         return Ok(None);
@@ -94,15 +122,36 @@ pub fn completion(snap: &crate::lsp::snapshot::Snapshot, params: CompletionParam
             if let Some(target) = resolve_name(&at, note) {
                 for h in &target.headings {
                     let text = anchor_heading_text(&h.text);
-                    push(&mut items, prefix, &text, &text, CompletionItemKind::Reference, Some("#".repeat(h.level as usize)), range_of(prefix));
+                    push(
+                        &mut items,
+                        prefix,
+                        &text,
+                        &text,
+                        CompletionItemKind::Reference,
+                        Some("#".repeat(h.level as usize)),
+                        range_of(prefix),
+                    );
                 }
             }
         }
         Context::Block { note, prefix } => {
             if let Some(target) = resolve_name(&at, note) {
                 for b in &target.block_ids {
-                    let first_line = target.text[b.block_span.range()].lines().next().unwrap_or("").trim().to_string();
-                    push(&mut items, prefix, &b.id, &b.id, CompletionItemKind::Reference, Some(first_line), range_of(prefix));
+                    let first_line = target.text[b.block_span.range()]
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    push(
+                        &mut items,
+                        prefix,
+                        &b.id,
+                        &b.id,
+                        CompletionItemKind::Reference,
+                        Some(first_line),
+                        range_of(prefix),
+                    );
                 }
             }
         }
@@ -111,26 +160,56 @@ pub fn completion(snap: &crate::lsp::snapshot::Snapshot, params: CompletionParam
             for note in &at.ws.vault().notes {
                 for tag in &note.tags {
                     let name = tag.name.trim().trim_start_matches('#');
-                    let entry = tags.entry(query::tag_key(name)).or_insert_with(|| (name.to_string(), 0));
+                    let entry = tags
+                        .entry(query::tag_key(name))
+                        .or_insert_with(|| (name.to_string(), 0));
                     entry.1 += 1;
                 }
             }
             for (name, count) in tags.into_values() {
-                push(&mut items, prefix, &name, &name, CompletionItemKind::Keyword, Some(format!("{count} uses")), range_of(prefix));
+                push(
+                    &mut items,
+                    prefix,
+                    &name,
+                    &name,
+                    CompletionItemKind::Keyword,
+                    Some(format!("{count} uses")),
+                    range_of(prefix),
+                );
             }
         }
         Context::Footnote { prefix } => {
             for d in at.note.footnote_defs.iter().filter(|d| !d.malformed) {
-                push(&mut items, prefix, &d.label, &d.label, CompletionItemKind::Reference, Some(d.content.clone()), range_of(prefix));
+                push(
+                    &mut items,
+                    prefix,
+                    &d.label,
+                    &d.label,
+                    CompletionItemKind::Reference,
+                    Some(d.content.clone()),
+                    range_of(prefix),
+                );
             }
         }
         Context::Path { prefix } => {
             let vault = at.ws.vault();
             let format = at.ws.config.new_link_format.as_deref();
-            let files = vault.notes.iter().map(|n| &*n.path).chain(vault.attachments.iter().map(|a| &**a));
+            let files = vault
+                .notes
+                .iter()
+                .map(|n| &*n.path)
+                .chain(vault.attachments.iter().map(|a| &**a));
             for path in files {
                 let text = markdown_target(vault, &at.note.path, path, format);
-                push(&mut items, prefix, path, &text, CompletionItemKind::File, None, range_of(prefix));
+                push(
+                    &mut items,
+                    prefix,
+                    path,
+                    &text,
+                    CompletionItemKind::File,
+                    None,
+                    range_of(prefix),
+                );
             }
         }
     }
@@ -153,8 +232,18 @@ pub fn completion(snap: &crate::lsp::snapshot::Snapshot, params: CompletionParam
     })))
 }
 
-fn push(items: &mut Vec<(i64, CompletionItem)>, prefix: &str, label: &str, insert: &str, kind: CompletionItemKind, detail: Option<String>, range: Range) {
-    let Some(score) = fuzzy::score(prefix, label) else { return };
+fn push(
+    items: &mut Vec<(i64, CompletionItem)>,
+    prefix: &str,
+    label: &str,
+    insert: &str,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    range: Range,
+) {
+    let Some(score) = fuzzy::score(prefix, label) else {
+        return;
+    };
     items.push((
         score,
         CompletionItem {
@@ -162,14 +251,23 @@ fn push(items: &mut Vec<(i64, CompletionItem)>, prefix: &str, label: &str, inser
             kind: Some(kind),
             detail,
             filter_text: Some(label.to_string()),
-            text_edit: Some(CompletionItemTextEdit::TextEdit(TextEdit::new(range, insert.to_string()))),
+            text_edit: Some(CompletionItemTextEdit::TextEdit(TextEdit::new(
+                range,
+                insert.to_string(),
+            ))),
             ..CompletionItem::default()
         },
     ));
 }
 
 /// Notes and aliases after `[[`: the link is rewritten whole, from `[[` to its close.
-fn note_items(at: &Cursor<'_>, open: usize, prefix: &str, items: &mut Vec<(i64, CompletionItem)>, enc: crate::text::ColumnEncoding) {
+fn note_items(
+    at: &Cursor<'_>,
+    open: usize,
+    prefix: &str,
+    items: &mut Vec<(i64, CompletionItem)>,
+    enc: crate::text::ColumnEncoding,
+) {
     let vault = at.ws.vault();
     let config = &at.ws.config;
     let format = config.new_link_format.as_deref();
@@ -180,10 +278,15 @@ fn note_items(at: &Cursor<'_>, open: usize, prefix: &str, items: &mut Vec<(i64, 
     let replace = to_proto::note_range(at.note, Span::new(open, end), enc);
     let bang = if embed { "!" } else { "" };
     let mut add = |label: &str, target: &crate::note::Note, alias: Option<&str>| {
-        let Some(score) = fuzzy::score(prefix, label) else { return };
+        let Some(score) = fuzzy::score(prefix, label) else {
+            return;
+        };
         let new_text = if config.use_markdown_links {
             let shown = alias.unwrap_or(target.name());
-            format!("{bang}[{shown}]({})", markdown_target(vault, &at.note.path, &target.path, format))
+            format!(
+                "{bang}[{shown}]({})",
+                markdown_target(vault, &at.note.path, &target.path, format)
+            )
         } else {
             let link = wiki_target(vault, &at.note.path, &target.path, format);
             match alias {
@@ -191,18 +294,28 @@ fn note_items(at: &Cursor<'_>, open: usize, prefix: &str, items: &mut Vec<(i64, 
                 None => format!("{bang}[[{link}]]"),
             }
         };
-        let replace = if embed { to_proto::note_range(at.note, Span::new(open - 1, end), enc) } else { replace };
+        let replace = if embed {
+            to_proto::note_range(at.note, Span::new(open - 1, end), enc)
+        } else {
+            replace
+        };
         items.push((
             score,
             CompletionItem {
                 label: label.to_string(),
-                kind: Some(if alias.is_some() { CompletionItemKind::Reference } else { CompletionItemKind::File }),
+                kind: Some(if alias.is_some() {
+                    CompletionItemKind::Reference
+                } else {
+                    CompletionItemKind::File
+                }),
                 detail: Some(match alias {
                     Some(_) => format!("alias of {}", target.path),
                     None => target.path.to_string(),
                 }),
                 filter_text: Some(format!("[[{label}")),
-                text_edit: Some(CompletionItemTextEdit::TextEdit(TextEdit::new(replace, new_text))),
+                text_edit: Some(CompletionItemTextEdit::TextEdit(TextEdit::new(
+                    replace, new_text,
+                ))),
                 ..CompletionItem::default()
             },
         ));
@@ -243,13 +356,40 @@ mod tests {
 
     #[test]
     fn reads_the_context_before_the_cursor() {
-        assert_eq!(context("see [[Mee", 10), Some(Context::Note { open: 14, prefix: "Mee" }));
-        assert_eq!(context("see [[Note#Int", 0), Some(Context::Heading { note: "Note", prefix: "Int" }));
-        assert_eq!(context("see [[Note#A#B", 0), Some(Context::Heading { note: "Note", prefix: "B" }));
-        assert_eq!(context("see [[#^ab", 0), Some(Context::Block { note: "", prefix: "ab" }));
+        assert_eq!(
+            context("see [[Mee", 10),
+            Some(Context::Note {
+                open: 14,
+                prefix: "Mee"
+            })
+        );
+        assert_eq!(
+            context("see [[Note#Int", 0),
+            Some(Context::Heading {
+                note: "Note",
+                prefix: "Int"
+            })
+        );
+        assert_eq!(
+            context("see [[Note#A#B", 0),
+            Some(Context::Heading {
+                note: "Note",
+                prefix: "B"
+            })
+        );
+        assert_eq!(
+            context("see [[#^ab", 0),
+            Some(Context::Block {
+                note: "",
+                prefix: "ab"
+            })
+        );
         assert_eq!(context("a #pro", 0), Some(Context::Tag { prefix: "pro" }));
         assert_eq!(context("x[^1", 0), Some(Context::Footnote { prefix: "1" }));
-        assert_eq!(context("[t](sub/No", 0), Some(Context::Path { prefix: "sub/No" }));
+        assert_eq!(
+            context("[t](sub/No", 0),
+            Some(Context::Path { prefix: "sub/No" })
+        );
         assert_eq!(context("[[A]] and text", 0), None);
         assert_eq!(context("[[A|ali", 0), None);
         assert_eq!(context("# Heading", 0), None);

@@ -23,7 +23,10 @@ pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<De
     let locations: Vec<Location> = match item {
         Item::Link(i, _) => {
             let resolution = &graph.resolutions[at.id.0 as usize][i];
-            match (&resolution.target, query::symbol_of(vault, graph, at.id, item)) {
+            match (
+                &resolution.target,
+                query::symbol_of(vault, graph, at.id, item),
+            ) {
                 (Some(LinkTarget::Attachment(a)), _) => {
                     let path = vault.attachment(*a);
                     vec![Location::new(at.ws.uri_of(path), Range::default())]
@@ -59,6 +62,8 @@ pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<De
         1 => Some(DefinitionResponse::Definition(Definition::Location(
             locations.into_iter().next().expect("one location"),
         ))),
-        _ => Some(DefinitionResponse::Definition(Definition::LocationList(locations))),
+        _ => Some(DefinitionResponse::Definition(Definition::LocationList(
+            locations,
+        ))),
     })
 }

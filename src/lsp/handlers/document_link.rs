@@ -8,7 +8,10 @@ use super::note_of;
 use crate::lsp::convert::to_proto;
 use crate::resolve::{AnchorResolution, LinkTarget};
 
-pub fn document_link(snap: &Snapshot, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+pub fn document_link(
+    snap: &Snapshot,
+    params: DocumentLinkParams,
+) -> Result<Option<Vec<DocumentLink>>> {
     let Some((ws, id, note)) = note_of(snap, &params.text_document.uri) else {
         return Ok(None);
     };
@@ -26,11 +29,17 @@ pub fn document_link(snap: &Snapshot, params: DocumentLinkParams) -> Result<Opti
                 };
                 let mut uri = ws.uri_of(&target.path).as_ref().to_string();
                 if let Some(offset) = line {
-                    uri.push_str(&format!("#L{}", target.line_index.line_of(offset as usize) + 1));
+                    uri.push_str(&format!(
+                        "#L{}",
+                        target.line_index.line_of(offset as usize) + 1
+                    ));
                 }
                 (Uri::from(uri), target.path.to_string())
             }
-            Some(LinkTarget::Attachment(a)) => (ws.uri_of(vault.attachment(*a)), vault.attachment(*a).to_string()),
+            Some(LinkTarget::Attachment(a)) => (
+                ws.uri_of(vault.attachment(*a)),
+                vault.attachment(*a).to_string(),
+            ),
             None => continue,
         };
         out.push(DocumentLink {

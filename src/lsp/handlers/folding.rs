@@ -9,7 +9,10 @@ use super::symbols::trim_end;
 use crate::lsp::snapshot::Snapshot;
 use crate::note::Note;
 
-pub fn folding_range(snap: &Snapshot, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+pub fn folding_range(
+    snap: &Snapshot,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
     let Some((_, _, note)) = note_of(snap, &params.text_document.uri) else {
         return Ok(None);
     };
@@ -28,11 +31,19 @@ pub fn folding_range(snap: &Snapshot, params: FoldingRangeParams) -> Result<Opti
         }
     };
     if let Some(fm) = &note.frontmatter {
-        push(line_of(fm.span.start), line_of(fm.span.end.saturating_sub(1)), Some(FoldingRangeKind::Region));
+        push(
+            line_of(fm.span.start),
+            line_of(fm.span.end.saturating_sub(1)),
+            Some(FoldingRangeKind::Region),
+        );
     }
     for i in 0..note.headings.len() {
         let section = trim_end(note, note.section_span(i));
-        push(line_of(section.start), line_of(section.end), Some(FoldingRangeKind::Region));
+        push(
+            line_of(section.start),
+            line_of(section.end),
+            Some(FoldingRangeKind::Region),
+        );
     }
     for (start, end) in block_folds(note) {
         push(start, end, None);
@@ -43,8 +54,15 @@ pub fn folding_range(snap: &Snapshot, params: FoldingRangeParams) -> Result<Opti
 
 /// Callouts (`> [!note]` and the quote lines after it) and list items with nested lines.
 fn block_folds(note: &Note) -> Vec<(u32, u32)> {
-    let lines: Vec<&str> = note.text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-    let body_start = note.frontmatter.as_ref().map_or(0, |f| note.line_index.line_of(f.span.end as usize) as usize);
+    let lines: Vec<&str> = note
+        .text
+        .split('\n')
+        .map(|l| l.trim_end_matches('\r'))
+        .collect();
+    let body_start = note
+        .frontmatter
+        .as_ref()
+        .map_or(0, |f| note.line_index.line_of(f.span.end as usize) as usize);
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut i = body_start;
@@ -95,6 +113,7 @@ fn list_indent(line: &str) -> Option<usize> {
     let indent = line.len() - trimmed.len();
     let bullet = ["- ", "* ", "+ "].iter().any(|b| trimmed.starts_with(b));
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
-    let ordered = digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") "));
+    let ordered =
+        digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") "));
     (bullet || ordered).then_some(indent)
 }

@@ -41,11 +41,23 @@ pub fn hover(snap: &Snapshot, params: HoverParams) -> Result<Option<Hover>> {
             let places = query::references(vault, graph, &Symbol::Tag(key.clone()), false);
             let mut notes: Vec<_> = places.iter().map(|p| p.note).collect();
             notes.dedup();
-            (tag.span, format!("`#{key}`: used {} in {}", count(places.len(), "time"), count(notes.len(), "note")))
+            (
+                tag.span,
+                format!(
+                    "`#{key}`: used {} in {}",
+                    count(places.len(), "time"),
+                    count(notes.len(), "note")
+                ),
+            )
         }
         Item::FootnoteRef(i) => {
             let r = &at.note.footnote_refs[i];
-            let text = match at.note.footnote_defs.iter().find(|d| d.label == r.label && !d.malformed) {
+            let text = match at
+                .note
+                .footnote_defs
+                .iter()
+                .find(|d| d.label == r.label && !d.malformed)
+            {
                 Some(def) => format!("`[^{}]`: {}", r.label, def.content),
                 None => format!("`[^{}]` is not defined", r.label),
             };
@@ -53,15 +65,25 @@ pub fn hover(snap: &Snapshot, params: HoverParams) -> Result<Option<Hover>> {
         }
         Item::Heading(h) => {
             let links = query::symbol_links(graph, &Symbol::Heading(at.id, h));
-            (at.note.headings[h].span, count(links.len(), "link").to_string() + " to this heading")
+            (
+                at.note.headings[h].span,
+                count(links.len(), "link").to_string() + " to this heading",
+            )
         }
         Item::BlockId(b) => {
             let links = query::symbol_links(graph, &Symbol::Block(at.id, b));
-            (at.note.block_ids[b].span, count(links.len(), "link").to_string() + " to this block")
+            (
+                at.note.block_ids[b].span,
+                count(links.len(), "link").to_string() + " to this block",
+            )
         }
         Item::FootnoteDef(_) | Item::Alias(_) => return Ok(None),
     };
-    let kind = if snap.caps.markdown_hover { MarkupKind::Markdown } else { MarkupKind::PlainText };
+    let kind = if snap.caps.markdown_hover {
+        MarkupKind::Markdown
+    } else {
+        MarkupKind::PlainText
+    };
     Ok(Some(Hover {
         contents: Contents::MarkupContent(MarkupContent { kind, value: text }),
         range: Some(to_proto::note_range(at.note, span, snap.encoding)),
@@ -69,7 +91,11 @@ pub fn hover(snap: &Snapshot, params: HoverParams) -> Result<Option<Hover>> {
 }
 
 fn count(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// The markdown preview of a link target.
@@ -79,12 +105,19 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
         Symbol::Note(id) => {
             let note = vault.note(*id);
             let mut out = format!("**{}** · `{}`\n\n", note.title(), note.path);
-            if let Some(desc) = note.frontmatter.as_ref().and_then(|f| f.description.as_deref()) {
+            if let Some(desc) = note
+                .frontmatter
+                .as_ref()
+                .and_then(|f| f.description.as_deref())
+            {
                 out.push_str(&format!("*{}*\n\n", desc.trim()));
             }
             let body_start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
             out.push_str(&excerpt(note, Span::new(body_start, note.text.len())));
-            out.push_str(&format!("\n\n---\n{} to this note", count(backlinks, "backlink")));
+            out.push_str(&format!(
+                "\n\n---\n{} to this note",
+                count(backlinks, "backlink")
+            ));
             out
         }
         Symbol::Heading(id, h) => {
@@ -108,7 +141,11 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
                 count(backlinks, "link")
             )
         }
-        Symbol::Attachment(a) => format!("`{}`\n\n---\n{} to this file", vault.attachment(*a), count(backlinks, "link")),
+        Symbol::Attachment(a) => format!(
+            "`{}`\n\n---\n{} to this file",
+            vault.attachment(*a),
+            count(backlinks, "link")
+        ),
         Symbol::Tag(_) | Symbol::Footnote(..) => String::new(),
     }
 }
@@ -117,7 +154,11 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
 fn excerpt(note: &Note, span: Span) -> String {
     let text = note.text.get(span.range()).unwrap_or("");
     let mut out = String::new();
-    for line in text.trim_start_matches(['\n', '\r']).lines().take(PREVIEW_LINES) {
+    for line in text
+        .trim_start_matches(['\n', '\r'])
+        .lines()
+        .take(PREVIEW_LINES)
+    {
         if out.len() + line.len() > PREVIEW_BYTES {
             out.push('…');
             break;

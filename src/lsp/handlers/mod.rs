@@ -35,11 +35,19 @@ pub fn cursor<'a>(snap: &'a Snapshot, uri: &Uri, position: Position) -> Option<C
     let (ws, id) = snap.note(uri)?;
     let note = ws.vault().note(id);
     let offset = from_proto::offset(note, position, snap.encoding);
-    Some(Cursor { ws, id, note, offset })
+    Some(Cursor {
+        ws,
+        id,
+        note,
+        offset,
+    })
 }
 
 /// The note a URI names.
-pub fn note_of<'a>(snap: &'a Snapshot, uri: &Uri) -> Option<(&'a WorkspaceSnapshot, NoteId, &'a Note)> {
+pub fn note_of<'a>(
+    snap: &'a Snapshot,
+    uri: &Uri,
+) -> Option<(&'a WorkspaceSnapshot, NoteId, &'a Note)> {
     let (ws, id) = snap.note(uri)?;
     Some((ws, id, ws.vault().note(id)))
 }

@@ -24,5 +24,7 @@ pub fn references(snap: &Snapshot, params: ReferenceParams) -> Result<Option<Vec
         return Ok(Some(Vec::new()));
     };
     let places = query::references(vault, graph, &symbol, params.context.include_declaration);
-    Ok(Some(places.iter().map(|p| location(snap, at.ws, p)).collect()))
+    Ok(Some(
+        places.iter().map(|p| location(snap, at.ws, p)).collect(),
+    ))
 }

@@ -39,45 +39,83 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
         Item::Link(j, part) => {
             let link = &note.links[j];
             let resolution = &at.ws.graph().resolutions[at.id.0 as usize][j];
-            let Some(LinkTarget::Note(t)) = resolution.target else { return None };
+            let Some(LinkTarget::Note(t)) = resolution.target else {
+                return None;
+            };
             match (part, &resolution.anchor, &link.anchor) {
                 (LinkPart::Anchor, AnchorResolution::Heading(h), Some(anchor)) => {
                     let text = &note.text[anchor.span.range()];
                     let start = text.rfind('#').map_or(0, |i| i + 1);
-                    let span = Span::new(anchor.span.start as usize + start, anchor.span.end as usize);
-                    (Target::Heading(t, *h), span, vault.note(t).headings[*h].text.clone())
+                    let span =
+                        Span::new(anchor.span.start as usize + start, anchor.span.end as usize);
+                    (
+                        Target::Heading(t, *h),
+                        span,
+                        vault.note(t).headings[*h].text.clone(),
+                    )
                 }
-                (LinkPart::Anchor, AnchorResolution::Block(b), Some(anchor)) => {
-                    (Target::Block(t, *b), strip_caret(anchor.span), vault.note(t).block_ids[*b].id.clone())
-                }
-                (LinkPart::Target, ..) if !link.target.is_empty() => {
-                    (Target::Note(t), link.target_span, vault.note(t).name().to_string())
-                }
+                (LinkPart::Anchor, AnchorResolution::Block(b), Some(anchor)) => (
+                    Target::Block(t, *b),
+                    strip_caret(anchor.span),
+                    vault.note(t).block_ids[*b].id.clone(),
+                ),
+                (LinkPart::Target, ..) if !link.target.is_empty() => (
+                    Target::Note(t),
+                    link.target_span,
+                    vault.note(t).name().to_string(),
+                ),
                 _ => return None,
             }
         }
-        Item::Heading(h) => (Target::Heading(at.id, h), note.headings[h].text_span, note.headings[h].text.clone()),
-        Item::BlockId(b) => (Target::Block(at.id, b), strip_caret(note.block_ids[b].span), note.block_ids[b].id.clone()),
+        Item::Heading(h) => (
+            Target::Heading(at.id, h),
+            note.headings[h].text_span,
+            note.headings[h].text.clone(),
+        ),
+        Item::BlockId(b) => (
+            Target::Block(at.id, b),
+            strip_caret(note.block_ids[b].span),
+            note.block_ids[b].id.clone(),
+        ),
         Item::Tag(i) => {
             let tag = &note.tags[i];
             let text = &note.text[tag.span.range()];
             let skip = usize::from(text.starts_with('#'));
             let span = Span::new(tag.span.start as usize + skip, tag.span.end as usize);
-            (Target::Tag(query::tag_key(&tag.name)), span, tag.name.trim_start_matches('#').to_string())
+            (
+                Target::Tag(query::tag_key(&tag.name)),
+                span,
+                tag.name.trim_start_matches('#').to_string(),
+            )
         }
         _ => return None,
     };
-    Some(Found { ws: at.ws, target, range: to_proto::note_range(note, span, snap.encoding), placeholder })
+    Some(Found {
+        ws: at.ws,
+        target,
+        range: to_proto::note_range(note, span, snap.encoding),
+        placeholder,
+    })
 }
 
-pub fn prepare_rename(snap: &Snapshot, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResult>> {
+pub fn prepare_rename(
+    snap: &Snapshot,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResult>> {
     Ok(find(snap, &params).map(|f| {
-        PrepareRenameResult::PrepareRenamePlaceholder(PrepareRenamePlaceholder { range: f.range, placeholder: f.placeholder })
+        PrepareRenameResult::PrepareRenamePlaceholder(PrepareRenamePlaceholder {
+            range: f.range,
+            placeholder: f.placeholder,
+        })
     }))
 }
 
 fn failed(message: String) -> Error {
-    Error { code: ErrorCode::ServerError(-32803), message: message.into(), data: None }
+    Error {
+        code: ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
 }
 
 pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -88,7 +126,9 @@ pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceE
     let fix: std::result::Result<Fix, RenameError> = match found.target {
         Target::Note(id) => {
             if !(snap.caps.document_changes && snap.caps.rename_files) {
-                return Err(failed("renaming a note needs a client that can rename files".into()));
+                return Err(failed(
+                    "renaming a note needs a client that can rename files".into(),
+                ));
             }
             refactor::rename_note(vault, graph, id, &params.new_name)
         }
@@ -97,17 +137,31 @@ pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceE
         Target::Tag(key) => refactor::rename_tag(vault, &key, &params.new_name),
     };
     let fix = fix.map_err(|e| failed(e.0))?;
-    Ok(Some(to_proto::workspace_edit(snap, found.ws, &fix, snap.caps.document_changes)))
+    Ok(Some(to_proto::workspace_edit(
+        snap,
+        found.ws,
+        &fix,
+        snap.caps.document_changes,
+    )))
 }
 
-pub fn will_rename_files(snap: &Snapshot, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+pub fn will_rename_files(
+    snap: &Snapshot,
+    params: RenameFilesParams,
+) -> Result<Option<WorkspaceEdit>> {
     let mut result: Option<(usize, Vec<(NoteId, String)>)> = None;
     for file in &params.files {
-        let (Some(old), Some(new)) = (from_proto::file_path(&file.old_uri), from_proto::file_path(&file.new_uri)) else {
+        let (Some(old), Some(new)) = (
+            from_proto::file_path(&file.old_uri),
+            from_proto::file_path(&file.new_uri),
+        ) else {
             continue;
         };
         for (i, ws) in snap.workspaces.iter().enumerate() {
-            let (Some(old), Some(new)) = (from_proto::vault_path(&ws.roots, &old), from_proto::vault_path(&ws.roots, &new)) else {
+            let (Some(old), Some(new)) = (
+                from_proto::vault_path(&ws.roots, &old),
+                from_proto::vault_path(&ws.roots, &new),
+            ) else {
                 continue;
             };
             let vault = ws.vault();
@@ -139,6 +193,15 @@ pub fn will_rename_files(snap: &Snapshot, params: RenameFilesParams) -> Result<O
     if ops.is_empty() {
         return Ok(None);
     }
-    let fix = Fix { title: "Update links".into(), ops, preferred: true };
-    Ok(Some(to_proto::workspace_edit(snap, ws, &fix, snap.caps.document_changes)))
+    let fix = Fix {
+        title: "Update links".into(),
+        ops,
+        preferred: true,
+    };
+    Ok(Some(to_proto::workspace_edit(
+        snap,
+        ws,
+        &fix,
+        snap.caps.document_changes,
+    )))
 }

@@ -21,7 +21,10 @@ pub fn legend() -> Value {
     json!({"tokenTypes": ["link", "embed", "tag", "blockId"], "tokenModifiers": ["unresolved"]})
 }
 
-pub fn semantic_tokens_full(snap: &Snapshot, params: SemanticTokensParams) -> Result<Option<SemanticTokens>> {
+pub fn semantic_tokens_full(
+    snap: &Snapshot,
+    params: SemanticTokensParams,
+) -> Result<Option<SemanticTokens>> {
     let Some((ws, id, note)) = note_of(snap, &params.text_document.uri) else {
         return Ok(None);
     };
@@ -29,7 +32,11 @@ pub fn semantic_tokens_full(snap: &Snapshot, params: SemanticTokensParams) -> Re
     let mut tokens: Vec<(Span, u32, u32)> = Vec::new();
     for (link, resolution) in note.links.iter().zip(resolutions) {
         let kind = if link.embed { EMBED } else { LINK };
-        let modifiers = if resolution.target.is_none() && !link.target.is_empty() { UNRESOLVED } else { 0 };
+        let modifiers = if resolution.target.is_none() && !link.target.is_empty() {
+            UNRESOLVED
+        } else {
+            0
+        };
         tokens.push((link.span, kind, modifiers));
     }
     tokens.extend(note.tags.iter().map(|t| (t.span, TAG, 0)));
@@ -43,14 +50,28 @@ pub fn semantic_tokens_full(snap: &Snapshot, params: SemanticTokensParams) -> Re
         if span.start < covered_to || span.is_empty() {
             continue;
         }
-        let start = to_proto::position(&note.text, &note.line_index, span.start as usize, snap.encoding);
-        let end = to_proto::position(&note.text, &note.line_index, span.end as usize, snap.encoding);
+        let start = to_proto::position(
+            &note.text,
+            &note.line_index,
+            span.start as usize,
+            snap.encoding,
+        );
+        let end = to_proto::position(
+            &note.text,
+            &note.line_index,
+            span.end as usize,
+            snap.encoding,
+        );
         if start.line != end.line {
             continue;
         }
         covered_to = span.end;
         let delta_line = start.line - prev_line;
-        let delta_start = if delta_line == 0 { start.character - prev_col } else { start.character };
+        let delta_start = if delta_line == 0 {
+            start.character - prev_col
+        } else {
+            start.character
+        };
         data.push(SemanticToken {
             delta_line,
             delta_start,
@@ -60,5 +81,8 @@ pub fn semantic_tokens_full(snap: &Snapshot, params: SemanticTokensParams) -> Re
         });
         (prev_line, prev_col) = (start.line, start.character);
     }
-    Ok(Some(SemanticTokens { result_id: None, data }))
+    Ok(Some(SemanticTokens {
+        result_id: None,
+        data,
+    }))
 }

@@ -14,7 +14,10 @@ use crate::text::Span;
 /// Workspace symbol results are capped: a client shows a short list.
 const MAX_SYMBOLS: usize = 128;
 
-pub fn document_symbol(snap: &Snapshot, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+pub fn document_symbol(
+    snap: &Snapshot,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
     let Some((ws, _, note)) = note_of(snap, &params.text_document.uri) else {
         return Ok(None);
     };
@@ -43,7 +46,12 @@ pub fn document_symbol(snap: &Snapshot, params: DocumentSymbolParams) -> Result<
 }
 
 /// Headings from index `next` that are deeper than `parent_level`, as a tree.
-fn heading_tree(note: &Note, next: &mut usize, parent_level: u8, enc: crate::text::ColumnEncoding) -> Vec<DocumentSymbol> {
+fn heading_tree(
+    note: &Note,
+    next: &mut usize,
+    parent_level: u8,
+    enc: crate::text::ColumnEncoding,
+) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
     while let Some(h) = note.headings.get(*next) {
         if h.level <= parent_level {
@@ -55,7 +63,11 @@ fn heading_tree(note: &Note, next: &mut usize, parent_level: u8, enc: crate::tex
         let section = trim_end(note, note.section_span(index));
         #[allow(deprecated)]
         out.push(DocumentSymbol {
-            name: if h.text.is_empty() { "(empty heading)".to_string() } else { h.text.clone() },
+            name: if h.text.is_empty() {
+                "(empty heading)".to_string()
+            } else {
+                h.text.clone()
+            },
             detail: Some("#".repeat(h.level as usize)),
             kind: SymbolKind::String,
             tags: None,
@@ -71,10 +83,16 @@ fn heading_tree(note: &Note, next: &mut usize, parent_level: u8, enc: crate::tex
 /// A section without its trailing blank lines.
 pub fn trim_end(note: &Note, span: Span) -> Span {
     let text = &note.text[span.range()];
-    Span::new(span.start as usize, span.start as usize + text.trim_end().len())
+    Span::new(
+        span.start as usize,
+        span.start as usize + text.trim_end().len(),
+    )
 }
 
-pub fn workspace_symbol(snap: &Snapshot, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+pub fn workspace_symbol(
+    snap: &Snapshot,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>> {
     let query = params.query.trim();
     let mut found: Vec<(i64, SymbolInformation)> = Vec::new();
     for ws in &snap.workspaces {
@@ -97,16 +115,37 @@ pub fn workspace_symbol(snap: &Snapshot, params: WorkspaceSymbolParams) -> Resul
                     ));
                 }
             };
-            push(note.name(), SymbolKind::File, Span::empty(0), Some(note.path.to_string()));
+            push(
+                note.name(),
+                SymbolKind::File,
+                Span::empty(0),
+                Some(note.path.to_string()),
+            );
             for alias in note.aliases() {
-                push(&alias.name, SymbolKind::Key, alias.span, Some(note.name().to_string()));
+                push(
+                    &alias.name,
+                    SymbolKind::Key,
+                    alias.span,
+                    Some(note.name().to_string()),
+                );
             }
             for h in &note.headings {
-                push(&h.text, SymbolKind::String, h.span, Some(note.name().to_string()));
+                push(
+                    &h.text,
+                    SymbolKind::String,
+                    h.span,
+                    Some(note.name().to_string()),
+                );
             }
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.base_symbol_information.name.cmp(&b.1.base_symbol_information.name)));
+    found.sort_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| {
+            a.1.base_symbol_information
+                .name
+                .cmp(&b.1.base_symbol_information.name)
+        })
+    });
     found.truncate(MAX_SYMBOLS);
     Ok(Some(WorkspaceSymbolResponse::SymbolInformationList(
         found.into_iter().map(|(_, s)| s).collect(),
