@@ -121,11 +121,12 @@ fn rename_heading_block_and_tag() {
         3,
         json!({"newName": "first-step"}),
     );
+    // From the parent tag in the frontmatter: nested tags follow.
     let tag = request_at(
         &mut c,
         "textDocument/rename",
         "Home.md",
-        "#area/work/meetings",
+        "area/work]",
         2,
         json!({"newName": "domain/job"}),
     );

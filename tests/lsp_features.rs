@@ -44,7 +44,7 @@ fn definition_of_notes_headings_blocks_embeds_footnotes_and_tags() {
         let result = c.request("textDocument/definition", at(&c, "Home.md", needle, delta));
         out.insert(name.to_string(), snap(&result));
     }
-    let none = c.request("textDocument/definition", at(&c, "Home.md", "Welcome", 0));
+    let none = c.request("textDocument/definition", at(&c, "Home.md", "See [[", 1));
     assert_eq!(none, Value::Null);
     insta::assert_json_snapshot!("definition", out);
     assert!(c.shutdown().success());

@@ -271,6 +271,7 @@ fn invalid_params_unknown_methods_and_bad_json_get_errors() {
     let uri = client.open("A.md", None);
     let text = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
     assert_eq!(text["text"], "# A\n");
+    client.wait_null_id_responses(2);
     let codes: Vec<&Value> = client
         .null_id_responses
         .iter()

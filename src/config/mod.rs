@@ -1,15 +1,37 @@
 //! Vault configuration: `.twin/config.toml` layered over defaults, plus `.obsidian/app.json`.
 
+mod file;
+mod obsidian;
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::rules::Severity;
+
+pub use obsidian::{ObsidianFilter, obsidian_filter};
+
+/// Where twin's own configuration lives, relative to the vault root.
+pub const CONFIG_FILE: &str = ".twin/config.toml";
+/// Obsidian's app settings, relative to the vault root.
+pub const OBSIDIAN_APP_FILE: &str = ".obsidian/app.json";
 
 /// A rule's configured level: a severity, or `off`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleLevel {
     Off,
     On(Severity),
+}
+
+impl RuleLevel {
+    /// Parses `error`, `warning`, `info`, `hint` or `off`.
+    pub fn parse(s: &str) -> Option<RuleLevel> {
+        match s {
+            "off" => Some(RuleLevel::Off),
+            _ => Severity::parse(s).map(RuleLevel::On),
+        }
+    }
 }
 
 /// The configuration in effect for one vault.
@@ -53,6 +75,12 @@ impl std::error::Error for ConfigError {}
 
 /// Reads the configuration of the vault at `root`; a missing file means defaults.
 /// `known_rules` are the rule codes a `[rules]` table may name.
-pub fn load_config(_root: &Path, _known_rules: &[&str]) -> Result<Config, ConfigError> {
-    Ok(Config::default())
+///
+/// Errors in `.twin/config.toml` are fatal; problems in `.obsidian/app.json` only
+/// add to [`Config::warnings`], since that file belongs to Obsidian.
+pub fn load_config(root: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    file::read_twin_config(root, known_rules, &mut config)?;
+    obsidian::read_app_json(root, &mut config);
+    Ok(config)
 }

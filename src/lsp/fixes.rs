@@ -38,7 +38,7 @@ pub struct Fix {
 
 use super::refactor::{anchor_heading_text, parent_folder, wiki_target};
 use crate::note::{AnchorKind, LinkKind, Note, note_name, strip_md_extension};
-use crate::resolve::{AnchorResolution, LinkGraph, LinkTarget, normalize_name};
+use crate::resolve::{AnchorResolution, LinkGraph, LinkTarget, normalize_key};
 use crate::vault::{NoteId, Vault};
 
 /// At most this many "did you mean" suggestions per broken link.
@@ -62,10 +62,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidates closest to `wanted`, close enough to be a typo, best first.
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let wanted = normalize_name(wanted);
+    let wanted = normalize_key(wanted).into_owned();
     let limit = (wanted.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
-        .map(|c| (edit_distance(&wanted, &normalize_name(c)), c))
+        .map(|c| (edit_distance(&wanted, &normalize_key(c).into_owned()), c))
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();

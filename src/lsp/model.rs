@@ -56,21 +56,10 @@ impl Effect {
 }
 
 /// The vault and its link graph, always consistent with each other.
+#[derive(Clone, Debug)]
 pub struct Model {
     pub vault: Vault,
     pub graph: LinkGraph,
-}
-
-impl Clone for Model {
-    fn clone(&self) -> Model {
-        Model {
-            vault: self.vault.clone(),
-            graph: crate::resolve::LinkGraph {
-                resolutions: self.graph.resolutions.clone(),
-                backlinks: self.graph.backlinks.clone(),
-            },
-        }
-    }
 }
 
 impl Model {

@@ -9,7 +9,7 @@ use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_enco
 use super::fixes::{FileOp, Fix, TextChange};
 use super::query::{self, Symbol};
 use crate::note::{Link, LinkKind, Note, VaultPath, note_name, strip_md_extension};
-use crate::resolve::{LinkGraph, LinkTarget, normalize_name};
+use crate::resolve::{LinkGraph, LinkTarget, normalize_key};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
@@ -58,11 +58,11 @@ pub fn encode_target(path: &str) -> String {
 
 /// Whether a bare note name would resolve to more than the one note at `path`.
 fn name_is_shared(vault: &Vault, path: &str) -> bool {
-    let key = normalize_name(note_name(path));
+    let key = normalize_key(note_name(path)).into_owned();
     vault
         .notes
         .iter()
-        .filter(|n| *n.path != *path && normalize_name(n.name()) == key)
+        .filter(|n| *n.path != *path && normalize_key(n.name()).into_owned() == key)
         .take(1)
         .count()
         > 0

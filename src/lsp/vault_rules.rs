@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::note::{Frontmatter, Note};
-use crate::resolve::{build_link_graph, normalize_name};
+use crate::resolve::{build_link_graph, normalize_key};
 use crate::rules::{Check, Diagnostic, RULES, check_vault};
 use crate::text::LineIndex;
 use crate::vault::Vault;
@@ -20,14 +20,14 @@ pub fn vault_findings(vault: &Vault, config: &Config) -> Vec<Diagnostic> {
     let aliases: HashSet<String> = vault
         .notes
         .iter()
-        .flat_map(|n| n.aliases().iter().map(|a| normalize_name(a.name.trim())))
+        .flat_map(|n| n.aliases().iter().map(|a| normalize_key(a.name.trim()).into_owned()))
         .collect();
     let notes: Vec<Arc<Note>> = vault
         .notes
         .iter()
         .filter(|n| {
             !n.aliases().is_empty()
-                || (!aliases.is_empty() && aliases.contains(&normalize_name(n.name())))
+                || (!aliases.is_empty() && aliases.contains(&normalize_key(n.name()).into_owned()))
         })
         .map(|n| Arc::new(skeleton(n)))
         .collect();
@@ -61,5 +61,7 @@ fn skeleton(note: &Note) -> Note {
         footnote_refs: Vec::new(),
         footnote_defs: Vec::new(),
         problems: Vec::new(),
+        comments: Vec::new(),
+        callouts: Vec::new(),
     }
 }

@@ -22,6 +22,10 @@ pub struct Note {
     pub tags: Vec<Tag>,
     pub footnote_refs: Vec<FootnoteRef>,
     pub footnote_defs: Vec<FootnoteDef>,
+    /// `%%comment%%` ranges, markers included; an unclosed `%%` runs to the end of the note.
+    pub comments: Vec<Span>,
+    /// `> [!type] Title` callouts in document order, nested ones included.
+    pub callouts: Vec<Callout>,
     /// Things the parser could not accept: bad YAML, duplicate keys, malformed definitions.
     pub problems: Vec<ParseProblem>,
 }
@@ -229,6 +233,21 @@ pub struct Tag {
     /// The tag in the text: `#a/b` inline, the YAML scalar in frontmatter.
     pub span: Span,
     pub source: TagSource,
+}
+
+/// A blockquote that opens with `[!type]`, as Obsidian renders callouts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callout {
+    /// The type as written (`note`, `Warning`, `my-type`); Obsidian compares it case-insensitively.
+    pub kind: String,
+    /// The type inside `[!` and `]`.
+    pub kind_span: Span,
+    /// The title after the marker, trimmed; `None` when the line has none.
+    pub title: Option<String>,
+    /// `+` (expanded) or `-` (collapsed) right after the marker, for foldable callouts.
+    pub fold: Option<char>,
+    /// The whole blockquote, without its trailing newline.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

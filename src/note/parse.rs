@@ -3,22 +3,78 @@
 use std::sync::Arc;
 
 use super::model::*;
-use crate::text::LineIndex;
+use super::zones::Zones;
+use super::{frontmatter, markdown, scanner};
+use crate::text::{LineIndex, Span};
 
 /// Parses one note. Never fails: problems are recorded in [`Note::problems`].
+///
+/// Spans are byte ranges into `text` as given, BOM and CRLF included.
 pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
-    // Placeholder until the parser lands: the model without content.
+    let fm = frontmatter::parse(&text);
+    let start = fm.body_start;
+    let md = markdown::walk(&text, start);
+
+    let code = Zones::new(md.code_zones);
+    let comments = scanner::comments(&text, start, &code);
+    let comment_zones = Zones::new(comments.clone());
+    let mut all = code.ranges().to_vec();
+    all.extend(comments.iter().cloned());
+    let zones = Zones::new(all);
+    let link_zones = Zones::new(md.link_zones);
+    let scan = scanner::scan(&text, start, &zones, &link_zones);
+
+    // The markdown walk knows nothing of comments: drop what it found inside them.
+    let outside = |span: Span| !comment_zones.contains(span.start as usize);
+    let headings = md
+        .headings
+        .into_iter()
+        .filter(|h| outside(h.span))
+        .collect();
+    let callouts = md
+        .callouts
+        .into_iter()
+        .filter(|c| outside(c.span))
+        .collect();
+    let block_ids = md
+        .block_ids
+        .into_iter()
+        .filter(|b| !zones.overlaps(b.span.range()))
+        .collect();
+
+    let mut links: Vec<Link> = scan.links;
+    links.extend(md.links.into_iter().filter(|l| outside(l.span)));
+    links.sort_by_key(|l| l.span.start);
+    links.extend(fm.links);
+
+    let mut tags = fm.tags;
+    tags.extend(scan.tags);
+
     Note {
         path,
         line_index: LineIndex::new(&text),
+        frontmatter: fm.frontmatter,
+        headings,
+        block_ids,
+        links,
+        tags,
+        footnote_refs: scan.footnote_refs,
+        footnote_defs: scan.footnote_defs,
+        comments: comments
+            .into_iter()
+            .map(|r| Span::new(r.start, r.end))
+            .collect(),
+        callouts,
+        problems: fm.problems,
         text,
-        frontmatter: None,
-        headings: Vec::new(),
-        block_ids: Vec::new(),
-        links: Vec::new(),
-        tags: Vec::new(),
-        footnote_refs: Vec::new(),
-        footnote_defs: Vec::new(),
-        problems: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod robust_tests;
+
+#[cfg(test)]
+mod speed_tests;

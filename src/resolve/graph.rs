@@ -1,27 +1,52 @@
-//! The resolved link graph: every link's resolution and every note's backlinks.
+//! The link graph: every link of every note resolved, and backlinks per target.
 
-use crate::resolve::{LinkResolution, resolve_link};
+use rayon::prelude::*;
+
+use super::link::{LinkResolution, LinkTarget, resolve_link};
 use crate::vault::{NoteId, Vault};
 
+/// Every link resolved, with the reverse edges.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkGraph {
+    /// Per note, per link index (as in [`crate::note::Note::links`]).
     pub resolutions: Vec<Vec<LinkResolution>>,
+    /// Per target note: the links that resolve to it, as (source note, link index),
+    /// sorted. Self-links such as `[[#Heading]]` are included.
     pub backlinks: Vec<Vec<(NoteId, u32)>>,
+    /// Per attachment: the links that resolve to it, as (source note, link index), sorted.
+    pub attachment_backlinks: Vec<Vec<(NoteId, u32)>>,
 }
 
+/// Resolves every link of the vault, in parallel.
 pub fn build_link_graph(vault: &Vault) -> LinkGraph {
     let resolutions: Vec<Vec<LinkResolution>> = vault
-        .note_ids()
-        .map(|id| {
-            vault
-                .note(id)
-                .links
+        .notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, note)| {
+            let from = NoteId(i as u32);
+            note.links
                 .iter()
-                .map(|l| resolve_link(vault, id, l))
+                .map(|link| resolve_link(vault, from, link))
                 .collect()
         })
         .collect();
+    let mut backlinks = vec![Vec::new(); vault.notes.len()];
+    let mut attachment_backlinks = vec![Vec::new(); vault.attachments.len()];
+    // Sources are visited in id order, so every list comes out sorted.
+    for (i, links) in resolutions.iter().enumerate() {
+        for (j, resolution) in links.iter().enumerate() {
+            let edge = (NoteId(i as u32), j as u32);
+            match resolution.target {
+                Some(LinkTarget::Note(to)) => backlinks[to.0 as usize].push(edge),
+                Some(LinkTarget::Attachment(to)) => attachment_backlinks[to.0 as usize].push(edge),
+                None => {}
+            }
+        }
+    }
     LinkGraph {
-        backlinks: vec![Vec::new(); resolutions.len()],
         resolutions,
+        backlinks,
+        attachment_backlinks,
     }
 }

@@ -1,6 +1,18 @@
 //! Resolves one link of one note to a note, a heading, a block or an attachment.
+//!
+//! The order follows Obsidian: an exact vault path wins; otherwise a path suffix
+//! ending at a folder boundary or a bare name, preferring the linking note's folder,
+//! then the shortest path, then the path that sorts first. Markdown links are
+//! relative to the linking note first. Everything is an index lookup: resolution
+//! never touches the file system.
 
-use crate::note::Link;
+use std::borrow::Cow;
+
+use super::normalize::{
+    block_id_matches, file_name, heading_matches, join_relative, normalize_segments, parent_folder,
+    with_key,
+};
+use crate::note::{Anchor, AnchorKind, Link, LinkKind, Note, strip_md_extension};
 use crate::vault::{AttachmentId, NoteId, Vault};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,7 +23,7 @@ pub enum LinkTarget {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnchorResolution {
-    /// The link has no anchor.
+    /// The link has no anchor, or it points to an attachment (anchors are ignored there).
     None,
     /// Index into the target note's headings.
     Heading(usize),
@@ -27,17 +39,220 @@ pub struct LinkResolution {
     pub target: Option<LinkTarget>,
     pub anchor: AnchorResolution,
     /// When a bare name matched several notes: all of them, the chosen one first.
+    /// Empty when there was a single match (or none).
     pub candidates: Vec<NoteId>,
     /// The target would resolve outside the vault (`../..`); it is broken.
     pub outside_vault: bool,
 }
 
+/// The outcome of looking a target path up, before anchors.
+enum Found {
+    Note(NoteId, Vec<NoteId>),
+    Attachment(AttachmentId),
+    Broken,
+    Outside,
+}
+
 /// Resolves `link`, written in note `from`, against the vault.
-pub fn resolve_link(_vault: &Vault, _from: NoteId, _link: &Link) -> LinkResolution {
-    LinkResolution {
+pub fn resolve_link(vault: &Vault, from: NoteId, link: &Link) -> LinkResolution {
+    let from_path = &*vault.note(from).path;
+    let target = link.target.trim();
+    let found = if target.is_empty() {
+        Found::Note(from, Vec::new())
+    } else {
+        match link.kind {
+            LinkKind::Wiki => resolve_wiki(vault, from_path, target),
+            LinkKind::Markdown => resolve_markdown(vault, from_path, target),
+        }
+    };
+    let mut resolution = LinkResolution {
         target: None,
         anchor: AnchorResolution::None,
         candidates: Vec::new(),
         outside_vault: false,
+    };
+    match found {
+        Found::Note(id, candidates) => {
+            resolution.target = Some(LinkTarget::Note(id));
+            resolution.anchor = resolve_anchor(vault.note(id), link.anchor.as_ref());
+            resolution.candidates = candidates;
+        }
+        Found::Attachment(id) => resolution.target = Some(LinkTarget::Attachment(id)),
+        Found::Broken => {}
+        Found::Outside => resolution.outside_vault = true,
     }
+    resolution
+}
+
+/// A wikilink target: relative when it starts with `./` or `../`, else a vault path,
+/// a path suffix or a bare name.
+fn resolve_wiki(vault: &Vault, from_path: &str, target: &str) -> Found {
+    let from_folder = parent_folder(from_path);
+    if is_relative(target) {
+        return match join_relative(from_folder, target) {
+            Some(path) => lookup(vault, &path, from_folder, true),
+            None => Found::Outside,
+        };
+    }
+    match normalize_segments(target.trim_start_matches('/')) {
+        Some(path) => lookup(vault, &path, from_folder, false),
+        None => Found::Outside,
+    }
+}
+
+/// A markdown link target: a path relative to the linking note (or to the vault root
+/// with a leading `/`); when nothing is there, the wikilink algorithm, which is how
+/// Obsidian's shortest-path markdown links resolve.
+fn resolve_markdown(vault: &Vault, from_path: &str, target: &str) -> Found {
+    let from_folder = parent_folder(from_path);
+    let path = match target.strip_prefix('/') {
+        Some(rooted) => normalize_segments(rooted).map(Cow::into_owned),
+        None => join_relative(from_folder, target),
+    };
+    let Some(path) = path else {
+        return Found::Outside;
+    };
+    match lookup(vault, &path, from_folder, true) {
+        Found::Broken => resolve_wiki(vault, from_path, target),
+        found => found,
+    }
+}
+
+fn is_relative(target: &str) -> bool {
+    target == "." || target == ".." || target.starts_with("./") || target.starts_with("../")
+}
+
+/// Looks a normalized vault path up as a note and as an attachment. A `.md` path is
+/// only a note; a path with another extension is an attachment first (a note whose
+/// name has a dot second); a path without one is a note first.
+fn lookup(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Found {
+    if path.is_empty() {
+        return Found::Broken;
+    }
+    let stem = strip_md_extension(path);
+    if stem.len() != path.len() {
+        return lookup_note(vault, stem, from_folder, exact_only);
+    }
+    if file_name(path).contains('.') {
+        match lookup_attachment(vault, path, from_folder, exact_only) {
+            Found::Broken => lookup_note(vault, path, from_folder, exact_only),
+            found => found,
+        }
+    } else {
+        match lookup_note(vault, path, from_folder, exact_only) {
+            Found::Broken => lookup_attachment(vault, path, from_folder, exact_only),
+            found => found,
+        }
+    }
+}
+
+fn lookup_note(vault: &Vault, stem: &str, from_folder: &str, exact_only: bool) -> Found {
+    with_key(stem, |key| {
+        let matches = vault.index.match_notes(key);
+        let path_of = |id: NoteId| &*vault.note(id).path;
+        match choose(matches, path_of, from_folder, exact_only) {
+            Some((id, candidates)) => Found::Note(id, candidates),
+            None => Found::Broken,
+        }
+    })
+}
+
+fn lookup_attachment(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Found {
+    with_key(path, |key| {
+        let matches = vault.index.match_attachments(key);
+        let path_of = |id: AttachmentId| vault.attachment(id);
+        match choose(matches, path_of, from_folder, exact_only) {
+            Some((id, _)) => Found::Attachment(id),
+            None => Found::Broken,
+        }
+    })
+}
+
+/// Picks among matches: exact keys beat suffixes; then the linking note's folder,
+/// the shortest path, the first path in sort order. Returns the choice and, when
+/// there was more than one match, every match ranked.
+fn choose<'v, T, I>(
+    matches: I,
+    path_of: impl Fn(T) -> &'v str,
+    from_folder: &str,
+    exact_only: bool,
+) -> Option<(T, Vec<T>)>
+where
+    T: Copy + Ord,
+    I: Iterator<Item = (T, bool)> + Clone,
+{
+    // The common case, one match, needs no ranking.
+    let mut first_two = matches.clone();
+    let (first, first_exact) = first_two.next()?;
+    if first_two.next().is_none() {
+        return (first_exact || !exact_only).then(|| (first, Vec::new()));
+    }
+    let any_exact = matches.clone().any(|(_, exact)| exact);
+    if exact_only && !any_exact {
+        return None;
+    }
+    // Ids sort like paths, so the id is the lexicographic tie-break.
+    let rank = |&id: &T| {
+        let path = path_of(id);
+        (parent_folder(path) != from_folder, path.chars().count(), id)
+    };
+    let pool = matches.filter_map(|(id, exact)| (exact == any_exact).then_some(id));
+    let best = pool.clone().min_by_key(rank)?;
+    if pool.clone().nth(1).is_none() {
+        return Some((best, Vec::new()));
+    }
+    let mut all: Vec<T> = pool.collect();
+    all.sort_by_cached_key(rank);
+    Some((best, all))
+}
+
+fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution {
+    let Some(anchor) = anchor else {
+        return AnchorResolution::None;
+    };
+    match &anchor.kind {
+        AnchorKind::Heading(parts) => {
+            // `[[Note#]]` names no heading: it is a plain link to the note.
+            if parts.iter().all(|p| p.trim().is_empty()) {
+                return AnchorResolution::None;
+            }
+            find_heading(note, parts, 0, usize::MAX, None)
+                .map_or(AnchorResolution::Missing, AnchorResolution::Heading)
+        }
+        AnchorKind::Block(id) => note
+            .block_ids
+            .iter()
+            .position(|b| block_id_matches(&b.id, id))
+            .map_or(AnchorResolution::Missing, AnchorResolution::Block),
+    }
+}
+
+/// Finds headings matching `parts` in order, each inside the previous one's section,
+/// among headings from index `start` that begin before byte `end`. Tries every
+/// heading matching the first part, since the right one may come second.
+fn find_heading(
+    note: &Note,
+    parts: &[String],
+    start: usize,
+    end: usize,
+    last: Option<usize>,
+) -> Option<usize> {
+    let Some((first, rest)) = parts.split_first() else {
+        return last;
+    };
+    if first.trim().is_empty() {
+        return find_heading(note, rest, start, end, last);
+    }
+    for (i, heading) in note.headings.iter().enumerate().skip(start) {
+        if heading.span.start as usize >= end {
+            break;
+        }
+        if heading_matches(&heading.text, first) {
+            let section_end = note.section_span(i).end as usize;
+            if let Some(found) = find_heading(note, rest, i + 1, section_end, Some(i)) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }

@@ -3,7 +3,11 @@
 mod graph;
 mod index;
 mod link;
+mod normalize;
+#[cfg(test)]
+pub(crate) mod tests;
 
 pub use graph::{LinkGraph, build_link_graph};
-pub use index::{NameIndex, normalize_name};
+pub use index::NameIndex;
 pub use link::{AnchorResolution, LinkResolution, LinkTarget, resolve_link};
+pub use normalize::{heading_matches, normalize_key};

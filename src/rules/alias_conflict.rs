@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Check, Emitter, Related, Rule, Severity, VaultContext, quote};
 use crate::note::{Alias, note_name};
-use crate::resolve::normalize_name;
+use crate::resolve::normalize_key;
 use crate::text::Span;
 use crate::vault::NoteId;
 
@@ -21,7 +21,7 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
     for id in vault.note_ids() {
         for alias in vault.note(id).aliases() {
             claims
-                .entry(normalize_name(&alias.name))
+                .entry(normalize_key(&alias.name).into_owned())
                 .or_default()
                 .push((id, alias));
         }
@@ -32,7 +32,7 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
     let mut names: HashMap<String, Vec<NoteId>> = HashMap::new();
     for id in vault.note_ids() {
         names
-            .entry(normalize_name(note_name(&vault.note(id).path)))
+            .entry(normalize_key(note_name(&vault.note(id).path)).into_owned())
             .or_default()
             .push(id);
     }

@@ -3,6 +3,8 @@
 //! Malformed definitions (`[ ^1 ]:`) count too: they show what the writer meant, and the
 //! seed note's real defect is exactly such a pair citing two different sources.
 
+use std::collections::HashMap;
+
 use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 use crate::note::FootnoteDef;
 
@@ -14,11 +16,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
-    let defs = &cx.note.footnote_defs;
-    for (i, def) in defs.iter().enumerate() {
-        let Some(first) = defs[..i].iter().find(|d| d.label == def.label) else {
+    let mut firsts: HashMap<&str, &FootnoteDef> = HashMap::new();
+    for def in &cx.note.footnote_defs {
+        let first = *firsts.entry(def.label.as_str()).or_insert(def);
+        if std::ptr::eq(first, def) {
             continue;
-        };
+        }
         let first_line = cx.note.line_index.line_of(first.span.start as usize) + 1;
         let label = quote(&format!("[^{}]", def.label));
         let message = if same_source(first, def) {

@@ -1,5 +1,7 @@
 //! `footnote-undefined`: a `[^label]` reference with no `[^label]:` definition.
 
+use std::collections::HashSet;
+
 use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
@@ -11,11 +13,13 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     let defs = &cx.note.footnote_defs;
+    let defined: HashSet<&str> = defs
+        .iter()
+        .filter(|d| !d.malformed)
+        .map(|d| d.label.as_str())
+        .collect();
     for reference in &cx.note.footnote_refs {
-        if defs
-            .iter()
-            .any(|d| !d.malformed && d.label == reference.label)
-        {
+        if defined.contains(reference.label.as_str()) {
             continue;
         }
         let message = format!(

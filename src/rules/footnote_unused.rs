@@ -1,5 +1,7 @@
 //! `footnote-unused`: a `[^label]:` definition that nothing references.
 
+use std::collections::HashSet;
+
 use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
@@ -10,9 +12,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
-    let refs = &cx.note.footnote_refs;
+    let referenced: HashSet<&str> = cx
+        .note
+        .footnote_refs
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
     for def in cx.note.footnote_defs.iter().filter(|d| !d.malformed) {
-        if refs.iter().any(|r| r.label == def.label) {
+        if referenced.contains(def.label.as_str()) {
             continue;
         }
         let message = format!(

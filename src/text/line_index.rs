@@ -22,12 +22,38 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// Lines longer than this get checkpoints, so that a column on a 5 MB line costs
+/// a few kilobytes of counting instead of the whole line.
+const LONG_LINE: usize = 4096;
+/// Distance in bytes between checkpoints on a long line.
+const STRIDE: usize = 4096;
+
+/// Column counts at one offset of a long line, relative to the line's start.
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    offset: u32,
+    chars: u32,
+    utf16: u32,
+}
+
+impl Checkpoint {
+    fn count(&self, encoding: ColumnEncoding, line_start: u32) -> u32 {
+        match encoding {
+            ColumnEncoding::Utf8 => self.offset - line_start,
+            ColumnEncoding::Utf16 => self.utf16,
+            ColumnEncoding::Char => self.chars,
+        }
+    }
+}
+
 /// Line starts of one text. Lines end at `\n`; a `\r` before it belongs to the line
 /// terminator and is never counted as a column.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
     len: u32,
+    /// Checkpoints of long lines only, sorted by offset; each long line has one at its start.
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl LineIndex {
@@ -35,10 +61,26 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        let checkpoints = long_line_checkpoints(text, &line_starts);
         LineIndex {
             line_starts,
             len: text.len() as u32,
+            checkpoints,
         }
+    }
+
+    /// The checkpoints of the line `start..end`, empty for short lines.
+    fn checkpoints_of(&self, start: usize, end: usize) -> &[Checkpoint] {
+        if end - start <= LONG_LINE {
+            return &[];
+        }
+        let from = self
+            .checkpoints
+            .partition_point(|c| (c.offset as usize) < start);
+        let to = self
+            .checkpoints
+            .partition_point(|c| (c.offset as usize) <= end);
+        &self.checkpoints[from..to]
     }
 
     pub fn line_count(&self) -> usize {
@@ -78,10 +120,21 @@ impl LineIndex {
         let start = self.line_starts[line as usize] as usize;
         // A column never points into the `\r` of a CRLF terminator.
         let content = self.line_range(text, line);
-        let upto = &text[start..offset.min(content.end).max(start)];
+        let offset = offset.min(content.end).max(start);
+        let checkpoints = self.checkpoints_of(start, content.end);
+        let (base_offset, base_col) = match checkpoints
+            .partition_point(|c| c.offset as usize <= offset)
+            .checked_sub(1)
+        {
+            Some(i) => {
+                let c = &checkpoints[i];
+                (c.offset as usize, c.count(encoding, start as u32) as usize)
+            }
+            None => (start, 0),
+        };
         LineCol {
             line,
-            col: column_width(upto, encoding) as u32,
+            col: (base_col + column_width(&text[base_offset..offset], encoding)) as u32,
         }
     }
 
@@ -92,9 +145,20 @@ impl LineIndex {
         if pos.line as usize >= self.line_starts.len() {
             return text.len();
         }
-        let range = self.line_range(text, pos.line);
-        let line = &text[range.clone()];
+        let mut range = self.line_range(text, pos.line);
         let mut remaining = pos.col as usize;
+        // On a long line, start from the last checkpoint before the column.
+        let line_start = range.start as u32;
+        let checkpoints = self.checkpoints_of(range.start, range.end);
+        if let Some(i) = checkpoints
+            .partition_point(|c| c.count(encoding, line_start) as usize <= remaining)
+            .checked_sub(1)
+        {
+            let c = &checkpoints[i];
+            remaining -= c.count(encoding, line_start) as usize;
+            range.start = c.offset as usize;
+        }
+        let line = &text[range.clone()];
         for (i, ch) in line.char_indices() {
             let width = char_width(ch, encoding);
             if remaining < width {
@@ -108,6 +172,43 @@ impl LineIndex {
         }
         range.end
     }
+}
+
+/// Checkpoints every [`STRIDE`] bytes on each line longer than [`LONG_LINE`].
+fn long_line_checkpoints(text: &str, line_starts: &[u32]) -> Vec<Checkpoint> {
+    let mut checkpoints = Vec::new();
+    for (i, &start) in line_starts.iter().enumerate() {
+        let start = start as usize;
+        let end = line_starts
+            .get(i + 1)
+            .map_or(text.len(), |&next| next as usize);
+        if end - start <= LONG_LINE {
+            continue;
+        }
+        let (mut at, mut chars, mut utf16) = (start, 0u32, 0u32);
+        loop {
+            checkpoints.push(Checkpoint {
+                offset: at as u32,
+                chars,
+                utf16,
+            });
+            if at >= end {
+                break;
+            }
+            let mut next = (at + STRIDE).min(end);
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            // Counting bytes is enough: every scalar has one non-continuation byte, and
+            // those of four bytes take two UTF-16 units.
+            for &b in &text.as_bytes()[at..next] {
+                chars += u32::from((b & 0xC0) != 0x80);
+                utf16 += u32::from((b & 0xC0) != 0x80) + u32::from(b >= 0xF0);
+            }
+            at = next;
+        }
+    }
+    checkpoints
 }
 
 fn char_width(ch: char, encoding: ColumnEncoding) -> usize {
@@ -158,6 +259,36 @@ mod tests {
             index.offset(text, LineCol { line: 9, col: 0 }, ColumnEncoding::Utf16),
             text.len()
         );
+    }
+
+    #[test]
+    fn long_lines_use_checkpoints_and_agree_with_counting() {
+        let line: String = "aж😀b".repeat(5000);
+        let text = format!("first\n{line}\r\nlast");
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        let start = text.find('\n').unwrap() + 1;
+        for offset in (start..start + line.len())
+            .step_by(997)
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            for encoding in [
+                ColumnEncoding::Utf8,
+                ColumnEncoding::Utf16,
+                ColumnEncoding::Char,
+            ] {
+                let pos = index.line_col(&text, offset, encoding);
+                let expected = column_width(&text[start..offset], encoding) as u32;
+                assert_eq!(
+                    pos,
+                    LineCol {
+                        line: 1,
+                        col: expected
+                    }
+                );
+                assert_eq!(index.offset(&text, pos, encoding), offset);
+            }
+        }
     }
 
     fn arb_text() -> impl Strategy<Value = String> {

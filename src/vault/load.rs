@@ -1,9 +1,20 @@
 //! Loads a vault from disk: discovery, reading and parallel parsing.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::Vault;
+use rayon::prelude::*;
+
+use super::discover::{DiscoveredFile, FileKind, discover_files};
+use super::{SkippedFile, Vault};
 use crate::config::Config;
+use crate::note::{Note, VaultPath, parse_note};
+
+/// Notes larger than this are skipped, which also keeps every offset within `u32`.
+pub const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How far into a note to look for a NUL byte, the sign of a binary file.
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
 /// Why a vault could not be loaded at all (a single bad note never stops loading).
 #[derive(Debug)]
@@ -24,13 +35,84 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Reads and parses every note of the vault at `root`.
-pub fn load_vault(root: &Path, _config: &Config) -> Result<Vault, LoadError> {
+/// Reads and parses every note of the vault at `root`, in parallel.
+///
+/// Fails only when `root` is not a usable folder; a note that cannot be read becomes
+/// a [`SkippedFile`]. Attachments are listed, never read.
+pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     if !root.is_dir() {
         return Err(LoadError::NotAFolder(root.to_path_buf()));
     }
     let root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(root.to_path_buf(), e))?;
-    Ok(Vault::from_parts(root, Vec::new(), Vec::new(), Vec::new()))
+    let files = discover_files(&root, config);
+
+    let mut attachments: Vec<VaultPath> = Vec::new();
+    let mut note_files: Vec<&DiscoveredFile> = Vec::new();
+    for file in &files {
+        match file.kind {
+            FileKind::Note => note_files.push(file),
+            // No link can name a file whose name is not UTF-8, so it is left out.
+            FileKind::Attachment if file.lossy_name => {}
+            FileKind::Attachment => attachments.push(file.path.clone()),
+        }
+    }
+    let loaded: Vec<Result<Note, SkippedFile>> = note_files
+        .par_iter()
+        .map(|file| {
+            read_note(file)
+                .map(|text| parse_note(file.path.clone(), text))
+                .map_err(|reason| SkippedFile {
+                    path: file.path.clone(),
+                    reason,
+                })
+        })
+        .collect();
+
+    let mut notes = Vec::with_capacity(loaded.len());
+    let mut skipped = Vec::new();
+    for result in loaded {
+        match result {
+            Ok(note) => notes.push(Arc::new(note)),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    Ok(Vault::from_parts(root, notes, attachments, skipped))
+}
+
+/// Reads a note's text, or says in one sentence why it cannot be a note.
+/// A UTF-8 byte order mark is kept; the parser skips it.
+pub(super) fn read_note(file: &DiscoveredFile) -> Result<Arc<str>, String> {
+    if file.lossy_name {
+        return Err("file name is not valid UTF-8".to_owned());
+    }
+    let size = std::fs::metadata(&file.abs_path).map_err(io_reason)?.len();
+    if size > MAX_NOTE_BYTES {
+        return Err(too_large(size));
+    }
+    let bytes = std::fs::read(&file.abs_path).map_err(io_reason)?;
+    // The file may have grown since it was measured.
+    if bytes.len() as u64 > MAX_NOTE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+    if let Some(at) = memchr::memchr(0, head) {
+        return Err(format!("looks binary (a NUL byte at byte {at})"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(e) => Err(format!(
+            "not valid UTF-8 at byte {}",
+            e.utf8_error().valid_up_to()
+        )),
+    }
+}
+
+fn io_reason(e: std::io::Error) -> String {
+    format!("cannot be read: {e}")
+}
+
+fn too_large(size: u64) -> String {
+    format!("larger than the 64 MiB limit ({size} bytes)")
 }

@@ -2,6 +2,8 @@
 
 mod discover;
 mod load;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,9 +12,10 @@ use crate::note::{Note, VaultPath};
 use crate::resolve::NameIndex;
 
 pub use discover::{DiscoveredFile, FileKind, discover_files};
-pub use load::{LoadError, load_vault};
+pub use load::{LoadError, MAX_NOTE_BYTES, load_vault};
 
-/// Index of a note in [`Vault::notes`].
+/// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or
+/// removing a note shifts the ids after it (see [`Vault::upsert_note`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NoteId(pub u32);
 
@@ -81,5 +84,72 @@ impl Vault {
 
     pub fn attachment(&self, id: AttachmentId) -> &str {
         &self.attachments[id.0 as usize]
+    }
+
+    pub fn attachment_by_path(&self, path: &str) -> Option<AttachmentId> {
+        self.attachments
+            .binary_search_by(|a| (**a).cmp(path))
+            .ok()
+            .map(|i| AttachmentId(i as u32))
+    }
+
+    /// Adds a note, or replaces the note with the same path, updating the name index
+    /// in place. Returns the note's id.
+    ///
+    /// Ids are positions in the sorted [`Vault::notes`]: adding a new path shifts the
+    /// ids of every note after it by one, so ids (and a `LinkGraph`) taken before
+    /// this call are stale. Replacing an existing path keeps all ids.
+    pub fn upsert_note(&mut self, note: Arc<Note>) -> NoteId {
+        // A note that can be read again is no longer skipped.
+        if let Ok(i) = self.skipped.binary_search_by(|s| (*s.path).cmp(&note.path)) {
+            self.skipped.remove(i);
+        }
+        match self.notes.binary_search_by(|n| n.path.cmp(&note.path)) {
+            Ok(i) => {
+                let id = NoteId(i as u32);
+                self.index.replace_note(id, &self.notes[i], &note);
+                self.notes[i] = note;
+                id
+            }
+            Err(i) => {
+                let id = NoteId(i as u32);
+                self.index.insert_note(id, &note);
+                self.notes.insert(i, note);
+                id
+            }
+        }
+    }
+
+    /// Adds an attachment (a no-op when it is already listed) and returns its id.
+    /// Later attachment ids shift up by one, as note ids do in [`Vault::upsert_note`].
+    pub fn add_attachment(&mut self, path: VaultPath) -> AttachmentId {
+        match self.attachments.binary_search(&path) {
+            Ok(i) => AttachmentId(i as u32),
+            Err(i) => {
+                let id = AttachmentId(i as u32);
+                self.index.insert_attachment(id, &path);
+                self.attachments.insert(i, path);
+                id
+            }
+        }
+    }
+
+    /// Removes an attachment; returns whether it was listed. Later ids shift down.
+    pub fn remove_attachment(&mut self, path: &str) -> bool {
+        let Some(id) = self.attachment_by_path(path) else {
+            return false;
+        };
+        self.attachments.remove(id.0 as usize);
+        self.index.remove_attachment(id);
+        true
+    }
+
+    /// Removes the note at `path`, updating the name index in place, and returns it.
+    /// Ids of the notes after it shift down by one (see [`Vault::upsert_note`]).
+    pub fn remove_note(&mut self, path: &str) -> Option<Arc<Note>> {
+        let id = self.note_by_path(path)?;
+        let note = self.notes.remove(id.0 as usize);
+        self.index.remove_note(id, &note);
+        Some(note)
     }
 }

@@ -548,3 +548,14 @@ impl Client {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 }
+
+impl Client {
+    /// Waits until `n` responses without a usable id have arrived.
+    pub fn wait_null_id_responses(&mut self, n: usize) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.null_id_responses.len() < n {
+            let message = self.next_message(deadline).unwrap_or_else(|| panic!("only {} null-id responses", self.null_id_responses.len()));
+            self.dispatch(message);
+        }
+    }
+}

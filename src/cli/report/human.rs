@@ -85,7 +85,7 @@ fn render_one(report: &Report<'_>, d: &Diagnostic, renderer: &Renderer) -> Strin
         Some((line_no, (source, start, end))) => {
             let snippet = Snippet::source(source.as_str())
                 .line_start(*line_no as usize)
-                .path(origin.as_str())
+                .path(path.as_str())
                 .annotation(AnnotationKind::Primary.span(*start..*end));
             groups.push(title.element(snippet));
         }

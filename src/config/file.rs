@@ -1,0 +1,99 @@
+//! `.twin/config.toml`: kebab-case keys, unknown keys refused with their line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{CONFIG_FILE, Config, ConfigError, RuleLevel};
+
+/// The file as written. Every table refuses unknown keys; new tables (`[relations]`,
+/// `[diagnostics]`, `[history]`) are added here as optional fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// Reads `.twin/config.toml` into `config`; a missing file leaves the defaults.
+pub(super) fn read_twin_config(
+    root: &Path,
+    known_rules: &[&str],
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(error(&path, None, format!("cannot be read: {e}"))),
+    };
+    let parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|span| line_of(&text, span.start));
+        error(&path, line, first_line(e.message()))
+    })?;
+    let at = |span: std::ops::Range<usize>| Some(line_of(&text, span.start));
+
+    for glob in parsed.exclude {
+        if let Err(message) = check_exclude_glob(root, glob.get_ref()) {
+            return Err(error(&path, at(glob.span()), message));
+        }
+        config.exclude.push(glob.into_inner());
+    }
+    for (code, level) in parsed.rules {
+        if !known_rules.contains(&code.get_ref().as_str()) {
+            let message = format!("unknown rule `{}` in [rules]", code.get_ref());
+            return Err(error(&path, at(code.span()), message));
+        }
+        let Some(parsed_level) = RuleLevel::parse(level.get_ref()) else {
+            let message = format!(
+                "unknown level `{}` for rule `{}`; expected error, warning, info, hint or off",
+                level.get_ref(),
+                code.get_ref()
+            );
+            return Err(error(&path, at(level.span()), message));
+        };
+        config.rules.insert(code.into_inner(), parsed_level);
+    }
+    config.source = Some(path);
+    Ok(())
+}
+
+/// Checks an `exclude` entry with globset (strict: `bad[` is refused) and with the
+/// gitignore matcher discovery will use.
+fn check_exclude_glob(root: &Path, glob: &str) -> Result<(), String> {
+    let pattern = glob.strip_prefix('!').unwrap_or(glob);
+    if let Err(e) = globset::Glob::new(pattern) {
+        return Err(format!("invalid exclude glob `{glob}`: {}", e.kind()));
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    match builder.add_line(None, glob) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("invalid exclude glob `{glob}`: {e}")),
+    }
+}
+
+fn error(path: &Path, line: Option<usize>, message: String) -> ConfigError {
+    ConfigError {
+        file: PathBuf::from(path),
+        line,
+        message,
+    }
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}

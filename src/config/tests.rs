@@ -1,0 +1,182 @@
+//! Tests of `.twin/config.toml` and `.obsidian/app.json` loading.
+
+use std::fs;
+
+use super::*;
+
+const RULES: &[&str] = &["broken-link", "ambiguous-link"];
+
+fn vault_with(config: Option<&str>, app_json: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(text) = config {
+        fs::create_dir_all(dir.path().join(".twin")).unwrap();
+        fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+    }
+    if let Some(text) = app_json {
+        fs::create_dir_all(dir.path().join(".obsidian")).unwrap();
+        fs::write(dir.path().join(OBSIDIAN_APP_FILE), text).unwrap();
+    }
+    dir
+}
+
+fn error_of(config: &str) -> ConfigError {
+    let dir = vault_with(Some(config), None);
+    let err = load_config(dir.path(), RULES).expect_err("config should be refused");
+    assert_eq!(err.file, dir.path().join(CONFIG_FILE));
+    err
+}
+
+#[test]
+fn missing_files_mean_defaults() {
+    let dir = vault_with(None, None);
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(config.source, None);
+    assert!(config.exclude.is_empty() && config.rules.is_empty());
+    assert!(config.warnings.is_empty() && config.obsidian_ignore.is_empty());
+    assert!(!config.use_markdown_links);
+}
+
+#[test]
+fn reads_exclude_and_rules() {
+    let text = "exclude = [\"Archive/**\", \"*.tmp.md\"]\n\n[rules]\nbroken-link = \"warning\"\nambiguous-link = \"off\"\n";
+    let dir = vault_with(Some(text), None);
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(
+        config.source.as_deref(),
+        Some(&*dir.path().join(CONFIG_FILE))
+    );
+    assert_eq!(config.exclude, ["Archive/**", "*.tmp.md"]);
+    assert_eq!(
+        config.rules.get("broken-link"),
+        Some(&RuleLevel::On(Severity::Warning))
+    );
+    assert_eq!(config.rules.get("ambiguous-link"), Some(&RuleLevel::Off));
+}
+
+#[test]
+fn unknown_key_names_key_and_line() {
+    let err = error_of("exclude = []\n\nexlude = [\"x\"]\n");
+    assert_eq!(err.line, Some(3));
+    assert!(err.message.contains("`exlude`"), "{}", err.message);
+    let shown = err.to_string();
+    assert!(shown.ends_with(&format!(":3: {}", err.message)), "{shown}");
+    assert!(shown.contains("config.toml"), "{shown}");
+}
+
+#[test]
+fn unknown_key_in_a_table() {
+    let err = error_of("[rulez]\nbroken-link = \"error\"\n");
+    assert_eq!(err.line, Some(1));
+    assert!(err.message.contains("`rulez`"), "{}", err.message);
+}
+
+#[test]
+fn bad_level_names_rule_and_line() {
+    let err = error_of("[rules]\nbroken-link = \"error\"\nambiguous-link = \"fatal\"\n");
+    assert_eq!(err.line, Some(3));
+    assert_eq!(
+        err.message,
+        "unknown level `fatal` for rule `ambiguous-link`; expected error, warning, info, hint or off"
+    );
+}
+
+#[test]
+fn level_of_the_wrong_type() {
+    let err = error_of("[rules]\n\nbroken-link = 3\n");
+    assert_eq!(err.line, Some(3));
+}
+
+#[test]
+fn unknown_rule_code() {
+    let err = error_of("[rules]\nbroken-link = \"error\"\n\nno-such-rule = \"error\"\n");
+    assert_eq!(err.line, Some(4));
+    assert_eq!(err.message, "unknown rule `no-such-rule` in [rules]");
+}
+
+#[test]
+fn bad_glob() {
+    let err = error_of("exclude = [\n  \"ok/**\",\n  \"bad[\",\n]\n");
+    assert_eq!(err.line, Some(3));
+    assert!(
+        err.message == "invalid exclude glob `bad[`: unclosed character class; missing ']'",
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn toml_syntax_error_has_a_line() {
+    let err = error_of("exclude = [\"a\"]\n[rules\n");
+    assert_eq!(err.line, Some(2));
+}
+
+#[test]
+fn reads_app_json() {
+    let app = r#"{"userIgnoreFilters": ["Archive/", "Templates", "*.canvas.md"], "newLinkFormat": "relative", "useMarkdownLinks": true, "other": 1}"#;
+    let dir = vault_with(None, Some(app));
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(
+        config.obsidian_ignore,
+        ["Archive/", "Templates", "*.canvas.md"]
+    );
+    assert_eq!(config.new_link_format.as_deref(), Some("relative"));
+    assert!(config.use_markdown_links);
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+}
+
+#[test]
+fn garbage_app_json_is_a_warning() {
+    let dir = vault_with(None, Some("{ this is not json"));
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(config.warnings.len(), 1);
+    let warning = &config.warnings[0];
+    assert!(
+        warning.starts_with(".obsidian/app.json: is not valid JSON ("),
+        "{warning}"
+    );
+    assert!(!warning.contains('\n'));
+}
+
+#[test]
+fn wrong_types_in_app_json_are_warnings() {
+    let app = r#"{"userIgnoreFilters": "Archive/", "newLinkFormat": 3, "useMarkdownLinks": "yes"}"#;
+    let dir = vault_with(None, Some(app));
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(
+        config.warnings,
+        [
+            ".obsidian/app.json: `userIgnoreFilters` is not a list of strings; it is ignored",
+            ".obsidian/app.json: `newLinkFormat` is not a string; it is ignored",
+            ".obsidian/app.json: `useMarkdownLinks` is not true or false; it is ignored",
+        ]
+    );
+    assert!(config.obsidian_ignore.is_empty());
+    assert_eq!(config.new_link_format, None);
+
+    let dir = vault_with(None, Some("[1, 2]"));
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(
+        config.warnings,
+        [".obsidian/app.json: is not a JSON object; its settings are ignored"]
+    );
+}
+
+#[test]
+fn unusable_ignore_filters_are_warnings() {
+    let app = r#"{"userIgnoreFilters": ["/^Daily/", "", "a[*", "Keep/"]}"#;
+    let dir = vault_with(None, Some(app));
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(config.obsidian_ignore, ["Keep/"]);
+    assert_eq!(config.warnings.len(), 3, "{:?}", config.warnings);
+    assert!(config.warnings[0].contains("`/^Daily/` is not supported"));
+}
+
+#[test]
+fn rule_levels_parse() {
+    assert_eq!(RuleLevel::parse("off"), Some(RuleLevel::Off));
+    assert_eq!(
+        RuleLevel::parse("hint"),
+        Some(RuleLevel::On(Severity::Hint))
+    );
+    assert_eq!(RuleLevel::parse("Error"), None);
+}
