@@ -111,7 +111,7 @@ pub fn link_fixes(
             }
             let wanted = note_name(strip_md_extension(&link.target));
             let names = vault.notes.iter().map(|n| n.name());
-            for name in closest(wanted, names) {
+            for (rank, name) in closest(wanted, names).into_iter().enumerate() {
                 let Some(target) = vault.notes.iter().find(|n| n.name() == name) else {
                     continue;
                 };
@@ -127,7 +127,7 @@ pub fn link_fixes(
                 fixes.push(Fix {
                     title: format!("Change link to {}", target.path),
                     ops: vec![edit(&note.path, link.target_span, text)],
-                    preferred: fixes.len() <= 1,
+                    preferred: rank == 0,
                 });
             }
         }

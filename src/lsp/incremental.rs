@@ -50,12 +50,25 @@ fn attachment_key(path: &str) -> String {
 fn surface_changed(old: &Note, new: &Note) -> bool {
     old.headings.len() != new.headings.len()
         || old.block_ids.len() != new.block_ids.len()
-        || old.headings.iter().zip(&new.headings).any(|(a, b)| a.level != b.level || a.text != b.text)
-        || old.block_ids.iter().zip(&new.block_ids).any(|(a, b)| a.id != b.id)
+        || old
+            .headings
+            .iter()
+            .zip(&new.headings)
+            .any(|(a, b)| a.level != b.level || a.text != b.text)
+        || old
+            .block_ids
+            .iter()
+            .zip(&new.block_ids)
+            .any(|(a, b)| a.id != b.id)
 }
 
 fn aliases_changed(old: &Note, new: &Note) -> bool {
-    let names = |n: &Note| n.aliases().iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    let names = |n: &Note| {
+        n.aliases()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+    };
     names(old) != names(new)
 }
 
@@ -132,7 +145,10 @@ fn add_attachment(model: &mut Model, path: VaultPath, effect: &mut Effect) {
     let key = attachment_key(&path);
     let id = model.vault.add_attachment(path);
     shift_attachments(model, |a| if a >= id.0 { Some(a + 1) } else { Some(a) });
-    model.graph.attachment_backlinks.insert(id.0 as usize, Vec::new());
+    model
+        .graph
+        .attachment_backlinks
+        .insert(id.0 as usize, Vec::new());
     reresolve_named(model, &key, None, false, effect);
 }
 
@@ -153,7 +169,13 @@ fn remove_attachment(model: &mut Model, path: &str, effect: &mut Effect) {
 
 /// Resolves again every link whose target names `key`, except those of `skip`; with
 /// `force`, their notes are rechecked even when the resolution looks unchanged.
-fn reresolve_named(model: &mut Model, key: &str, skip: Option<NoteId>, force: bool, effect: &mut Effect) {
+fn reresolve_named(
+    model: &mut Model,
+    key: &str,
+    skip: Option<NoteId>,
+    force: bool,
+    effect: &mut Effect,
+) {
     let mut hits: Vec<(NoteId, usize)> = Vec::new();
     for (i, note) in model.vault.notes.iter().enumerate() {
         if Some(NoteId(i as u32)) == skip {
@@ -200,14 +222,21 @@ fn clear_outgoing(model: &mut Model, id: NoteId) {
 fn set_outgoing(model: &mut Model, id: NoteId) {
     clear_outgoing(model, id);
     let note = model.vault.notes[id.0 as usize].clone();
-    let resolutions: Vec<LinkResolution> = note.links.iter().map(|l| resolve_link(&model.vault, id, l)).collect();
+    let resolutions: Vec<LinkResolution> = note
+        .links
+        .iter()
+        .map(|l| resolve_link(&model.vault, id, l))
+        .collect();
     for (j, resolution) in resolutions.iter().enumerate() {
         link(model, resolution.target.as_ref(), (id, j as u32));
     }
     model.graph.resolutions[id.0 as usize] = resolutions;
 }
 
-fn edges<'m>(model: &'m mut Model, target: Option<&LinkTarget>) -> Option<&'m mut Vec<(NoteId, u32)>> {
+fn edges<'m>(
+    model: &'m mut Model,
+    target: Option<&LinkTarget>,
+) -> Option<&'m mut Vec<(NoteId, u32)>> {
     match target? {
         LinkTarget::Note(t) => model.graph.backlinks.get_mut(t.0 as usize),
         LinkTarget::Attachment(a) => model.graph.attachment_backlinks.get_mut(a.0 as usize),
@@ -249,7 +278,11 @@ fn shift_notes(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
             None => false,
         });
     }
-    for list in graph.backlinks.iter_mut().chain(graph.attachment_backlinks.iter_mut()) {
+    for list in graph
+        .backlinks
+        .iter_mut()
+        .chain(graph.attachment_backlinks.iter_mut())
+    {
         list.retain_mut(|(src, _)| match f(src.0) {
             Some(n) => {
                 src.0 = n;
@@ -323,7 +356,10 @@ mod tests {
                     match style {
                         0 => out.push_str(&format!("[[{}{anchor}]] ", NAMES[name])),
                         1 => out.push_str(&format!("[[b/c/{}{anchor}]] ", NAMES[name])),
-                        _ => out.push_str(&format!("[x]({}.md{anchor}) ", NAMES[name].replace(' ', "%20"))),
+                        _ => out.push_str(&format!(
+                            "[x]({}.md{anchor}) ",
+                            NAMES[name].replace(' ', "%20")
+                        )),
                     }
                 }
                 out.push_str("![[pic.png]]\n");
@@ -351,7 +387,12 @@ mod tests {
         model
             .vault
             .note_ids()
-            .map(|id| (model.vault.note(id).path.clone(), check_note(&model.vault, &model.graph, &config, id)))
+            .map(|id| {
+                (
+                    model.vault.note(id).path.clone(),
+                    check_note(&model.vault, &model.graph, &config, id),
+                )
+            })
             .collect()
     }
 

@@ -20,7 +20,11 @@ pub fn vault_findings(vault: &Vault, config: &Config) -> Vec<Diagnostic> {
     let aliases: HashSet<String> = vault
         .notes
         .iter()
-        .flat_map(|n| n.aliases().iter().map(|a| normalize_key(a.name.trim()).into_owned()))
+        .flat_map(|n| {
+            n.aliases()
+                .iter()
+                .map(|a| normalize_key(a.name.trim()).into_owned())
+        })
         .collect();
     let notes: Vec<Arc<Note>> = vault
         .notes

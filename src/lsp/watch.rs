@@ -22,7 +22,8 @@ impl Watcher {
         let hidden = move |path: &std::path::Path| {
             vaults.iter().any(|root| {
                 path.strip_prefix(root).is_ok_and(|rel| {
-                    rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                    rel.components()
+                        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                         && !rel.ends_with(".obsidian/app.json")
                         && !rel.ends_with(".twin/config.toml")
                 })

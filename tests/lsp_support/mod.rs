@@ -554,7 +554,9 @@ impl Client {
     pub fn wait_null_id_responses(&mut self, n: usize) {
         let deadline = Instant::now() + TIMEOUT;
         while self.null_id_responses.len() < n {
-            let message = self.next_message(deadline).unwrap_or_else(|| panic!("only {} null-id responses", self.null_id_responses.len()));
+            let message = self.next_message(deadline).unwrap_or_else(|| {
+                panic!("only {} null-id responses", self.null_id_responses.len())
+            });
             self.dispatch(message);
         }
     }

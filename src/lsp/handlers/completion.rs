@@ -158,7 +158,10 @@ pub fn completion(
         Context::Tag { prefix } => {
             let mut tags: BTreeMap<String, (String, usize)> = BTreeMap::new();
             for note in &at.ws.vault().notes {
-                for tag in &note.tags {
+                // The tag being typed is no suggestion.
+                let typing =
+                    |t: &crate::note::Tag| note.path == at.note.path && t.span.touches(at.offset);
+                for tag in note.tags.iter().filter(|t| !typing(t)) {
                     let name = tag.name.trim().trim_start_matches('#');
                     let entry = tags
                         .entry(query::tag_key(name))

@@ -5,7 +5,6 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
 use super::{cursor, location};
-use crate::lsp::convert::to_proto;
 use crate::lsp::query::{self, Item, Symbol};
 use crate::lsp::snapshot::Snapshot;
 use crate::resolve::LinkTarget;
@@ -23,9 +22,11 @@ pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<De
     let locations: Vec<Location> = match item {
         Item::Link(i, _) => {
             let resolution = &graph.resolutions[at.id.0 as usize][i];
+            // Wherever the cursor is in the link, its anchor is where it leads.
+            let whole = Item::Link(i, query::LinkPart::Other);
             match (
                 &resolution.target,
-                query::symbol_of(vault, graph, at.id, item),
+                query::symbol_of(vault, graph, at.id, whole),
             ) {
                 (Some(LinkTarget::Attachment(a)), _) => {
                     let path = vault.attachment(*a);
@@ -56,7 +57,6 @@ pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<De
         }
         Item::FootnoteDef(_) | Item::BlockId(_) | Item::Heading(_) | Item::Alias(_) => Vec::new(),
     };
-    let _ = to_proto::file_uri;
     Ok(match locations.len() {
         0 => None,
         1 => Some(DefinitionResponse::Definition(Definition::Location(
