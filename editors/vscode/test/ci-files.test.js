@@ -1,5 +1,5 @@
 // The CI integrations that cannot run here: the structure of action.yml and
-// .pre-commit-hooks.yaml, and the action's check step (editors/github/check.sh) run for
+// .pre-commit-hooks.yaml, and the action's check step (editors/ci/action-check.sh) run for
 // real with the twin binary. The upload itself only runs on GitHub.
 // (Kept with the extension's tests because this is where `yaml` is installed.)
 
@@ -36,8 +36,8 @@ test("action.yml is a composite action that uploads before it fails", () => {
   const fail = steps[steps.length - 1];
   assert.ok(install && check && upload, names.join(", "));
   assert.match(install.run, /--path "\$GITHUB_ACTION_PATH"/, "installs the action's own version");
-  assert.match(check.run, /editors\/github\/check\.sh/);
-  assert.ok(fs.existsSync(path.join(REPO, "editors/github/check.sh")));
+  assert.match(check.run, /editors\/ci\/action-check\.sh/);
+  assert.ok(fs.existsSync(path.join(REPO, "editors/ci/action-check.sh")));
   assert.ok(steps.indexOf(install) < steps.indexOf(check) && steps.indexOf(check) < steps.indexOf(upload));
   assert.ok(steps.indexOf(upload) < steps.indexOf(fail));
   assert.match(upload.if, /always\(\)/, "uploads even after a failing step");
@@ -62,11 +62,30 @@ test(".pre-commit-hooks.yaml declares twin-check", () => {
   assert.equal(typeof hook.name, "string");
 });
 
+test("editors/helix/languages.toml declares the twin server for markdown", () => {
+  // Helix cannot run here; Python's tomllib checks the file parses and has the shape
+  // Helix reads.
+  const script = `
+import json, sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    print(json.dumps(tomllib.load(f)))
+`;
+  const run = cp.spawnSync("python3", ["-c", script, path.join(REPO, "editors/helix/languages.toml")], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const config = JSON.parse(run.stdout);
+  assert.deepEqual(config["language-server"].twin.command, "twin");
+  assert.deepEqual(config["language-server"].twin.args, ["lsp"]);
+  assert.deepEqual(config["language-server"].twin.config, { diagnostics: { scope: "vault" } });
+  const markdown = config.language.find((l) => l.name === "markdown");
+  assert.ok(markdown["language-servers"].includes("twin"));
+  assert.deepEqual(markdown.roots, [".obsidian", ".twin"]);
+});
+
 /** Runs check.sh in `workspace` and returns its outputs and the SARIF it wrote. */
 function runCheck(workspace, vault) {
   const outputs = path.join(workspace, "outputs.txt");
   fs.writeFileSync(outputs, "");
-  const run = cp.spawnSync("bash", [path.join(REPO, "editors/github/check.sh")], {
+  const run = cp.spawnSync("bash", [path.join(REPO, "editors/ci/action-check.sh")], {
     cwd: workspace,
     encoding: "utf8",
     timeout: 60000,
