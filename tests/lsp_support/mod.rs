@@ -561,3 +561,15 @@ impl Client {
         }
     }
 }
+
+impl Client {
+    /// The server's CPU time (user + system) so far (Linux).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // Clock ticks are 1/100 s on Linux.
+        Some(Duration::from_millis(ticks * 10))
+    }
+}
