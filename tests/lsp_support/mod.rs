@@ -67,6 +67,7 @@ impl Client {
     pub fn start(root: Option<&Path>, capabilities: Value, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
             .arg("lsp")
+            .env("TWIN_LSP_TEST_HOOKS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() {
