@@ -361,3 +361,33 @@ fn a_client_that_supports_nothing_optional_still_works() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn a_panic_in_a_request_is_an_error_response_and_the_server_keeps_serving() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let response = client.request_raw("twin/debugPanic", json!({}));
+    assert_eq!(
+        response["error"]["code"], -32603,
+        "internal error: {response}"
+    );
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("debug panic requested")
+    );
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("request failed"))
+    });
+    assert_eq!(log["type"], 1);
+    let uri = client.open("A.md", None);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "A");
+    assert!(client.shutdown().success());
+}

@@ -24,6 +24,8 @@ use crate::rules::{Diagnostic, check_note};
 
 /// Quiet time after the last edit before diagnostics are computed.
 const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Notes checked and published at a time when many need checking.
+const CHUNK: usize = 512;
 /// The longest an edit waits for its diagnostics while edits keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(100);
 
@@ -83,9 +85,17 @@ impl Worker {
 
     fn run(mut self, rx: Receiver<Event>) {
         while let Ok(first) = rx.recv() {
+            // Only edits and file events wait for quiet; the rest is done at once.
+            let debounce = matches!(first, Event::Edited | Event::Files(_) | Event::Closed(_));
             let mut events = vec![first];
             let start = Instant::now();
-            loop {
+            while !debounce {
+                match rx.try_recv() {
+                    Ok(event) => events.push(event),
+                    Err(_) => break,
+                }
+            }
+            while debounce {
                 let left = MAX_DELAY.saturating_sub(start.elapsed());
                 if left.is_zero() {
                     break;
@@ -126,13 +136,23 @@ impl Worker {
                 &token,
                 json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}),
             );
+            let started = Instant::now();
             files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
                 self.progress(
                     &token,
                     json!({"kind": "report", "message": message, "percentage": percentage}),
                 );
             });
+            let loaded = started.elapsed();
             self.publish(false);
+            let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
+            let message = format!(
+                "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
+                started.elapsed().as_millis(),
+                loaded.as_millis(),
+                (started.elapsed() - loaded).as_millis()
+            );
+            log::send(&self.out, log::Level::Info, message);
             self.progress(&token, json!({"kind": "end", "message": "indexed"}));
         }
     }
@@ -169,27 +189,13 @@ impl Worker {
                 touched.insert(path.clone());
             }
             let vault = ws.vault();
-            let ids: Vec<_> = effect
+            let mut ids: Vec<_> = effect
                 .recheck
                 .iter()
                 .filter_map(|p| vault.note_by_path(p))
                 .collect();
-            let findings: Vec<(VaultPath, Vec<Diagnostic>)> = ids
-                .par_iter()
-                .map(|&id| {
-                    let mut found = check_note(vault, ws.graph(), &ws.config, id);
-                    if !ws.indexed {
-                        // Only open notes are known in single-file mode: a link to
-                        // anything else cannot be judged.
-                        found.retain(|d| d.code != "broken-link" && d.code != "ambiguous-link");
-                    }
-                    (vault.note(id).path.clone(), found)
-                })
-                .collect();
-            for (path, found) in findings {
-                touched.insert(path.clone());
-                cache.note.insert(path, found);
-            }
+            // Open notes first: the writer is looking at them.
+            ids.sort_by_key(|id| !ws.open_uris.contains_key(&vault.note(*id).path));
             if effect.vault_rules {
                 let mut by_path: HashMap<VaultPath, Vec<Diagnostic>> = HashMap::new();
                 for d in vault_findings(vault, &ws.config) {
@@ -204,6 +210,34 @@ impl Worker {
                 touched.extend(cache.note.keys().cloned());
                 touched.extend(cache.vault.keys().cloned());
                 touched.extend(cache.published.keys().cloned());
+            }
+            // Large batches (the first load) are published chunk by chunk, so the
+            // first findings show before the whole vault is checked.
+            for chunk in ids.chunks(CHUNK) {
+                let findings: Vec<(VaultPath, Vec<Diagnostic>)> = chunk
+                    .par_iter()
+                    .map(|&id| {
+                        let mut found = check_note(vault, ws.graph(), &ws.config, id);
+                        if !ws.indexed {
+                            // Only open notes are known in single-file mode: a link to
+                            // anything else cannot be judged.
+                            found.retain(|d| d.code != "broken-link" && d.code != "ambiguous-link");
+                        }
+                        (vault.note(id).path.clone(), found)
+                    })
+                    .collect();
+                for (path, found) in findings {
+                    touched.insert(path.clone());
+                    cache.note.insert(path, found);
+                }
+                publish_paths(
+                    &snap,
+                    ws,
+                    cache,
+                    self.scope,
+                    std::mem::take(&mut touched),
+                    &self.out,
+                );
             }
             publish_paths(&snap, ws, cache, self.scope, touched, &self.out);
         }

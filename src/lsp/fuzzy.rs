@@ -39,13 +39,14 @@ pub fn score(pattern: &str, candidate: &str) -> Option<i64> {
     // Earlier and shorter matches first.
     score -= first_match.unwrap_or(0) as i64 * 2;
     score -= candidate.chars().count() as i64;
-    if candidate.to_lowercase() == pattern.to_lowercase() {
-        score += 1000;
-    } else if candidate
-        .to_lowercase()
-        .starts_with(&pattern.to_lowercase())
-    {
-        score += 200;
+    // Without allocating: is the pattern a prefix of the candidate, or all of it?
+    let mut cand = candidate.chars().flat_map(char::to_lowercase);
+    let is_prefix = pattern
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|p| cand.next() == Some(p));
+    if is_prefix {
+        score += if cand.next().is_none() { 1000 } else { 200 };
     }
     Some(score)
 }

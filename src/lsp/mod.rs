@@ -59,6 +59,7 @@ pub fn run() -> u8 {
     let clean = runtime.block_on(async {
         let (service, socket) = LspService::build(server::Server::new)
             .custom_method("twin/documentText", server::Server::document_text)
+            .custom_method("twin/debugPanic", server::Server::debug_panic)
             .finish();
         let shared = service.inner().shared();
         transport::serve(service, socket).await;

@@ -58,14 +58,12 @@ pub fn encode_target(path: &str) -> String {
 
 /// Whether a bare note name would resolve to more than the one note at `path`.
 fn name_is_shared(vault: &Vault, path: &str) -> bool {
-    let key = normalize_key(note_name(path)).into_owned();
+    let key = normalize_key(note_name(path));
     vault
-        .notes
+        .index
+        .notes_named(&key)
         .iter()
-        .filter(|n| *n.path != *path && normalize_key(n.name()).into_owned() == key)
-        .take(1)
-        .count()
-        > 0
+        .any(|id| *vault.note(*id).path != *path)
 }
 
 /// The wikilink target to write for a note at `target` (a vault path with `.md`) from a

@@ -103,6 +103,17 @@ impl Server {
     }
 }
 
+impl Server {
+    /// `twin/debugPanic`: panics inside a request handler, to test that the server
+    /// survives it. Only answered when `TWIN_LSP_TEST_HOOKS` is set.
+    pub async fn debug_panic(&self, _: Value) -> Result<Value> {
+        if std::env::var_os("TWIN_LSP_TEST_HOOKS").is_none() {
+            return Err(Error::method_not_found());
+        }
+        self.run((), |_, ()| panic!("debug panic requested")).await
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentTextParams {

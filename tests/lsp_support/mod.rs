@@ -67,6 +67,7 @@ impl Client {
     pub fn start(root: Option<&Path>, capabilities: Value, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
             .arg("lsp")
+            .env("TWIN_LSP_TEST_HOOKS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() {
@@ -559,5 +560,17 @@ impl Client {
             });
             self.dispatch(message);
         }
+    }
+}
+
+impl Client {
+    /// The server's CPU time (user + system) so far (Linux).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // Clock ticks are 1/100 s on Linux.
+        Some(Duration::from_millis(ticks * 10))
     }
 }

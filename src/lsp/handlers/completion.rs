@@ -264,6 +264,7 @@ fn push(
 }
 
 /// Notes and aliases after `[[`: the link is rewritten whole, from `[[` to its close.
+/// Only the best matches are turned into items: building a link text costs lookups.
 fn note_items(
     at: &Cursor<'_>,
     open: usize,
@@ -272,24 +273,42 @@ fn note_items(
     enc: crate::text::ColumnEncoding,
 ) {
     let vault = at.ws.vault();
+    let mut matches: Vec<(i64, usize, Option<usize>)> = Vec::new();
+    for (i, note) in vault.notes.iter().enumerate() {
+        if let Some(score) = fuzzy::score(prefix, note.name()) {
+            matches.push((score, i, None));
+        }
+        for (a, alias) in note.aliases().iter().enumerate() {
+            if let Some(score) = fuzzy::score(prefix, &alias.name) {
+                matches.push((score, i, Some(a)));
+            }
+        }
+    }
+    let label = |&(_, i, alias): &(i64, usize, Option<usize>)| -> &str {
+        let note = &vault.notes[i];
+        alias.map_or(note.name(), |a| &note.aliases()[a].name)
+    };
+    matches.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| label(a).cmp(label(b))));
+    // One more than shown, so the list is known to be incomplete.
+    matches.truncate(MAX_ITEMS + 1);
+
     let config = &at.ws.config;
     let format = config.new_link_format.as_deref();
     let text = &at.note.text;
     let embed = open > 0 && text.as_bytes()[open - 1] == b'!';
     let closed = text[at.offset..].starts_with("]]");
     let end = if closed { at.offset + 2 } else { at.offset };
-    let replace = to_proto::note_range(at.note, Span::new(open, end), enc);
+    let start = if embed { open - 1 } else { open };
+    let replace = to_proto::note_range(at.note, Span::new(start, end), enc);
     let bang = if embed { "!" } else { "" };
-    let mut add = |label: &str, target: &crate::note::Note, alias: Option<&str>| {
-        let Some(score) = fuzzy::score(prefix, label) else {
-            return;
-        };
+    for m in &matches {
+        let (score, i, alias) = *m;
+        let target = &vault.notes[i];
+        let alias = alias.map(|a| target.aliases()[a].name.as_str());
         let new_text = if config.use_markdown_links {
             let shown = alias.unwrap_or(target.name());
-            format!(
-                "{bang}[{shown}]({})",
-                markdown_target(vault, &at.note.path, &target.path, format)
-            )
+            let path = markdown_target(vault, &at.note.path, &target.path, format);
+            format!("{bang}[{shown}]({path})")
         } else {
             let link = wiki_target(vault, &at.note.path, &target.path, format);
             match alias {
@@ -297,11 +316,7 @@ fn note_items(
                 None => format!("{bang}[[{link}]]"),
             }
         };
-        let replace = if embed {
-            to_proto::note_range(at.note, Span::new(open - 1, end), enc)
-        } else {
-            replace
-        };
+        let label = label(m);
         items.push((
             score,
             CompletionItem {
@@ -322,12 +337,6 @@ fn note_items(
                 ..CompletionItem::default()
             },
         ));
-    };
-    for note in &vault.notes {
-        add(note.name(), note, None);
-        for alias in note.aliases() {
-            add(&alias.name, note, Some(&alias.name));
-        }
     }
 }
 
