@@ -65,7 +65,7 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&
     let wanted = normalize_key(wanted).into_owned();
     let limit = (wanted.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
-        .map(|c| (edit_distance(&wanted, &normalize_key(c).into_owned()), c))
+        .map(|c| (edit_distance(&wanted, &normalize_key(c)), c))
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();
