@@ -89,22 +89,20 @@ impl Worker {
             let debounce = matches!(first, Event::Edited | Event::Files(_) | Event::Closed(_));
             let mut events = vec![first];
             let start = Instant::now();
-            while !debounce {
-                match rx.try_recv() {
-                    Ok(event) => events.push(event),
-                    Err(_) => break,
+            if debounce {
+                loop {
+                    let left = MAX_DELAY.saturating_sub(start.elapsed());
+                    if left.is_zero() {
+                        break;
+                    }
+                    match rx.recv_timeout(DEBOUNCE.min(left)) {
+                        Ok(event) => events.push(event),
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
                 }
-            }
-            while debounce {
-                let left = MAX_DELAY.saturating_sub(start.elapsed());
-                if left.is_zero() {
-                    break;
-                }
-                match rx.recv_timeout(DEBOUNCE.min(left)) {
-                    Ok(event) => events.push(event),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
+            } else {
+                events.extend(rx.try_iter());
             }
             let mut reconsider_all = false;
             for event in events {

@@ -8,6 +8,7 @@
 // Stdout carries the protocol; a stray print would corrupt it.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
+mod capabilities;
 mod convert;
 mod diagnostics;
 mod documents;

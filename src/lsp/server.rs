@@ -20,8 +20,8 @@ use super::diagnostics::{self, Event};
 use super::files::{FileChange, FileChangeKind};
 use super::handlers;
 use super::snapshot::Snapshot;
-use super::state::{ClientCaps, Shared, Workspace};
-use super::{Outgoing, log, watch};
+use super::state::{Shared, Workspace};
+use super::{Outgoing, capabilities, log, watch};
 
 pub struct Server {
     client: Client,
@@ -187,71 +187,6 @@ async fn send_loop(
     }
 }
 
-fn client_caps(caps: &ClientCapabilities) -> ClientCaps {
-    let workspace = caps.workspace.as_ref();
-    let edit = workspace.and_then(|w| w.workspace_edit.as_ref());
-    let ops = edit
-        .and_then(|e| e.resource_operations.as_deref())
-        .unwrap_or(&[]);
-    let text = caps.text_document.as_ref();
-    ClientCaps {
-        document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
-        create_files: ops.contains(&ResourceOperationKind::Create),
-        rename_files: ops.contains(&ResourceOperationKind::Rename),
-        work_done_progress: caps
-            .window
-            .as_ref()
-            .and_then(|w| w.work_done_progress)
-            .unwrap_or(false),
-        watched_files_dynamic: workspace
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false),
-        hierarchical_symbols: text
-            .and_then(|t| t.document_symbol.as_ref())
-            .and_then(|d| d.hierarchical_document_symbol_support)
-            .unwrap_or(false),
-        markdown_hover: text
-            .and_then(|t| t.hover.as_ref())
-            .and_then(|h| h.content_format.as_ref())
-            .is_some_and(|f| f.contains(&MarkupKind::Markdown)),
-    }
-}
-
-fn capabilities(encoding: crate::text::ColumnEncoding) -> ServerCapabilities {
-    let md_filter = json!([{"scheme": "file", "pattern": {"glob": "**/*.md"}}]);
-    let all_filter = json!([{"scheme": "file", "pattern": {"glob": "**/*"}}]);
-    let value = json!({
-        "positionEncoding": convert::to_proto::encoding_kind(encoding),
-        "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
-        "definitionProvider": true,
-        "referencesProvider": true,
-        "hoverProvider": true,
-        "completionProvider": {"triggerCharacters": ["[", "#", "^", "(", "/", "|"]},
-        "renameProvider": {"prepareProvider": true},
-        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
-        "documentSymbolProvider": true,
-        "workspaceSymbolProvider": true,
-        "codeLensProvider": {"resolveProvider": false},
-        "documentLinkProvider": {"resolveProvider": false},
-        "foldingRangeProvider": true,
-        "semanticTokensProvider": {
-            "legend": handlers::semantic_tokens::legend(),
-            "full": true,
-        },
-        "workspace": {
-            "workspaceFolders": {"supported": true, "changeNotifications": false},
-            "fileOperations": {
-                "willRename": {"filters": all_filter},
-                "didRename": {"filters": all_filter},
-                "didCreate": {"filters": md_filter},
-                "didDelete": {"filters": all_filter},
-            },
-        },
-    });
-    serde_json::from_value(value).expect("server capabilities are well-formed")
-}
-
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = convert::negotiate_encoding(
@@ -289,7 +224,7 @@ impl LanguageServer for Server {
         {
             let mut state = self.shared.lock();
             state.encoding = encoding;
-            state.caps = Arc::new(client_caps(&params.capabilities));
+            state.caps = Arc::new(capabilities::client(&params.capabilities));
             if let Some(options) = &params.initialization_options {
                 state.settings.update(options);
             }
@@ -297,7 +232,7 @@ impl LanguageServer for Server {
             state.workspaces = workspaces;
         }
         Ok(InitializeResult {
-            capabilities: capabilities(encoding),
+            capabilities: capabilities::server(encoding),
             server_info: Some(ServerInfo {
                 name: "twin".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
