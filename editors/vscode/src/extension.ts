@@ -160,7 +160,12 @@ async function stop(): Promise<void> {
   client = undefined;
   if (coherenceTimer !== undefined) clearTimeout(coherenceTimer);
   if (running !== undefined && running.state !== State.Stopped) {
-    await running.stop();
+    try {
+      await running.stop();
+    } catch (error) {
+      // A server that died or never finished starting: nothing left to stop.
+      output.appendLine(`Stopping the server: ${String(error)}`);
+    }
   }
   status?.hide();
 }
