@@ -42,6 +42,14 @@ rule_tests! {
     tag_invalid => "tag-invalid",
     alias_conflict => "alias-conflict",
     file_unreadable => "file-unreadable",
+    one_sided_relation => "one-sided-relation",
+    relation_cycle => "relation-cycle",
+    relation_conflict => "relation-conflict",
+    self_relation => "self-relation",
+    orphan_note => "orphan-note",
+    date_order => "date-order",
+    identity_drift => "identity-drift",
+    relation_drift => "relation-drift",
 }
 
 #[test]
