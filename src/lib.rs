@@ -5,6 +5,7 @@
 //! byte offsets, and knows nothing of terminals, JSON reports or LSP.
 
 pub mod cli;
+pub mod coherence;
 pub mod config;
 pub mod lsp;
 pub mod note;

@@ -42,6 +42,14 @@ rule_tests! {
     tag_invalid => "tag-invalid",
     alias_conflict => "alias-conflict",
     file_unreadable => "file-unreadable",
+    one_sided_relation => "one-sided-relation",
+    relation_cycle => "relation-cycle",
+    relation_conflict => "relation-conflict",
+    self_relation => "self-relation",
+    orphan_note => "orphan-note",
+    date_order => "date-order",
+    identity_drift => "identity-drift",
+    relation_drift => "relation-drift",
 }
 
 #[test]
@@ -51,4 +59,10 @@ fn clean_vault_has_no_findings() {
         findings.is_empty(),
         "expected no findings, got {findings:#?}"
     );
+}
+
+#[test]
+fn demo_vault_reports_exactly_its_planted_defects() {
+    // fixtures/README.md lists the defects; this snapshot is that list, as twin reports it.
+    insta::assert_snapshot!("demo-vault", check_json(&fixture("demo-vault")));
 }

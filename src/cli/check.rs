@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::coherence::{Coherence, vault_coherence};
 use crate::config::load_config;
 use crate::resolve::build_link_graph;
 use crate::rules::{RULES, Severity, check_vault};
@@ -93,10 +94,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let graph = build_link_graph(&vault);
-    let diagnostics = check_vault(&vault, &graph, &config);
+    let coherence = Coherence::build(&vault, &graph, &config);
+    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
     drop(spinner);
 
-    let report = Report::new(&vault, &diagnostics, started.elapsed());
+    let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
+    let report =
+        Report::new(&vault, &diagnostics, started.elapsed()).with_coherence(score, vectors);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {

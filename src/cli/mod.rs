@@ -4,6 +4,7 @@
 //! JSON reports and exit codes; they convert the core's byte spans at the edge.
 
 mod check;
+mod graph;
 mod progress;
 pub mod report;
 
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every note of a vault and report what is broken.
     Check(check::CheckArgs),
+    /// Print the frame topology (typed and plain links) as DOT, Mermaid or JSON.
+    Graph(graph::GraphArgs),
     /// List every rule with its default severity.
     Rules,
     /// Run the language server over stdio (for editors).
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Graph(args) => ExitCode::from(graph::run(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules => {
             print_rules();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::relations::{self, RelationsFile};
 use super::{CONFIG_FILE, Config, ConfigError, RuleLevel};
 
 /// The file as written. Every table refuses unknown keys; new tables (`[relations]`,
@@ -17,6 +18,8 @@ struct ConfigFile {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    relations: Option<RelationsFile>,
 }
 
 /// Reads `.twin/config.toml` into `config`; a missing file leaves the defaults.
@@ -57,6 +60,10 @@ pub(super) fn read_twin_config(
             return Err(error(&path, at(level.span()), message));
         };
         config.rules.insert(code.into_inner(), parsed_level);
+    }
+    if let Some(file) = parsed.relations {
+        config.relations = relations::read(file)
+            .map_err(|refused| error(&path, at(refused.offset..refused.offset), refused.message))?;
     }
     config.source = Some(path);
     Ok(())

@@ -2,6 +2,7 @@
 
 mod file;
 mod obsidian;
+mod relations;
 #[cfg(test)]
 mod tests;
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::rules::Severity;
 
 pub use obsidian::{ObsidianFilter, obsidian_filter};
+pub use relations::{Reciprocity, RelationsConfig};
 
 /// Where twin's own configuration lives, relative to the vault root.
 pub const CONFIG_FILE: &str = ".twin/config.toml";
@@ -49,6 +51,8 @@ pub struct Config {
     pub new_link_format: Option<String>,
     /// `useMarkdownLinks` of `.obsidian/app.json`.
     pub use_markdown_links: bool,
+    /// `[relations]`: typed links, reciprocity and the dates `date-order` compares.
+    pub relations: RelationsConfig,
     /// Problems that did not stop loading, such as an unreadable `.obsidian/app.json`.
     pub warnings: Vec<String>,
 }

@@ -8,6 +8,7 @@ mod ambiguous_link;
 mod broken_block;
 mod broken_heading;
 mod broken_link;
+mod date_order;
 mod diagnostic;
 mod file_unreadable;
 mod footnote_duplicate;
@@ -16,12 +17,20 @@ mod footnote_undefined;
 mod footnote_unused;
 mod frontmatter_duplicate_key;
 mod frontmatter_invalid;
+mod identity_drift;
+mod one_sided_relation;
+mod orphan_note;
 mod registry;
+mod relation_conflict;
+mod relation_cycle;
+mod relation_drift;
 mod self_link;
+mod self_relation;
 mod tag_invalid;
 
 use rayon::prelude::*;
 
+use crate::coherence::{Coherence, TypedEdge};
 use crate::config::{Config, RuleLevel};
 use crate::note::{Anchor, Note, VaultPath};
 use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
@@ -49,11 +58,12 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// The vault and its resolved links, shared by every rule.
+/// The vault, its resolved links and its coherence model, shared by every rule.
 #[derive(Clone, Copy)]
 pub struct VaultContext<'a> {
     pub vault: &'a Vault,
     pub graph: &'a LinkGraph,
+    pub coherence: &'a Coherence,
 }
 
 /// One note within its vault.
@@ -61,6 +71,7 @@ pub struct VaultContext<'a> {
 pub struct NoteContext<'a> {
     pub vault: &'a Vault,
     pub graph: &'a LinkGraph,
+    pub coherence: &'a Coherence,
     pub id: NoteId,
     pub note: &'a Note,
 }
@@ -98,6 +109,39 @@ impl<'a> NoteContext<'a> {
             span,
             message: message.into(),
         }
+    }
+
+    /// The span of a typed edge's link in this note.
+    pub fn edge_span(&self, edge: &TypedEdge) -> Span {
+        edge_span(self.note, edge)
+    }
+}
+
+/// The span of a typed edge's link in the note that declares it.
+pub(crate) fn edge_span(note: &Note, edge: &TypedEdge) -> Span {
+    note.links
+        .get(edge.link as usize)
+        .map_or(Span::empty(0), |link| link.span)
+}
+
+/// Where a note says what it is: its `title` value, else its first heading, else its start.
+pub(crate) fn identity_span(note: &Note) -> Span {
+    let title = note
+        .frontmatter
+        .as_ref()
+        .and_then(|fm| fm.get("title"))
+        .map(|entry| entry.value.span);
+    title
+        .or_else(|| note.headings.first().map(|h| h.text_span))
+        .unwrap_or(Span::empty(0))
+}
+
+/// A related entry pointing at another note as a whole (its title or first heading).
+pub(crate) fn related_note(note: &Note, message: impl Into<String>) -> Related {
+    Related {
+        path: note.path.clone(),
+        span: identity_span(note),
+        message: message.into(),
     }
 }
 
@@ -179,9 +223,18 @@ pub fn active_rules(config: &Config) -> Vec<(&'static Rule, Severity)> {
 
 /// Runs every active rule over the vault. Diagnostics come back sorted by path, then
 /// position, then code.
-pub fn check_vault(vault: &Vault, graph: &LinkGraph, config: &Config) -> Vec<Diagnostic> {
+pub fn check_vault(
+    vault: &Vault,
+    graph: &LinkGraph,
+    coherence: &Coherence,
+    config: &Config,
+) -> Vec<Diagnostic> {
     let rules = active_rules(config);
-    let cx = VaultContext { vault, graph };
+    let cx = VaultContext {
+        vault,
+        graph,
+        coherence,
+    };
     let mut diagnostics: Vec<Diagnostic> = vault
         .note_ids()
         .collect::<Vec<_>>()
@@ -206,11 +259,17 @@ pub fn check_vault(vault: &Vault, graph: &LinkGraph, config: &Config) -> Vec<Dia
 pub fn check_note(
     vault: &Vault,
     graph: &LinkGraph,
+    coherence: &Coherence,
     config: &Config,
     id: NoteId,
 ) -> Vec<Diagnostic> {
     let rules = active_rules(config);
-    let mut diagnostics = run_note_rules(&rules, VaultContext { vault, graph }, id);
+    let cx = VaultContext {
+        vault,
+        graph,
+        coherence,
+    };
+    let mut diagnostics = run_note_rules(&rules, cx, id);
     sort_diagnostics(&mut diagnostics);
     diagnostics
 }
@@ -223,6 +282,7 @@ fn run_note_rules(
     let note_cx = NoteContext {
         vault: cx.vault,
         graph: cx.graph,
+        coherence: cx.coherence,
         id,
         note: cx.vault.note(id),
     };

@@ -17,6 +17,14 @@ pub static RULES: &[Rule] = &[
     tag_invalid::RULE,
     alias_conflict::RULE,
     file_unreadable::RULE,
+    one_sided_relation::RULE,
+    relation_cycle::RULE,
+    relation_conflict::RULE,
+    self_relation::RULE,
+    orphan_note::RULE,
+    date_order::RULE,
+    identity_drift::RULE,
+    relation_drift::RULE,
 ];
 
 /// Looks a rule up by its code.

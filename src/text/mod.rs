@@ -1,5 +1,6 @@
-//! Text primitives shared by every layer: byte spans and the line index.
+//! Text primitives shared by every layer: byte spans, the line index and word analysis.
 
+pub mod analyze;
 mod line_index;
 mod span;
 

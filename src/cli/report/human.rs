@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Report, locate, severity_plural};
+use super::{LEAST_COHERENT, Report, locate, severity_plural};
 use crate::rules::{Diagnostic, Severity};
 use crate::text::ColumnEncoding;
 
@@ -37,7 +37,38 @@ fn write_summary(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
         "Checked {notes} {noun} in {:.2}s: {}.",
         report.elapsed.as_secs_f64(),
         parts.join(", ")
-    )
+    )?;
+    write_coherence(out, report)
+}
+
+/// The vault's coherence score and its least coherent notes.
+fn write_coherence(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
+    let Some(summary) = &report.coherence else {
+        return Ok(());
+    };
+    let least = report.least_coherent(LEAST_COHERENT);
+    if least.is_empty() {
+        return writeln!(out, "Coherence {:.2}.", summary.score);
+    }
+    writeln!(out, "Coherence {:.2}; least coherent notes:", summary.score)?;
+    for (path, v) in least {
+        let drift = v
+            .drift
+            .map_or_else(|| "-".to_string(), |d| format!("{d:.2}"));
+        let conflicts = match v.conflicts {
+            1 => "1 conflict".to_string(),
+            n => format!("{n} conflicts"),
+        };
+        writeln!(
+            out,
+            "  {:.2}  {}  (links {:.2}, reciprocity {:.2}, drift {drift}, {conflicts})",
+            v.score,
+            escape_control(path),
+            v.link_integrity,
+            v.reciprocity
+        )?;
+    }
+    Ok(())
 }
 
 fn level(severity: Severity) -> Level<'static> {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, locate};
+use crate::coherence::CoherenceVector;
 use crate::text::ColumnEncoding;
 
 #[derive(Serialize)]
@@ -14,6 +15,22 @@ struct JsonReport<'a> {
     notes: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: JsonSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coherence: Option<JsonCoherence<'a>>,
+}
+
+/// Added in version 1 without breaking it: the vault's score and every note's vector.
+#[derive(Serialize)]
+struct JsonCoherence<'a> {
+    score: f64,
+    notes: Vec<JsonNoteCoherence<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNoteCoherence<'a> {
+    path: &'a str,
+    #[serde(flatten)]
+    vector: &'a CoherenceVector,
 }
 
 #[derive(Serialize)]
@@ -89,6 +106,18 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
             info,
             hint,
         },
+        coherence: report.coherence.as_ref().map(|c| JsonCoherence {
+            score: c.score,
+            notes: vault
+                .notes
+                .iter()
+                .zip(&c.notes)
+                .map(|(note, vector)| JsonNoteCoherence {
+                    path: &note.path,
+                    vector,
+                })
+                .collect(),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)

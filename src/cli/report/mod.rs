@@ -7,6 +7,7 @@ pub mod sarif;
 
 use std::time::Duration;
 
+use crate::coherence::CoherenceVector;
 use crate::note::Note;
 use crate::rules::{Diagnostic, Severity};
 use crate::text::{ColumnEncoding, Span};
@@ -55,7 +56,18 @@ pub struct Report<'a> {
     pub vault: &'a Vault,
     pub diagnostics: &'a [Diagnostic],
     pub elapsed: Duration,
+    /// The vault's coherence, when it was measured.
+    pub coherence: Option<CoherenceSummary>,
 }
+
+/// The vault's coherence score and every note's vector, in note order.
+pub struct CoherenceSummary {
+    pub score: f64,
+    pub notes: Vec<CoherenceVector>,
+}
+
+/// Notes listed as least coherent in the human summary.
+pub const LEAST_COHERENT: usize = 10;
 
 impl<'a> Report<'a> {
     pub fn new(vault: &'a Vault, diagnostics: &'a [Diagnostic], elapsed: Duration) -> Self {
@@ -63,7 +75,32 @@ impl<'a> Report<'a> {
             vault,
             diagnostics,
             elapsed,
+            coherence: None,
         }
+    }
+
+    /// Adds the coherence score and the per-note vectors (in note order).
+    pub fn with_coherence(mut self, score: f64, notes: Vec<CoherenceVector>) -> Self {
+        self.coherence = Some(CoherenceSummary { score, notes });
+        self
+    }
+
+    /// The notes below a perfect score, least coherent first (ties by path), at most `n`.
+    pub fn least_coherent(&self, n: usize) -> Vec<(&'a str, &CoherenceVector)> {
+        let Some(summary) = &self.coherence else {
+            return Vec::new();
+        };
+        let mut notes: Vec<(&'a str, &CoherenceVector)> = self
+            .vault
+            .notes
+            .iter()
+            .map(|note| &*note.path)
+            .zip(&summary.notes)
+            .filter(|(_, v)| v.score < 1.0)
+            .collect();
+        notes.sort_by(|a, b| a.1.score.total_cmp(&b.1.score).then(a.0.cmp(b.0)));
+        notes.truncate(n);
+        notes
     }
 
     /// Findings per severity, most severe first.

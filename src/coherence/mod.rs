@@ -1,0 +1,68 @@
+//! Frame topology and coherence: typed links, the graph they form, term statistics for drift,
+//! and the per-note coherence vector.
+//!
+//! [`Coherence`] is built once per vault next to the [`LinkGraph`] and handed to the rules;
+//! [`Coherence::update_note`] keeps it current after one note changes.
+
+mod drift;
+mod relations;
+mod terms;
+mod topology;
+mod vector;
+
+use crate::config::{Config, RelationsConfig, RuleLevel};
+use crate::resolve::LinkGraph;
+use crate::vault::{NoteId, Vault};
+
+pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
+pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
+pub use terms::{NoteTerms, TermStats, body_text, identity_text};
+pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
+pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
+
+/// The rules that need term vectors; with both off, none are built.
+pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
+
+/// The coherence model of a vault: its topology and, when a drift rule is on, its terms.
+#[derive(Clone, Debug, Default)]
+pub struct Coherence {
+    pub config: RelationsConfig,
+    pub topology: Topology,
+    /// `None` when both drift rules are off.
+    pub drift: Option<Drift>,
+}
+
+impl Coherence {
+    /// Builds the model for `vault`, whose links `graph` resolves.
+    pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config) -> Coherence {
+        let relations = config.relations.clone();
+        let topology = Topology::build(vault, graph, &relations);
+        let drift = drift_enabled(config).then(|| Drift::build(vault, &topology, &relations));
+        Coherence {
+            config: relations,
+            topology,
+            drift,
+        }
+    }
+
+    /// Updates the model after note `id` changed in place (same path, so same ids); `graph`
+    /// must already hold the note's new resolutions. Returns the notes whose per-note
+    /// coherence findings may have changed: check them again (with `check_note`), and run
+    /// the vault-wide rules (`relation-cycle`) once.
+    ///
+    /// Adding or removing a note shifts ids: build the model again then.
+    pub fn update_note(&mut self, vault: &Vault, graph: &LinkGraph, id: NoteId) -> Vec<NoteId> {
+        let affected = self.topology.update_note(vault, graph, &self.config, id);
+        if let Some(drift) = &mut self.drift {
+            drift.update_note(vault, &self.topology, id);
+        }
+        affected
+    }
+}
+
+/// Whether either drift rule is on.
+pub fn drift_enabled(config: &Config) -> bool {
+    DRIFT_RULES
+        .iter()
+        .any(|code| config.rules.get(*code) != Some(&RuleLevel::Off))
+}

@@ -1,0 +1,282 @@
+//! Typed links of one note: which of its links declare an upstream, downstream or related idea.
+//!
+//! A link is typed by the frontmatter property holding it (`up: "[[X]]"`), by a Dataview
+//! inline field before it on its line (`up:: [[X]]`, `[up:: [[X]]]`), or by the innermost
+//! heading above it whose text matches a relation's patterns ("### 1️⃣ Вышестоящие идеи").
+//! Links inside footnote definitions cite sources and are never typed.
+
+use crate::config::RelationsConfig;
+use crate::note::{LinkSource, Note};
+use crate::text::Span;
+
+/// The kind of a typed link, from the declaring note's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// The target is a parent idea of the declaring note.
+    Up,
+    /// The target is a child idea of the declaring note.
+    Down,
+    /// The target is a sibling idea; symmetric.
+    Related,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [Relation::Up, Relation::Down, Relation::Related];
+
+    /// Position in [`Relation::ALL`] (and in per-relation arrays).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// What the other note should declare back: upstream of A to B is downstream of B to A.
+    pub fn inverse(self) -> Relation {
+        match self {
+            Relation::Up => Relation::Down,
+            Relation::Down => Relation::Up,
+            Relation::Related => Relation::Related,
+        }
+    }
+
+    /// `upstream`, `downstream`, `related`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Up => "upstream",
+            Relation::Down => "downstream",
+            Relation::Related => "related",
+        }
+    }
+
+    /// The short name used by `twin graph --relations` (`up`, `down`, `related`).
+    pub fn short(self) -> &'static str {
+        match self {
+            Relation::Up => "up",
+            Relation::Down => "down",
+            Relation::Related => "related",
+        }
+    }
+
+    /// Accepts the long and the short names.
+    pub fn parse(s: &str) -> Option<Relation> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "upstream" | "up" => Some(Relation::Up),
+            "downstream" | "down" => Some(Relation::Down),
+            "related" => Some(Relation::Related),
+            _ => None,
+        }
+    }
+}
+
+/// Where a typed link got its relation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Declared {
+    /// A frontmatter property; the key as written.
+    Property(String),
+    /// A Dataview inline field; the key as written.
+    InlineField(String),
+    /// A link section; the index of its heading in [`Note::headings`].
+    Section(usize),
+}
+
+/// One typed link of a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedLink {
+    /// Index into [`Note::links`].
+    pub link: u32,
+    pub relation: Relation,
+    pub declared: Declared,
+}
+
+/// Heading patterns, normalized once.
+#[derive(Clone, Debug)]
+pub struct HeadingMatcher {
+    patterns: Vec<(String, Relation)>,
+}
+
+impl HeadingMatcher {
+    pub fn new(config: &RelationsConfig) -> HeadingMatcher {
+        let mut patterns = Vec::new();
+        for relation in Relation::ALL {
+            for pattern in &config.headings[relation.index()] {
+                let normalized = normalize_heading(pattern);
+                if !normalized.is_empty() {
+                    patterns.push((normalized, relation));
+                }
+            }
+        }
+        // Longest first, so "Upstream" wins over "Up" when both are configured.
+        patterns.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        HeadingMatcher { patterns }
+    }
+
+    /// The relation a heading's text names: a pattern at its start, as whole words,
+    /// ignoring case, numbering, emoji and punctuation around it.
+    pub fn relation_of(&self, heading: &str) -> Option<Relation> {
+        let text = normalize_heading(heading);
+        self.patterns.iter().find_map(|(pattern, relation)| {
+            let rest = text.strip_prefix(pattern.as_str())?;
+            let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            boundary.then_some(*relation)
+        })
+    }
+}
+
+/// Lowercase words separated by single spaces, without what surrounds them: "1️⃣ Вышестоящие
+/// идеи:" becomes "вышестоящие идеи". Digits inside the text are kept.
+fn normalize_heading(text: &str) -> String {
+    let start = text.find(char::is_alphabetic).unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() - start);
+    for word in text[start..].split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The typed links of `note`, in the order of its links.
+pub fn typed_links(
+    note: &Note,
+    config: &RelationsConfig,
+    matcher: &HeadingMatcher,
+) -> Vec<TypedLink> {
+    let sections: Vec<(Span, Relation, usize)> = note
+        .headings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let relation = matcher.relation_of(&h.text)?;
+            Some((note.section_span(i), relation, i))
+        })
+        .collect();
+    let footnotes = footnote_zones(note);
+    let mut out = Vec::new();
+    for (i, link) in note.links.iter().enumerate() {
+        let typed = match &link.source {
+            LinkSource::Frontmatter { key } => config
+                .relation_of_key(key)
+                .map(|r| (r, Declared::Property(key.clone()))),
+            LinkSource::Body => {
+                let at = link.span.start as usize;
+                if footnotes.iter().any(|z| z.contains(&at)) {
+                    continue;
+                }
+                inline_field(&note.text, at, config).or_else(|| innermost_section(&sections, at))
+            }
+        };
+        if let Some((relation, declared)) = typed {
+            out.push(TypedLink {
+                link: i as u32,
+                relation,
+                declared,
+            });
+        }
+    }
+    out
+}
+
+fn innermost_section(
+    sections: &[(Span, Relation, usize)],
+    at: usize,
+) -> Option<(Relation, Declared)> {
+    sections
+        .iter()
+        .filter(|(span, _, _)| (span.start as usize) <= at && at < span.end as usize)
+        .max_by_key(|(span, _, _)| span.start)
+        .map(|(_, relation, heading)| (*relation, Declared::Section(*heading)))
+}
+
+/// Byte ranges of footnote definitions: the marker's line and the indented lines after it.
+fn footnote_zones(note: &Note) -> Vec<std::ops::Range<usize>> {
+    let text = note.text.as_bytes();
+    note.footnote_defs
+        .iter()
+        .map(|def| {
+            let start = def.span.start as usize;
+            let mut end = line_end(text, start);
+            // Continuation lines are indented and not blank.
+            while end < text.len() {
+                let next = end + 1;
+                let next_end = line_end(text, next);
+                let line = &text[next..next_end];
+                let indented = matches!(line.first(), Some(b' ' | b'\t'));
+                if !indented || line.iter().all(u8::is_ascii_whitespace) {
+                    break;
+                }
+                end = next_end;
+            }
+            start..end
+        })
+        .collect()
+}
+
+fn line_end(text: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &text[from.min(text.len())..]).map_or(text.len(), |i| from + i)
+}
+
+/// The relation of a Dataview inline field whose value holds the link at `at`:
+/// `key:: [[A]], [[B]]` at the start of a line (or list item, or quote), or
+/// `[key:: [[A]]]` / `(key:: [[A]])` anywhere on it.
+fn inline_field(text: &str, at: usize, config: &RelationsConfig) -> Option<(Relation, Declared)> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let colons = before.rfind("::")?;
+    let head = &before[..colons];
+    let value = &before[colons + 2..];
+    // The key begins after an opening bracket, or after list and quote markers.
+    let (key_start, closer) = match head.rfind(['[', '(']) {
+        Some(i) if !head[i..].contains([']', ')']) => (i + 1, Some(head.as_bytes()[i])),
+        _ => (line_prefix_len(head), None),
+    };
+    let key = head[key_start..].trim();
+    if key.is_empty() || key.len() > 64 || key.contains(['[', ']', '(', ')', ':', '|', '#']) {
+        return None;
+    }
+    if let Some(open) = closer {
+        let close = if open == b'[' { b']' } else { b')' };
+        let mut depth = 0i32;
+        for b in value.bytes() {
+            if b == open {
+                depth += 1;
+            } else if b == close {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+        }
+    }
+    let relation = config.relation_of_key(key)?;
+    Some((relation, Declared::InlineField(key.to_string())))
+}
+
+/// Length of the indentation, blockquote markers and list marker at the start of a line.
+fn line_prefix_len(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'>') {
+            i += 1;
+        }
+        if i + 1 < bytes.len() && matches!(bytes[i], b'-' | b'*' | b'+') && bytes[i + 1] == b' ' {
+            i += 2;
+            continue;
+        }
+        let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0
+            && matches!(bytes.get(i + digits), Some(b'.' | b')'))
+            && bytes.get(i + digits + 1) == Some(&b' ')
+        {
+            i += digits + 2;
+            continue;
+        }
+        return i;
+    }
+}
+
+#[cfg(test)]
+#[path = "tests/relations.rs"]
+mod tests;

@@ -1,0 +1,338 @@
+//! Term vectors of every note (its body and its declared identity) and document frequencies.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::note::{LinkSource, Note, YamlValue};
+use crate::text::Span;
+use crate::text::analyze::{Analyzer, TermId, language_from_tag, with_thread_analyzer};
+use crate::vault::{NoteId, Vault};
+
+/// Term counts sorted by term id.
+pub type TermCounts = Vec<(TermId, u32)>;
+
+/// What one note says (body) and what it declares itself to be (identity).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NoteTerms {
+    /// Terms of the text after the frontmatter.
+    pub body: TermCounts,
+    /// Terms of the title (or file name), aliases, tags and description.
+    pub identity: TermCounts,
+    /// How many terms the body has in all.
+    pub body_len: u32,
+    /// Whether most body terms are Cyrillic: notes in different scripts cannot be compared
+    /// word by word.
+    pub cyrillic: bool,
+}
+
+impl NoteTerms {
+    /// Identity and body together: the note as a whole.
+    pub fn whole(&self) -> TermCounts {
+        merge(&self.body, &self.identity)
+    }
+}
+
+/// Term vectors and document frequencies over the vault.
+#[derive(Clone, Debug, Default)]
+pub struct TermStats {
+    notes: Vec<NoteTerms>,
+    /// In how many notes (body or identity) each term occurs.
+    df: FxHashMap<TermId, u32>,
+}
+
+/// The text a note declares itself by: title, aliases, tags and description.
+pub fn identity_text(note: &Note) -> String {
+    let mut text = String::from(note.title());
+    if note.title() != note.name() {
+        text.push('\n');
+        text.push_str(note.name());
+    }
+    for alias in note.aliases() {
+        text.push('\n');
+        text.push_str(&alias.name);
+    }
+    for tag in &note.tags {
+        text.push('\n');
+        text.push_str(&tag.name);
+    }
+    if let Some(description) = note
+        .frontmatter
+        .as_ref()
+        .and_then(|f| f.description.as_ref())
+    {
+        text.push('\n');
+        text.push_str(description);
+    }
+    text
+}
+
+/// The note's body: everything after the frontmatter, without what names other notes or
+/// repeats this one's name: link targets and anchors (another note's identity, not this
+/// note's words) and headings equal to the title or file name.
+pub fn body_text(note: &Note) -> Cow<'_, str> {
+    let segments = body_segments(note);
+    match segments.as_slice() {
+        [one] => Cow::Borrowed(&note.text[one.clone()]),
+        many => Cow::Owned(
+            many.iter()
+                .map(|r| &note.text[r.clone()])
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
+/// The byte ranges [`body_text`] keeps, in order: analyzed one by one, so no copy is made.
+pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
+    let start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
+    let end = note.text.len();
+    let title = note.title().to_lowercase();
+    let name = note.name().to_lowercase();
+    let mut cut: Vec<Span> = note
+        .headings
+        .iter()
+        .filter(|h| {
+            let text = h.text.to_lowercase();
+            text == title || text == name
+        })
+        .map(|h| h.span)
+        .collect();
+    for link in note.links.iter().filter(|l| l.source == LinkSource::Body) {
+        cut.push(link.target_span);
+        if let Some(anchor) = &link.anchor {
+            cut.push(anchor.span);
+        }
+    }
+    cut.retain(|span| span.start as usize >= start && !span.is_empty());
+    cut.sort_by_key(|span| span.start);
+    let mut segments = Vec::with_capacity(cut.len() + 1);
+    let mut at = start.min(end);
+    for span in cut {
+        let (from, to) = (span.start as usize, (span.end as usize).min(end));
+        if from > at {
+            segments.push(at..from);
+        }
+        at = at.max(to);
+    }
+    if at < end || segments.is_empty() {
+        segments.push(at..end);
+    }
+    segments
+}
+
+/// Points the analyzer at the note's language (its `lang` property, when it names one).
+pub fn set_note_language(analyzer: &mut Analyzer, note: &Note) {
+    let lang = note
+        .frontmatter
+        .as_ref()
+        .and_then(|f| f.get("lang"))
+        .and_then(|e| match &e.value.value {
+            YamlValue::String(s) => language_from_tag(s),
+            _ => None,
+        });
+    analyzer.set_latin_language(lang.unwrap_or(tantivy::tokenizer::Language::English));
+}
+
+/// Sorted term counts of the texts, their number of terms and how many are Cyrillic.
+fn count<'t>(
+    analyzer: &mut Analyzer,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> (TermCounts, u32, u32) {
+    let mut ids = Vec::new();
+    let mut cyrillic = 0;
+    for text in texts {
+        analyzer.for_each_term(text, |t| {
+            ids.push(t.id);
+            // Cyrillic letters take two bytes and start with 0xD0–0xD4 in UTF-8.
+            if matches!(t.word.as_bytes().first(), Some(0xD0..=0xD4)) {
+                cyrillic += 1;
+            }
+        });
+    }
+    let len = ids.len() as u32;
+    ids.sort_unstable();
+    let mut counts: TermCounts = Vec::new();
+    for id in ids {
+        match counts.last_mut() {
+            Some((last, n)) if *last == id => *n += 1,
+            _ => counts.push((id, 1)),
+        }
+    }
+    (counts, len, cyrillic)
+}
+
+/// Analyzes one note.
+pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
+    set_note_language(analyzer, note);
+    let segments = body_segments(note);
+    let texts = segments.iter().map(|r| &note.text[r.clone()]);
+    let (body, body_len, cyrillic) = count(analyzer, texts);
+    let (identity, _, _) = count(analyzer, [identity_text(note).as_str()]);
+    NoteTerms {
+        body,
+        identity,
+        body_len,
+        cyrillic: cyrillic * 2 > body_len,
+    }
+}
+
+/// Two sorted count lists added together.
+fn merge(a: &TermCounts, b: &TermCounts) -> TermCounts {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// Each distinct term of a note once: body and identity merged.
+fn distinct_terms(terms: &NoteTerms) -> impl Iterator<Item = TermId> + '_ {
+    let (a, b) = (&terms.body, &terms.identity);
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                x.0
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                x.0
+            }
+            (_, Some(y)) => {
+                j += 1;
+                y.0
+            }
+            (Some(x), None) => {
+                i += 1;
+                x.0
+            }
+            (None, None) => return None,
+        };
+        Some(next)
+    })
+}
+
+impl TermStats {
+    /// Analyzes every note in parallel and counts document frequencies.
+    pub fn build(vault: &Vault) -> TermStats {
+        let notes: Vec<NoteTerms> = vault
+            .notes
+            .par_iter()
+            .map_init(Analyzer::default, |analyzer, note| {
+                note_terms(analyzer, note)
+            })
+            .collect();
+        let df = notes
+            .par_iter()
+            .fold(
+                FxHashMap::default,
+                |mut df: FxHashMap<TermId, u32>, terms| {
+                    for id in distinct_terms(terms) {
+                        *df.entry(id).or_insert(0) += 1;
+                    }
+                    df
+                },
+            )
+            .reduce(FxHashMap::default, |a, b| {
+                let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
+                for (id, n) in small {
+                    *large.entry(id).or_insert(0) += n;
+                }
+                large
+            });
+        TermStats { notes, df }
+    }
+
+    /// Re-analyzes note `id` after its text changed and updates document frequencies.
+    pub fn update_note(&mut self, vault: &Vault, id: NoteId) {
+        let fresh = with_thread_analyzer(|analyzer| note_terms(analyzer, vault.note(id)));
+        let old = std::mem::replace(&mut self.notes[id.0 as usize], fresh);
+        for term in distinct_terms(&old) {
+            if let Some(n) = self.df.get_mut(&term) {
+                *n -= 1;
+                if *n == 0 {
+                    self.df.remove(&term);
+                }
+            }
+        }
+        for term in distinct_terms(&self.notes[id.0 as usize]) {
+            *self.df.entry(term).or_insert(0) += 1;
+        }
+    }
+
+    pub fn note(&self, id: NoteId) -> &NoteTerms {
+        &self.notes[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.notes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.notes.is_empty()
+    }
+
+    /// Inverse document frequency, smoothed: terms in every note still weigh a little.
+    pub fn idf(&self, term: TermId) -> f32 {
+        let n = self.notes.len() as f32;
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        ((1.0 + n) / (1.0 + df)).ln() + 1.0
+    }
+
+    /// TF-IDF weights of a count list (sublinear term frequency), in the same order.
+    pub fn weights(&self, counts: &TermCounts) -> Vec<(TermId, f32)> {
+        counts
+            .iter()
+            .map(|&(id, n)| (id, (1.0 + (n as f32).ln()) * self.idf(id)))
+            .collect()
+    }
+
+    /// Cosine similarity of two count lists under TF-IDF weights; 0 when either is empty.
+    pub fn similarity(&self, a: &TermCounts, b: &TermCounts) -> f32 {
+        cosine(&self.weights(a), &self.weights(b))
+    }
+}
+
+/// Cosine of two sparse vectors sorted by term id.
+pub fn cosine(a: &[(TermId, f32)], b: &[(TermId, f32)]) -> f32 {
+    let norm = |v: &[(TermId, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    let (na, nb) = (norm(a), norm(b));
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (dot / (na * nb)).clamp(0.0, 1.0)
+}

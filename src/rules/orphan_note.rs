@@ -1,0 +1,21 @@
+//! `orphan-note`: a note with no links to or from another note.
+
+use super::{Check, Emitter, NoteContext, Rule, Severity, identity_span};
+
+pub const RULE: Rule = Rule {
+    code: "orphan-note",
+    default_severity: Severity::Info,
+    summary: "A note has no links to or from any other note.",
+    check: Check::Note(check),
+};
+
+fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
+    let topology = &cx.coherence.topology;
+    if topology.edges(cx.id).links.is_empty() && topology.linked_from(cx.id).is_empty() {
+        out.emit(
+            &cx.note.path,
+            identity_span(cx.note),
+            "no note links here and this note links to no other note",
+        );
+    }
+}
