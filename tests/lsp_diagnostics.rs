@@ -56,7 +56,7 @@ fn an_edit_to_one_note_updates_the_notes_that_link_to_it() {
         "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "\n## Intro\n"}]}));
     let after = c.diagnostics(&b_uri, |d| !has(d, "broken-heading"));
     assert_eq!(codes(&after), ["broken-link", "footnote-undefined"]);
-    // Deleting A turns B's links to it into broken links.
+    // Deleting A turns B's links to it into broken links, and B into an orphan.
     c.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": a_uri}}),
@@ -75,7 +75,8 @@ fn an_edit_to_one_note_updates_the_notes_that_link_to_it() {
             "broken-link",
             "broken-link",
             "broken-link",
-            "footnote-undefined"
+            "footnote-undefined",
+            "orphan-note"
         ]
     );
     // Creating C on disk fixes the link to it.
@@ -99,7 +100,7 @@ fn fixing_a_note_clears_its_diagnostics() {
     let dir = copy_fixture("diag");
     let root = dir.path();
     let mut c = Client::ready(root);
-    let uri = c.open("B.md", Some("# B\n"));
+    let uri = c.open("B.md", Some("# B\n\nSee [[A]].\n"));
     let cleared = c.diagnostics(&uri, |d| d.as_array().unwrap().is_empty());
     assert_eq!(cleared, json!([]));
     assert!(c.shutdown().success());

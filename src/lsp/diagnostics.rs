@@ -24,6 +24,13 @@ use crate::rules::{Diagnostic, check_note};
 
 /// Quiet time after the last edit before diagnostics are computed.
 const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Rules that judge a note against every other note: meaningless in single-file mode.
+const NEEDS_THE_VAULT: &[&str] = &[
+    "broken-link",
+    "ambiguous-link",
+    "orphan-note",
+    "one-sided-relation",
+];
 /// Notes checked and published at a time when many need checking.
 const CHUNK: usize = 512;
 /// The longest an edit waits for its diagnostics while edits keep coming.
@@ -196,7 +203,7 @@ impl Worker {
             ids.sort_by_key(|id| !ws.open_uris.contains_key(&vault.note(*id).path));
             if effect.vault_rules {
                 let mut by_path: HashMap<VaultPath, Vec<Diagnostic>> = HashMap::new();
-                for d in vault_findings(vault, &ws.config) {
+                for d in vault_findings(&ws.model) {
                     by_path.entry(d.path.clone()).or_default().push(d);
                 }
                 for path in cache.vault.keys().chain(by_path.keys()) {
@@ -215,11 +222,13 @@ impl Worker {
                 let findings: Vec<(VaultPath, Vec<Diagnostic>)> = chunk
                     .par_iter()
                     .map(|&id| {
-                        let mut found = check_note(vault, ws.graph(), &ws.config, id);
+                        let model = &ws.model;
+                        let mut found =
+                            check_note(vault, ws.graph(), &model.coherence, &model.config, id);
                         if !ws.indexed {
                             // Only open notes are known in single-file mode: a link to
                             // anything else cannot be judged.
-                            found.retain(|d| d.code != "broken-link" && d.code != "ambiguous-link");
+                            found.retain(|d| !NEEDS_THE_VAULT.contains(&d.code));
                         }
                         (vault.note(id).path.clone(), found)
                     })

@@ -56,17 +56,18 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
         }
     };
     progress("resolving links", 60);
-    let model = Model::new(vault);
+    let config = Arc::new(config);
+    let model = Model::new(vault, config.clone());
     progress("checking notes", 80);
     let mut state = shared.lock();
     let state = &mut *state;
     let workspace = &mut state.workspaces[ws];
     workspace.effect = Effect {
-        recheck: model.vault.notes.iter().map(|n| n.path.clone()).collect(),
+        recheck: model.all_paths(),
         removed: workspace.effect.removed.clone(),
         vault_rules: true,
     };
-    workspace.config = Arc::new(config);
+    workspace.config = config;
     workspace.model = Arc::new(model);
     workspace.loaded = true;
     let roots = workspace.roots.clone();
@@ -215,18 +216,15 @@ fn reload_config(shared: &Shared, ws: usize) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let config = read_config(&root, &tx);
+    let config = Arc::new(config);
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];
-    workspace.config = Arc::new(config);
-    let all: Vec<VaultPath> = workspace
-        .model
-        .vault
-        .notes
-        .iter()
-        .map(|n| n.path.clone())
-        .collect();
+    workspace.config = config.clone();
+    let model = Arc::make_mut(&mut workspace.model);
+    model.set_config(config);
+    let all = model.all_paths();
     workspace.effect.merge(Effect {
-        recheck: all.into_iter().collect(),
+        recheck: all,
         removed: Default::default(),
         vault_rules: true,
     });

@@ -15,16 +15,54 @@ use crate::vault::{AttachmentId, NoteId, SkippedFile};
 
 pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
     let mut effect = Effect::default();
+    let mut shifted = false;
     for change in changes {
         match change {
-            Change::Upsert(note) => upsert(model, note, &mut effect),
-            Change::Remove(path) => remove(model, &path, &mut effect),
+            Change::Upsert(note) => shifted |= upsert(model, note, &mut effect),
+            Change::Remove(path) => {
+                remove(model, &path, &mut effect);
+                shifted = true;
+            }
             Change::AddAttachment(path) => add_attachment(model, path, &mut effect),
             Change::RemoveAttachment(path) => remove_attachment(model, &path, &mut effect),
-            Change::Skip(file) => skip(model, file, &mut effect),
+            Change::Skip(file) => {
+                skip(model, file, &mut effect);
+                shifted = true;
+            }
         }
     }
+    update_coherence(model, shifted, &mut effect);
+    // Typed relations, aliases or names may have changed: the vault-wide rules are cheap.
+    effect.vault_rules |= !effect.is_empty();
     effect
+}
+
+/// Brings the coherence model up to date with the notes whose links changed. When ids
+/// shifted (a note came or went) it is built again and every note is rechecked, since
+/// orphans, relations and term statistics may all have moved.
+fn update_coherence(model: &mut Model, shifted: bool, effect: &mut Effect) {
+    if shifted {
+        model.coherence =
+            crate::coherence::Coherence::build(&model.vault, &model.graph, &model.config);
+        effect.recheck.extend(model.all_paths());
+        return;
+    }
+    let changed: Vec<NoteId> = effect
+        .recheck
+        .iter()
+        .filter_map(|p| model.vault.note_by_path(p))
+        .collect();
+    for id in changed {
+        // `update_note` reports the notes linked after the change, not those linked
+        // before: a note that loses its last backlink may become an orphan.
+        let before: Vec<NoteId> = model.coherence.topology.edges(id).links.to_vec();
+        for other in before {
+            effect.recheck.insert(model.vault.note(other).path.clone());
+        }
+        for other in model.coherence.update_note(&model.vault, &model.graph, id) {
+            effect.recheck.insert(model.vault.note(other).path.clone());
+        }
+    }
 }
 
 /// The lookup key of the file name a link target names (`guide` for `docs/Guide.md`).
@@ -72,7 +110,8 @@ fn aliases_changed(old: &Note, new: &Note) -> bool {
     names(old) != names(new)
 }
 
-fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) {
+/// Returns whether note ids shifted (a new path).
+fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) -> bool {
     let path = note.path.clone();
     let was_skipped = model.vault.skipped.iter().any(|s| s.path == path);
     effect.vault_rules |= was_skipped;
@@ -92,7 +131,7 @@ fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) {
                 }
             }
         }
-        return;
+        return false;
     }
     let key = name_key(&path);
     let id = model.vault.upsert_note(note);
@@ -102,6 +141,7 @@ fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) {
     set_outgoing(model, id);
     effect.vault_rules = true;
     reresolve_named(model, &key, Some(id), false, effect);
+    true
 }
 
 fn remove(model: &mut Model, path: &str, effect: &mut Effect) {
@@ -390,7 +430,7 @@ mod tests {
             .map(|id| {
                 (
                     model.vault.note(id).path.clone(),
-                    check_note(&model.vault, &model.graph, &config, id),
+                    check_note(&model.vault, &model.graph, &model.coherence, &config, id),
                 )
             })
             .collect()
@@ -400,10 +440,11 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
         fn incremental_equals_rebuild(ops in proptest::collection::vec(op_strategy(), 1..24)) {
-            let mut model = Model::new(Vault::from_parts("/v".into(), Vec::new(), Vec::new(), Vec::new()));
+            let vault = Vault::from_parts("/v".into(), Vec::new(), Vec::new(), Vec::new());
+            let mut model = Model::new(vault, Arc::new(Config::default()));
             for op in ops {
                 let before = findings(&model);
-                let vault_before = vault_findings(&model.vault, &Config::default());
+                let vault_before = vault_findings(&model);
                 let change = match op {
                     Op::Upsert(f, n, text) => {
                         let p: VaultPath = path(f, n).into();
@@ -416,6 +457,8 @@ mod tests {
                 let effect = model.apply(vec![change]);
                 let rebuilt = build_link_graph(&model.vault);
                 prop_assert_eq!(&model.graph, &rebuilt);
+                let fresh = Model::new(model.vault.clone(), model.config.clone());
+                prop_assert_eq!(findings(&model), findings(&fresh), "incremental coherence differs from a rebuild");
                 let after = findings(&model);
                 for (path, found) in &after {
                     if before.get(path) != Some(found) {
@@ -427,7 +470,7 @@ mod tests {
                         prop_assert!(effect.removed.contains(path), "{} went away unreported", path);
                     }
                 }
-                if vault_findings(&model.vault, &Config::default()) != vault_before {
+                if vault_findings(&model) != vault_before {
                     prop_assert!(effect.vault_rules);
                 }
             }

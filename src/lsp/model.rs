@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::coherence::Coherence;
+use crate::config::Config;
 use crate::note::{Note, VaultPath};
 use crate::resolve::{LinkGraph, build_link_graph};
 use crate::vault::{SkippedFile, Vault};
@@ -55,25 +57,46 @@ impl Effect {
     }
 }
 
-/// The vault and its link graph, always consistent with each other.
+/// The vault, its link graph and its coherence model, always consistent with each other.
 #[derive(Clone, Debug)]
 pub struct Model {
     pub vault: Vault,
     pub graph: LinkGraph,
+    pub coherence: Coherence,
+    /// The configuration the coherence model was built with.
+    pub config: Arc<Config>,
 }
 
 impl Model {
     pub fn empty(root: PathBuf) -> Model {
-        Model::new(Vault::from_parts(root, Vec::new(), Vec::new(), Vec::new()))
+        let vault = Vault::from_parts(root, Vec::new(), Vec::new(), Vec::new());
+        Model::new(vault, Arc::new(Config::default()))
     }
 
-    pub fn new(vault: Vault) -> Model {
+    pub fn new(vault: Vault, config: Arc<Config>) -> Model {
         let graph = build_link_graph(&vault);
-        Model { vault, graph }
+        let coherence = Coherence::build(&vault, &graph, &config);
+        Model {
+            vault,
+            graph,
+            coherence,
+            config,
+        }
+    }
+
+    /// Uses another configuration: the coherence model depends on it.
+    pub fn set_config(&mut self, config: Arc<Config>) {
+        self.coherence = Coherence::build(&self.vault, &self.graph, &config);
+        self.config = config;
     }
 
     /// Applies changes and returns what they affected.
     pub fn apply(&mut self, changes: Vec<Change>) -> Effect {
         crate::lsp::incremental::apply(self, changes)
+    }
+
+    /// Every note's path.
+    pub fn all_paths(&self) -> BTreeSet<VaultPath> {
+        self.vault.notes.iter().map(|n| n.path.clone()).collect()
     }
 }

@@ -123,7 +123,8 @@ pub fn check(root: &Path) -> Vec<twin::rules::Diagnostic> {
     let config = twin::config::load_config(root, &codes).expect("config");
     let vault = twin::vault::load_vault(root, &config).expect("vault");
     let graph = twin::resolve::build_link_graph(&vault);
-    twin::rules::check_vault(&vault, &graph, &config)
+    let coherence = twin::coherence::Coherence::build(&vault, &graph, &config);
+    twin::rules::check_vault(&vault, &graph, &coherence, &config)
 }
 
 /// Undoes [`redact`] on URIs, for applying an edit taken from a redacted snapshot value.
