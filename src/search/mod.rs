@@ -2,7 +2,8 @@
 //! builds on it: `twin search`, ranked workspace symbols and unlinked mentions.
 //!
 //! - [`schema`]: fields, per-note language modes, the tokenizer over the shared analyzer.
-//! - [`index`]: [`SearchIndex`]: open (warm start), update, commit, search; lock fallback.
+//! - [`index`]: [`SearchIndex`]: update, commit, search; `open.rs`: warm start, rebuilds
+//!   and the lock fallback.
 //! - [`cache`]: the cache folder, the manifest and the scan for changed notes.
 //! - [`handle`]: [`SearchHandle`]: opening on a background thread, debounced commits.
 //! - [`query`]: the query language; [`symbols`]; [`mentions`].
@@ -13,6 +14,7 @@ pub mod cache;
 pub mod handle;
 pub mod index;
 pub mod mentions;
+mod open;
 pub mod prose;
 pub mod query;
 pub mod schema;
