@@ -44,9 +44,16 @@ struct Settings {
 
 struct Measurement {
     wall: Duration,
-    /// Peak resident set size of the child, in KiB, where the platform reports it.
-    max_rss_kib: Option<u64>,
     exit_code: i32,
+    usage: Option<Usage>,
+}
+
+/// What the platform reports about a finished child.
+struct Usage {
+    /// Peak resident set size, in KiB.
+    max_rss_kib: u64,
+    /// User plus system CPU time: unlike wall time, not inflated by other load on the machine.
+    cpu: Duration,
 }
 
 fn main() -> ExitCode {
@@ -176,9 +183,9 @@ fn run(settings: &Settings) -> io::Result<()> {
     }
     println!();
     println!(
-        "| notes | MB of markdown | median wall (ms) | min (ms) | max (ms) | median peak RSS (MB) |"
+        "| notes | MB of markdown | median wall (ms) | min (ms) | max (ms) | median peak RSS (MB) | median CPU (ms) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");
     }
@@ -190,26 +197,29 @@ fn row(notes: usize, bytes: u64, runs: &[Measurement]) -> String {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mut walls: Vec<f64> = runs.iter().map(|m| ms(m.wall)).collect();
     walls.sort_by(f64::total_cmp);
-    let mut rss: Vec<f64> = runs
-        .iter()
-        .filter_map(|m| m.max_rss_kib)
-        .map(|kib| kib as f64 / 1024.0)
-        .collect();
-    rss.sort_by(f64::total_cmp);
-    let rss = if rss.is_empty() {
-        "n/a".to_string()
-    } else {
-        format!("{:.1}", median(&rss))
+    let usage_median = |f: &dyn Fn(&Usage) -> f64, precision: usize| {
+        let mut values: Vec<f64> = runs
+            .iter()
+            .filter_map(|m| m.usage.as_ref())
+            .map(f)
+            .collect();
+        values.sort_by(f64::total_cmp);
+        if values.is_empty() {
+            "n/a".to_string()
+        } else {
+            format!("{:.precision$}", median(&values))
+        }
     };
+    let rss = usage_median(&|u| u.max_rss_kib as f64 / 1024.0, 1);
+    let cpu = usage_median(&|u| ms(u.cpu), 0);
     format!(
-        "| {notes} | {:.1} | {:.1} | {:.1} | {:.1} | {rss} |",
+        "| {notes} | {:.1} | {:.1} | {:.1} | {:.1} | {rss} | {cpu} |",
         bytes as f64 / 1e6,
         median(&walls),
         walls[0],
         walls[walls.len() - 1],
     )
 }
-
 /// The median of sorted, non-empty values.
 fn median(sorted: &[f64]) -> f64 {
     let mid = sorted.len() / 2;
@@ -359,17 +369,17 @@ fn run_once(settings: &Settings, vault: &Path, stderr_path: &Path) -> io::Result
         .stdout(Stdio::null())
         .stderr(stderr)
         .spawn()?;
-    let (exit_code, max_rss_kib) = wait(child)?;
+    let (exit_code, usage) = wait(child)?;
     Ok(Measurement {
         wall: started.elapsed(),
-        max_rss_kib,
         exit_code,
+        usage,
     })
 }
 
-/// Waits for the child and returns its exit code (128 + signal when killed) and peak RSS.
+/// Waits for the child and returns its exit code (128 + signal when killed) and resource usage.
 #[cfg(unix)]
-fn wait(child: Child) -> io::Result<(i32, Option<u64>)> {
+fn wait(child: Child) -> io::Result<(i32, Option<Usage>)> {
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is plain old data; all-zero is a valid value.
@@ -394,16 +404,20 @@ fn wait(child: Child) -> io::Result<(i32, Option<u64>)> {
     };
     // `ru_maxrss` is in KiB on Linux and the BSDs, in bytes on macOS.
     let maxrss = usage.ru_maxrss.max(0) as u64;
-    let kib = if cfg!(target_os = "macos") {
+    let max_rss_kib = if cfg!(target_os = "macos") {
         maxrss / 1024
     } else {
         maxrss
     };
-    Ok((code, Some(kib)))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    Ok((code, Some(Usage { max_rss_kib, cpu })))
 }
 
 #[cfg(not(unix))]
-fn wait(mut child: Child) -> io::Result<(i32, Option<u64>)> {
+fn wait(mut child: Child) -> io::Result<(i32, Option<Usage>)> {
     let status = child.wait()?;
     Ok((status.code().unwrap_or(-1), None))
 }

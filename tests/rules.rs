@@ -60,3 +60,9 @@ fn clean_vault_has_no_findings() {
         "expected no findings, got {findings:#?}"
     );
 }
+
+#[test]
+fn demo_vault_reports_exactly_its_planted_defects() {
+    // fixtures/README.md lists the defects; this snapshot is that list, as twin reports it.
+    insta::assert_snapshot!("demo-vault", check_json(&fixture("demo-vault")));
+}
