@@ -11,25 +11,29 @@ mod topology;
 mod vector;
 
 use crate::config::{Config, RelationsConfig, RuleLevel};
+use crate::history::{AnchorDrift, load_anchor_drift};
 use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
 pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
 pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
-pub use terms::{NoteTerms, TermStats, body_text, identity_text};
+pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
 pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
 
-/// The rules that need term vectors; with both off, none are built.
-pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
+/// The rules that need term vectors; with all off, none are built.
+pub const DRIFT_RULES: [&str; 3] = ["identity-drift", "relation-drift", "anchor-drift"];
 
 /// The coherence model of a vault: its topology and, when a drift rule is on, its terms.
 #[derive(Clone, Debug, Default)]
 pub struct Coherence {
     pub config: RelationsConfig,
     pub topology: Topology,
-    /// `None` when both drift rules are off.
+    /// `None` when every drift rule is off.
     pub drift: Option<Drift>,
+    /// Each note against its drift anchor in the trace (`anchor-drift`); `None` when the
+    /// rule is off or the trace has no anchors.
+    pub anchors: Option<AnchorDrift>,
 }
 
 impl Coherence {
@@ -38,10 +42,15 @@ impl Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
         let drift = drift_enabled(config).then(|| Drift::build(vault, &topology, &relations));
+        let anchors = drift
+            .as_ref()
+            .filter(|_| config.rules.get("anchor-drift") != Some(&RuleLevel::Off))
+            .and_then(|d| load_anchor_drift(vault, &d.stats, config));
         Coherence {
             config: relations,
             topology,
             drift,
+            anchors,
         }
     }
 
@@ -55,6 +64,9 @@ impl Coherence {
         let affected = self.topology.update_note(vault, graph, &self.config, id);
         if let Some(drift) = &mut self.drift {
             drift.update_note(vault, &self.topology, id);
+            if let Some(anchors) = &mut self.anchors {
+                anchors.update_note(vault, &drift.stats, id);
+            }
         }
         affected
     }

@@ -25,6 +25,7 @@ pub static RULES: &[Rule] = &[
     date_order::RULE,
     identity_drift::RULE,
     relation_drift::RULE,
+    anchor_drift::RULE,
 ];
 
 /// Looks a rule up by its code.

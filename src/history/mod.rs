@@ -1,0 +1,55 @@
+//! The microconflict history: the lifecycle of every finding over time (opened, resolved,
+//! reopened), kept in the vault as `.twin/trace.jsonl` so it is versioned with the notes,
+//! plus each note's drift anchor.
+//!
+//! - [`fingerprint`]: a finding's identity across edits (code, path, subject, occurrence).
+//! - [`trace`]: the file: parallel incremental reading, locked appends, torn-line repair.
+//! - [`record`]: diffing a run against the open set; renames.
+//! - [`anchors`]: drift signatures and `anchor-drift`'s model.
+//! - [`surface`], [`query`], [`trend`], [`baseline`]: what reports and `twin history` show.
+//!
+//! Nothing here knows the CLI or LSP; times come in as `SystemTime`/[`Timestamp`] so tests
+//! can script the clock. Nothing is written unless a caller records, re-anchors, renames
+//! or compacts.
+
+pub mod anchors;
+pub mod baseline;
+pub mod compact;
+pub mod event;
+pub mod fingerprint;
+pub mod query;
+pub mod record;
+pub mod state;
+pub mod surface;
+pub mod time;
+pub mod trace;
+pub mod trend;
+
+#[cfg(test)]
+mod tests;
+
+pub use anchors::{AnchorDrift, AnchorDrifted, load_anchor_drift, reanchor, signature};
+pub use baseline::Baseline;
+pub use compact::CompactSummary;
+pub use event::{Event, EventKind, OwnedEvent};
+pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
+pub use query::{Query, events, timeline};
+pub use record::{RecordOptions, RecordSummary, diff, record, record_with, rename_path};
+pub use state::{Anchor, FindingState, OpenFinding, TraceState};
+pub use surface::{Age, annotate};
+pub use time::Timestamp;
+pub use trace::{TRACE_FILE, Trace, TraceLock, append, lock, with_trace};
+pub use trend::{Trend, trend};
+
+use std::io;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// Days of closed findings `twin history --compact` keeps by default.
+pub const DEFAULT_KEEP_DAYS: u32 = 90;
+
+/// Compacts the vault's trace (see [`compact`]), taking the lock.
+pub fn compact(root: &Path, now: SystemTime, keep_days: u32) -> io::Result<CompactSummary> {
+    let lock = lock(root)?;
+    compact::compact_locked(&lock, Timestamp::from_system(now), keep_days)
+}

@@ -1,0 +1,151 @@
+//! What the trace says now: every finding's status and every note's drift anchor, folded
+//! from the events in file order.
+
+use rustc_hash::FxHashMap;
+
+use super::event::{Event, EventKind};
+use super::fingerprint::Fp;
+use super::time::Timestamp;
+
+/// An open finding as the trace last recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenFinding {
+    pub code: Box<str>,
+    pub path: Box<str>,
+    pub subject: Box<str>,
+    pub message: Box<str>,
+    pub n: u32,
+    /// When this episode opened (its latest `opened` or `reopened`).
+    pub since: Timestamp,
+}
+
+/// A finding's lifecycle. Closed findings keep only counts and times, so a long trace
+/// costs little memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingState {
+    pub open: Option<Box<OpenFinding>>,
+    /// When it was first opened.
+    pub first_opened: Timestamp,
+    pub reopens: u32,
+    /// When it last opened or closed.
+    pub last_change: Timestamp,
+}
+
+/// A note's drift anchor: its body's heaviest stems when it was anchored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anchor {
+    pub ts: Timestamp,
+    /// Stems and weights, heaviest first.
+    pub terms: Vec<(Box<str>, f32)>,
+}
+
+/// The folded trace.
+#[derive(Clone, Debug, Default)]
+pub struct TraceState {
+    findings: FxHashMap<Fp, FindingState>,
+    anchors: FxHashMap<Box<str>, Anchor>,
+    /// Events applied.
+    pub events: u64,
+}
+
+impl TraceState {
+    /// Applies one event. Events that contradict the state (an `opened` for an open
+    /// finding, a `resolved` for an unknown one) are applied as leniently as possible: the
+    /// trace may come from concurrent writers or a merge of two branches.
+    pub fn apply(&mut self, event: &Event<'_>) {
+        self.events += 1;
+        let ts = event.ts;
+        let open = || {
+            Some(Box::new(OpenFinding {
+                code: event.code.as_ref().into(),
+                path: event.path.as_ref().into(),
+                subject: event.subject.as_ref().into(),
+                message: event.message.as_ref().into(),
+                n: event.n,
+                since: ts,
+            }))
+        };
+        match (event.kind, event.fp) {
+            (EventKind::Opened | EventKind::Reopened, Some(fp)) => match self.findings.get_mut(&fp)
+            {
+                Some(state) => {
+                    if state.open.is_none() {
+                        state.reopens += 1;
+                        state.open = open();
+                    }
+                    state.last_change = ts;
+                }
+                None => {
+                    self.findings.insert(
+                        fp,
+                        FindingState {
+                            open: open(),
+                            first_opened: ts,
+                            reopens: 0,
+                            last_change: ts,
+                        },
+                    );
+                }
+            },
+            (EventKind::Resolved, Some(fp)) => {
+                if let Some(state) = self.findings.get_mut(&fp) {
+                    state.open = None;
+                    state.last_change = ts;
+                }
+            }
+            (EventKind::Renamed, Some(fp)) => {
+                let Some(mut state) = Fp::parse(&event.from).and_then(|f| self.findings.remove(&f))
+                else {
+                    return;
+                };
+                if let Some(open) = &mut state.open {
+                    open.path = event.path.as_ref().into();
+                }
+                self.findings.insert(fp, state);
+            }
+            (EventKind::Moved, None) => {
+                if let Some(anchor) = self.anchors.remove(event.from.as_ref()) {
+                    self.anchors.insert(event.path.as_ref().into(), anchor);
+                }
+            }
+            (EventKind::Anchor, None) => {
+                let terms = event
+                    .terms
+                    .iter()
+                    .map(|(s, w)| (s.as_ref().into(), *w))
+                    .collect();
+                self.anchors
+                    .insert(event.path.as_ref().into(), Anchor { ts, terms });
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finding(&self, fp: Fp) -> Option<&FindingState> {
+        self.findings.get(&fp)
+    }
+
+    /// Every finding the trace knows, open or closed, in no particular order.
+    pub fn findings(&self) -> impl Iterator<Item = (Fp, &FindingState)> {
+        self.findings.iter().map(|(fp, s)| (*fp, s))
+    }
+
+    /// The open findings, in no particular order.
+    pub fn open(&self) -> impl Iterator<Item = (Fp, &OpenFinding)> {
+        self.findings
+            .iter()
+            .filter_map(|(fp, s)| s.open.as_deref().map(|o| (*fp, o)))
+    }
+
+    pub fn anchor(&self, path: &str) -> Option<&Anchor> {
+        self.anchors.get(path)
+    }
+
+    pub fn anchors(&self) -> impl Iterator<Item = (&str, &Anchor)> {
+        self.anchors.iter().map(|(p, a)| (p.as_ref(), a))
+    }
+
+    pub fn has_anchors(&self) -> bool {
+        !self.anchors.is_empty()
+    }
+}
