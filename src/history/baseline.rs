@@ -139,7 +139,7 @@ mod tests {
         let baseline = Baseline::from_findings(&findings);
         let text = baseline.to_json();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 7, "{text}");
+        assert_eq!(lines.len(), 8, "{text}");
         assert!(
             lines[3].contains("\"path\":\"a.md\",\"subject\":\"A\""),
             "{text}"
