@@ -88,7 +88,7 @@ pub fn events(root: &Path, query: &Query) -> io::Result<Vec<OwnedEvent>> {
         out.push(e.into_owned());
     })?;
     let mut indexed: Vec<(usize, OwnedEvent)> = out.into_iter().enumerate().collect();
-    indexed.sort_by(|a, b| (b.1.ts, b.0).cmp(&(a.1.ts, a.0)));
+    indexed.sort_by_key(|(i, e)| std::cmp::Reverse((e.ts, *i)));
     Ok(indexed.into_iter().map(|(_, e)| e).collect())
 }
 

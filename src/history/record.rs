@@ -206,7 +206,7 @@ pub fn rename_events(state: &TraceState, old: &str, new: &str, now: Timestamp) -
             &finding.path
         };
         let subject = renamed_subject(&finding.code, &finding.subject, old, new);
-        if path == &*finding.path && subject == &*finding.subject {
+        if path == &*finding.path && *subject == *finding.subject {
             continue;
         }
         let mut e = Event::new(now, EventKind::Renamed);

@@ -305,10 +305,9 @@ pub fn append(root: &Path, events: &[Event<'_>]) -> io::Result<()> {
 }
 
 /// Appends `events` while the caller holds the lock; repairs a torn last line first.
+/// With no events it only creates the trace, so a first `--record` on a clean vault
+/// leaves a (empty) trace behind.
 pub fn append_locked(lock: &TraceLock, events: &[Event<'_>]) -> io::Result<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
     let mut buf = Vec::with_capacity(events.len() * 200);
     for event in events {
         event.write_line(&mut buf);
