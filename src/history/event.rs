@@ -120,8 +120,11 @@ impl<'a> Event<'a> {
     }
 
     /// Parses one line (without its newline); `None` when it is not a valid event.
-    pub fn parse(line: &'a [u8]) -> Option<Event<'a>> {
-        let raw: Raw<'a> = serde_json::from_slice(line).ok()?;
+    pub fn parse(line: &'a str) -> Option<Event<'a>> {
+        let raw = match parse_plain(line) {
+            Some(raw) => raw,
+            None => serde_json::from_str::<Raw<'a>>(line).ok()?,
+        };
         let kind = EventKind::parse(&raw.event)?;
         let fp = match raw.fp {
             Some(text) => Some(Fp::parse(&text)?),
@@ -193,6 +196,94 @@ struct Raw<'a> {
     from: Cow<'a, str>,
     #[serde(borrow, default)]
     terms: Option<TermsIn<'a>>,
+}
+
+/// The fast path for lines as twin writes them: one flat object whose strings have no
+/// escapes and whose only number is `n`. Anything else (escapes, `terms`, whitespace,
+/// nesting, a repeated key) returns `None` and goes through serde_json, so both paths
+/// accept and produce exactly the same events.
+fn parse_plain(line: &str) -> Option<Raw<'_>> {
+    let body = line.strip_prefix('{')?.strip_suffix('}')?;
+    let mut raw = Raw {
+        ts: Cow::Borrowed(""),
+        event: Cow::Borrowed(""),
+        fp: None,
+        code: Cow::Borrowed(""),
+        path: Cow::Borrowed(""),
+        subject: Cow::Borrowed(""),
+        message: Cow::Borrowed(""),
+        n: 0,
+        from: Cow::Borrowed(""),
+        terms: None,
+    };
+    let (mut seen, mut have_ts, mut have_event, mut have_n) = (0u16, false, false, false);
+    let mut rest = body;
+    loop {
+        let (key, after) = plain_string(rest)?;
+        rest = after.strip_prefix(':')?;
+        let slot: Option<(u16, &mut Cow<'_, str>)> = match key {
+            "ts" => Some((1, &mut raw.ts)),
+            "event" => Some((2, &mut raw.event)),
+            "code" => Some((4, &mut raw.code)),
+            "path" => Some((8, &mut raw.path)),
+            "subject" => Some((16, &mut raw.subject)),
+            "message" => Some((32, &mut raw.message)),
+            "from" => Some((64, &mut raw.from)),
+            _ => None,
+        };
+        if let Some((bit, slot)) = slot {
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            let (value, after) = plain_string(rest)?;
+            *slot = Cow::Borrowed(value);
+            rest = after;
+            have_ts |= bit == 1;
+            have_event |= bit == 2;
+        } else if key == "fp" {
+            if raw.fp.is_some() {
+                return None;
+            }
+            let (value, after) = plain_string(rest)?;
+            raw.fp = Some(Cow::Borrowed(value));
+            rest = after;
+        } else if key == "n" {
+            if have_n {
+                return None;
+            }
+            have_n = true;
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || digits > 9 || (digits > 1 && rest.starts_with('0')) {
+                return None;
+            }
+            raw.n = rest[..digits].parse().ok()?;
+            rest = &rest[digits..];
+        } else {
+            // Unknown keys (later versions) are skipped when their value is a plain string.
+            let (_, after) = plain_string(rest)?;
+            rest = after;
+        }
+        match rest.strip_prefix(',') {
+            _ if rest.is_empty() => break,
+            Some(after) => rest = after,
+            None => return None,
+        }
+    }
+    (have_ts && have_event).then_some(raw)
+}
+
+/// A JSON string at the start of `bytes` with no escapes or control characters, and the
+/// bytes after it.
+fn plain_string(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('"')?;
+    // The quote is ASCII, so both slices fall on character boundaries.
+    let end = memchr::memchr(b'"', text.as_bytes())?;
+    let (value, rest) = (&text[..end], &text[end + 1..]);
+    if value.bytes().any(|b| b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some((value, rest))
 }
 
 #[derive(Serialize)]
@@ -293,7 +384,7 @@ mod tests {
     #[test]
     fn round_trips_findings_and_anchors() {
         let e = opened();
-        assert_eq!(Event::parse(e.to_json().as_bytes()), Some(e));
+        assert_eq!(Event::parse(&e.to_json()), Some(e));
         let mut a = Event::new(Timestamp(5), EventKind::Anchor);
         a.path = "Заметка.md".into();
         a.terms = vec![("памят".into(), 0.5), ("chunk".into(), 0.25)];
@@ -302,7 +393,81 @@ mod tests {
             line.contains(r#""terms":{"памят":0.5,"chunk":0.25}"#),
             "{line}"
         );
-        assert_eq!(Event::parse(line.as_bytes()), Some(a));
+        assert_eq!(Event::parse(&line), Some(a));
+    }
+
+    /// Whatever the fast path accepts, serde_json reads the same way.
+    #[test]
+    fn the_fast_path_agrees_with_serde() {
+        let mut lines: Vec<String> = Vec::new();
+        for (subject, message) in [
+            ("plain", "no note named `x`"),
+            ("quote \" inside", "tab\there"),
+            ("Кириллица", "emoji 🧠 and \\ backslash"),
+            ("", ""),
+        ] {
+            let mut e = opened();
+            e.subject = subject.into();
+            e.message = message.into();
+            e.n = 7;
+            lines.push(e.to_json());
+        }
+        let mut a = Event::new(Timestamp(5), EventKind::Anchor);
+        a.path = "a.md".into();
+        a.terms = vec![("x".into(), 0.5)];
+        lines.push(a.to_json());
+        lines.extend(
+            [
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","n":0}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","n":01}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","n":-1}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","ts":"x"}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","x":"y"}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","x":[1]}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1",}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z", "event":"resolved","fp":"1"}"#,
+                r#"{"event":"resolved","fp":"1"}"#,
+                r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1"} "#,
+                "{\"ts\":\"2023-11-14T22:13:20Z\",\"event\":\"resolved\",\"fp\":\"1\",\"code\":\"a\\u0001\"}",
+                "{\"ts\":\"2023-11-14T22:13:20Z\",\"event\":\"resolved\",\"fp\":\"1\",\"code\":\"a\tb\"}",
+            ]
+            .map(String::from),
+        );
+        for line in &lines {
+            let slow: Option<Raw<'_>> = serde_json::from_str(line).ok();
+            if let Some(fast) = parse_plain(line) {
+                let slow =
+                    slow.unwrap_or_else(|| panic!("serde refuses what the fast path took: {line}"));
+                assert_eq!(
+                    (
+                        &fast.ts,
+                        &fast.event,
+                        &fast.fp,
+                        &fast.code,
+                        &fast.path,
+                        &fast.subject,
+                        &fast.message,
+                        fast.n,
+                        &fast.from
+                    ),
+                    (
+                        &slow.ts,
+                        &slow.event,
+                        &slow.fp,
+                        &slow.code,
+                        &slow.path,
+                        &slow.subject,
+                        &slow.message,
+                        slow.n,
+                        &slow.from
+                    ),
+                    "{line}"
+                );
+            }
+        }
+        // Lines twin writes without escapes take the fast path.
+        assert!(parse_plain(&lines[0]).is_some());
+        assert!(parse_plain(&lines[1]).is_none());
     }
 
     #[test]
@@ -316,9 +481,9 @@ mod tests {
             r#"{"ts":"2023-11-14T22:13:20Z","event":"anchor","fp":"1"}"#,
             r#"{"ts":"2023-11-14T22:13:20Z","event":"opened","fp":"xyz"}"#,
         ] {
-            assert_eq!(Event::parse(line.as_bytes()), None, "{line}");
+            assert_eq!(Event::parse(line), None, "{line}");
         }
         let extra = r#"{"ts":"2023-11-14T22:13:20Z","event":"resolved","fp":"1","future":[1,2]}"#;
-        assert!(Event::parse(extra.as_bytes()).is_some());
+        assert!(Event::parse(extra).is_some());
     }
 }

@@ -156,23 +156,23 @@ pub fn diff(
     }
     let mut gone: Vec<_> = state
         .open()
-        .filter(|(fp, open)| in_scope(&open.path) && !current.contains(fp))
+        .filter(|(fp, open)| in_scope(open.path()) && !current.contains(fp))
         .collect();
     gone.sort_unstable_by(|a, b| {
-        (&a.1.path, &a.1.code, &a.1.subject, a.1.n).cmp(&(
-            &b.1.path,
-            &b.1.code,
-            &b.1.subject,
+        (a.1.path(), a.1.code(), a.1.subject(), a.1.n).cmp(&(
+            b.1.path(),
+            b.1.code(),
+            b.1.subject(),
             b.1.n,
         ))
     });
     for (fp, open) in gone {
         let mut e = Event::new(now, EventKind::Resolved);
         e.fp = Some(fp);
-        e.code = Cow::Owned(open.code.to_string());
-        e.path = Cow::Owned(open.path.to_string());
-        e.subject = Cow::Owned(open.subject.to_string());
-        e.message = Cow::Owned(open.message.to_string());
+        e.code = Cow::Owned(open.code().to_string());
+        e.path = Cow::Owned(open.path().to_string());
+        e.subject = Cow::Owned(open.subject().to_string());
+        e.message = Cow::Owned(open.message().to_string());
         e.n = open.n;
         events.push(e);
     }
@@ -198,24 +198,24 @@ pub fn rename_events(state: &TraceState, old: &str, new: &str, now: Timestamp) -
         return events;
     }
     let mut open: Vec<_> = state.open().collect();
-    open.sort_unstable_by(|a, b| (&a.1.path, a.0).cmp(&(&b.1.path, b.0)));
+    open.sort_unstable_by(|a, b| (a.1.path(), a.0).cmp(&(b.1.path(), b.0)));
     for (fp, finding) in open {
-        let path = if &*finding.path == old {
+        let path = if finding.path() == old {
             new
         } else {
-            &finding.path
+            finding.path()
         };
-        let subject = renamed_subject(&finding.code, &finding.subject, old, new);
-        if path == &*finding.path && *subject == *finding.subject {
+        let subject = renamed_subject(finding.code(), finding.subject(), old, new);
+        if path == finding.path() && subject == finding.subject() {
             continue;
         }
         let mut e = Event::new(now, EventKind::Renamed);
-        e.fp = Some(fingerprint(&finding.code, path, &subject, finding.n));
+        e.fp = Some(fingerprint(finding.code(), path, &subject, finding.n));
         e.from = Cow::Owned(fp.to_string());
-        e.code = Cow::Owned(finding.code.to_string());
+        e.code = Cow::Owned(finding.code().to_string());
         e.path = Cow::Owned(path.to_string());
         e.subject = Cow::Owned(subject);
-        e.message = Cow::Owned(finding.message.to_string());
+        e.message = Cow::Owned(finding.message().to_string());
         e.n = finding.n;
         events.push(e);
     }

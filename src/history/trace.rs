@@ -114,14 +114,28 @@ fn process_block(
     stats: &mut ReadStats,
     f: &mut impl FnMut(Event<'_>),
 ) {
-    let mut lines = Vec::with_capacity(block.len() / 160);
+    // One UTF-8 check for the whole block; a block with a bad byte is checked line by line
+    // and the lines that are not text are skipped.
+    let text = std::str::from_utf8(block);
+    let mut lines: Vec<&str> = Vec::with_capacity(block.len() / 160);
     let mut start = 0;
     for nl in memchr::memchr_iter(b'\n', block) {
-        let line = &block[start..nl];
-        if filter.is_none_or(|accept| accept(line)) {
-            lines.push(line);
-        }
+        let raw = &block[start..nl];
         start = nl + 1;
+        if !filter.is_none_or(|accept| accept(raw)) {
+            continue;
+        }
+        let line = match &text {
+            Ok(text) => &text[nl - raw.len()..nl],
+            Err(_) => match std::str::from_utf8(raw) {
+                Ok(line) => line,
+                Err(_) => {
+                    stats.skipped += 1;
+                    continue;
+                }
+            },
+        };
+        lines.push(line);
     }
     let parsed: Vec<Option<Event<'_>>> = if lines.len() > 256 {
         lines
@@ -138,7 +152,7 @@ fn process_block(
                 stats.events += 1;
                 f(event);
             }
-            None if line.iter().all(u8::is_ascii_whitespace) => {}
+            None if line.trim().is_empty() => {}
             None => stats.skipped += 1,
         }
     }

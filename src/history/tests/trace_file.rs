@@ -79,11 +79,12 @@ fn corrupt_lines_in_the_middle_are_skipped() {
         .append(true)
         .open(trace_path(root))
         .unwrap();
-    file.write_all(b"<<<<<<< HEAD\n\n").unwrap();
+    file.write_all(b"<<<<<<< HEAD\n\n\xff\xfe not text\n")
+        .unwrap();
     drop(file);
     append(root, &[event(1, 1)]).unwrap();
     let trace = Trace::read(root).unwrap();
-    assert_eq!((trace.state().events, trace.skipped), (2, 1));
+    assert_eq!((trace.state().events, trace.skipped), (2, 2));
 }
 
 #[test]
