@@ -8,6 +8,7 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::event::{Event, EventKind};
@@ -169,7 +170,7 @@ impl AnchorDrift {
         }
         let anchors: Vec<Option<NoteAnchor>> = vault
             .notes
-            .iter()
+            .par_iter()
             .map(|note| state.anchor(&note.path).map(NoteAnchor::new))
             .collect();
         let mut drift = AnchorDrift {
@@ -179,9 +180,9 @@ impl AnchorDrift {
             percentile,
             percentile_value: 0.0,
         };
-        drift.similarity = vault
-            .note_ids()
-            .map(|id| drift.compare(stats, id))
+        drift.similarity = (0..vault.notes.len() as u32)
+            .into_par_iter()
+            .map(|i| drift.compare(stats, NoteId(i)))
             .collect();
         drift.calibrate();
         Some(drift)

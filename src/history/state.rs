@@ -94,6 +94,81 @@ pub struct Anchor {
     pub terms: Vec<(Box<str>, f32)>,
 }
 
+/// An event reduced to what folding needs, its text already copied out, so that
+/// allocation happens where lines are parsed (in parallel) and folding only updates maps.
+#[derive(Debug)]
+pub enum Step {
+    Open {
+        fp: Fp,
+        ts: Timestamp,
+        open: Box<OpenFinding>,
+    },
+    Resolve {
+        fp: Fp,
+        ts: Timestamp,
+    },
+    Rename {
+        fp: Fp,
+        from: Fp,
+        path: Box<str>,
+    },
+    Move {
+        path: Box<str>,
+        from: Box<str>,
+    },
+    Anchor {
+        path: Box<str>,
+        anchor: Anchor,
+    },
+    /// Events that change nothing (a `renamed` without a valid `from`).
+    Ignore,
+}
+
+impl Step {
+    pub fn of(event: &Event<'_>) -> Step {
+        let ts = event.ts;
+        match (event.kind, event.fp) {
+            (EventKind::Opened | EventKind::Reopened, Some(fp)) => Step::Open {
+                fp,
+                ts,
+                open: Box::new(OpenFinding::new(
+                    &event.code,
+                    &event.path,
+                    &event.subject,
+                    &event.message,
+                    event.n,
+                    ts,
+                )),
+            },
+            (EventKind::Resolved, Some(fp)) => Step::Resolve { fp, ts },
+            (EventKind::Renamed, Some(fp)) => match Fp::parse(&event.from) {
+                Some(from) => Step::Rename {
+                    fp,
+                    from,
+                    path: event.path.as_ref().into(),
+                },
+                None => Step::Ignore,
+            },
+            (EventKind::Moved, None) => Step::Move {
+                path: event.path.as_ref().into(),
+                from: event.from.as_ref().into(),
+            },
+            (EventKind::Anchor, None) => Step::Anchor {
+                path: event.path.as_ref().into(),
+                anchor: Anchor {
+                    ts,
+                    terms: event
+                        .terms
+                        .iter()
+                        .map(|(s, w)| (s.as_ref().into(), *w))
+                        .collect(),
+                },
+            },
+            _ => Step::Ignore,
+        }
+    }
+}
+
 /// The folded trace.
 #[derive(Clone, Debug, Default)]
 pub struct TraceState {
@@ -108,25 +183,18 @@ impl TraceState {
     /// finding, a `resolved` for an unknown one) are applied as leniently as possible: the
     /// trace may come from concurrent writers or a merge of two branches.
     pub fn apply(&mut self, event: &Event<'_>) {
+        self.apply_step(Step::of(event));
+    }
+
+    /// Applies an event already reduced to a [`Step`] (possibly on another thread).
+    pub fn apply_step(&mut self, step: Step) {
         self.events += 1;
-        let ts = event.ts;
-        let open = || {
-            Some(Box::new(OpenFinding::new(
-                &event.code,
-                &event.path,
-                &event.subject,
-                &event.message,
-                event.n,
-                ts,
-            )))
-        };
-        match (event.kind, event.fp) {
-            (EventKind::Opened | EventKind::Reopened, Some(fp)) => match self.findings.get_mut(&fp)
-            {
+        match step {
+            Step::Open { fp, ts, open } => match self.findings.get_mut(&fp) {
                 Some(state) => {
                     if state.open.is_none() {
                         state.reopens += 1;
-                        state.open = open();
+                        state.open = Some(open);
                     }
                     state.last_change = ts;
                 }
@@ -134,7 +202,7 @@ impl TraceState {
                     self.findings.insert(
                         fp,
                         FindingState {
-                            open: open(),
+                            open: Some(open),
                             first_opened: ts,
                             reopens: 0,
                             last_change: ts,
@@ -142,37 +210,30 @@ impl TraceState {
                     );
                 }
             },
-            (EventKind::Resolved, Some(fp)) => {
+            Step::Resolve { fp, ts } => {
                 if let Some(state) = self.findings.get_mut(&fp) {
                     state.open = None;
                     state.last_change = ts;
                 }
             }
-            (EventKind::Renamed, Some(fp)) => {
-                let Some(mut state) = Fp::parse(&event.from).and_then(|f| self.findings.remove(&f))
-                else {
+            Step::Rename { fp, from, path } => {
+                let Some(mut state) = self.findings.remove(&from) else {
                     return;
                 };
                 if let Some(open) = &mut state.open {
-                    **open = open.moved_to(&event.path);
+                    **open = open.moved_to(&path);
                 }
                 self.findings.insert(fp, state);
             }
-            (EventKind::Moved, None) => {
-                if let Some(anchor) = self.anchors.remove(event.from.as_ref()) {
-                    self.anchors.insert(event.path.as_ref().into(), anchor);
+            Step::Move { path, from } => {
+                if let Some(anchor) = self.anchors.remove(&from) {
+                    self.anchors.insert(path, anchor);
                 }
             }
-            (EventKind::Anchor, None) => {
-                let terms = event
-                    .terms
-                    .iter()
-                    .map(|(s, w)| (s.as_ref().into(), *w))
-                    .collect();
-                self.anchors
-                    .insert(event.path.as_ref().into(), Anchor { ts, terms });
+            Step::Anchor { path, anchor } => {
+                self.anchors.insert(path, anchor);
             }
-            _ => {}
+            Step::Ignore => {}
         }
     }
 

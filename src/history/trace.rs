@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::event::Event;
-use super::state::TraceState;
+use super::state::{Step, TraceState};
 
 /// The trace, relative to the vault root.
 pub const TRACE_FILE: &str = ".twin/trace.jsonl";
@@ -69,6 +69,17 @@ pub fn read_events_from(
     filter: Option<LineFilter<'_>>,
     mut f: impl FnMut(Event<'_>),
 ) -> io::Result<ReadStats> {
+    read_blocks(file, start, |block, stats| {
+        process_block(block, filter, stats, &mut f)
+    })
+}
+
+/// Hands `on_block` the file from `start` on in blocks of whole lines.
+fn read_blocks(
+    file: &mut File,
+    start: u64,
+    mut on_block: impl FnMut(&[u8], &mut ReadStats),
+) -> io::Result<ReadStats> {
     file.seek(SeekFrom::Start(start))?;
     let mut stats = ReadStats {
         end: start,
@@ -98,7 +109,7 @@ pub fn read_events_from(
             continue;
         };
         let complete = &buf[..=last_newline];
-        process_block(complete, filter, &mut stats, &mut f);
+        on_block(complete, &mut stats);
         stats.end += complete.len() as u64;
         buf.drain(..=last_newline);
         if eof {
@@ -114,6 +125,45 @@ fn process_block(
     stats: &mut ReadStats,
     f: &mut impl FnMut(Event<'_>),
 ) {
+    let lines = block_lines(block, filter, stats);
+    let parsed: Vec<Option<Event<'_>>> = parse_lines(&lines, |e| e);
+    for (line, event) in lines.iter().zip(parsed) {
+        match event {
+            Some(event) => {
+                stats.events += 1;
+                f(event);
+            }
+            None if line.trim().is_empty() => {}
+            None => stats.skipped += 1,
+        }
+    }
+}
+
+/// Parses `lines` and maps each event, in parallel for large blocks.
+fn parse_lines<'a, T: Send>(
+    lines: &[&'a str],
+    map: impl Fn(Event<'a>) -> T + Sync,
+) -> Vec<Option<T>> {
+    if lines.len() > 256 {
+        lines
+            .par_iter()
+            .with_min_len(256)
+            .map(|line| Event::parse(line).map(&map))
+            .collect()
+    } else {
+        lines
+            .iter()
+            .map(|line| Event::parse(line).map(&map))
+            .collect()
+    }
+}
+
+/// The lines of a block that `filter` accepts, as text.
+fn block_lines<'a>(
+    block: &'a [u8],
+    filter: Option<LineFilter<'_>>,
+    stats: &mut ReadStats,
+) -> Vec<&'a str> {
     // One UTF-8 check for the whole block; a block with a bad byte is checked line by line
     // and the lines that are not text are skipped.
     let text = std::str::from_utf8(block);
@@ -137,25 +187,7 @@ fn process_block(
         };
         lines.push(line);
     }
-    let parsed: Vec<Option<Event<'_>>> = if lines.len() > 256 {
-        lines
-            .par_iter()
-            .with_min_len(256)
-            .map(|line| Event::parse(line))
-            .collect()
-    } else {
-        lines.iter().map(|line| Event::parse(line)).collect()
-    };
-    for (line, event) in lines.iter().zip(parsed) {
-        match event {
-            Some(event) => {
-                stats.events += 1;
-                f(event);
-            }
-            None if line.trim().is_empty() => {}
-            None => stats.skipped += 1,
-        }
-    }
+    lines
 }
 
 /// Calls `f` with every event of the trace at `path`; a missing file has none.
@@ -226,7 +258,20 @@ impl Trace {
             return Ok(());
         }
         let state = &mut self.state;
-        let stats = read_events_from(&mut file, self.end, None, |e| state.apply(&e))?;
+        // Lines become steps in parallel; only the map updates run in file order.
+        let stats = read_blocks(&mut file, self.end, |block, stats| {
+            let lines = block_lines(block, None, stats);
+            for (line, step) in lines.iter().zip(parse_lines(&lines, |e| Step::of(&e))) {
+                match step {
+                    Some(step) => {
+                        stats.events += 1;
+                        state.apply_step(step);
+                    }
+                    None if line.trim().is_empty() => {}
+                    None => stats.skipped += 1,
+                }
+            }
+        })?;
         self.end = stats.end;
         self.skipped += stats.skipped;
         self.torn = stats.torn;
