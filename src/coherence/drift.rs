@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
-use crate::text::analyze::{Analyzer, TermId};
+use crate::text::analyze::{TermId, with_thread_analyzer};
 use crate::vault::{NoteId, Vault};
 
 /// Bodies shorter than this many terms are too short to judge.
@@ -92,8 +92,7 @@ impl Drift {
     /// must already be updated. Other notes' similarities keep the document frequencies
     /// they were computed with until the next build.
     pub fn update_note(&mut self, vault: &Vault, topology: &Topology, id: NoteId) {
-        let mut analyzer = Analyzer::default();
-        self.stats.update_note(vault, id, &mut analyzer);
+        self.stats.update_note(vault, id);
         let i = id.0 as usize;
         self.identity[i] = identity_similarity(&self.stats, self.stats.note(id));
         let mine = whole_weights(&self.stats, self.stats.note(id));
@@ -177,14 +176,15 @@ impl Drift {
     pub fn missing_identity_words(&self, vault: &Vault, id: NoteId) -> Vec<String> {
         let note = vault.note(id);
         let body: FxHashSet<TermId> = self.stats.note(id).body.iter().map(|t| t.0).collect();
-        let mut analyzer = Analyzer::default();
-        set_note_language(&mut analyzer, note);
         let mut seen = FxHashSet::default();
         let mut words = Vec::new();
-        analyzer.for_each_term(&identity_text(note), |t| {
-            if !body.contains(&t.id) && seen.insert(t.id) && words.len() < TERMS_IN_MESSAGE {
-                words.push(t.word.to_string());
-            }
+        with_thread_analyzer(|analyzer| {
+            set_note_language(analyzer, note);
+            analyzer.for_each_term(&identity_text(note), |t| {
+                if !body.contains(&t.id) && seen.insert(t.id) && words.len() < TERMS_IN_MESSAGE {
+                    words.push(t.word.to_string());
+                }
+            });
         });
         words
     }
@@ -195,13 +195,14 @@ impl Drift {
         weights.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         weights.truncate(TERMS_IN_MESSAGE);
         let note = vault.note(id);
-        let mut analyzer = Analyzer::default();
-        set_note_language(&mut analyzer, note);
         let mut surface: FxHashMap<TermId, String> = FxHashMap::default();
-        analyzer.for_each_term(&body_text(note), |t| {
-            if weights.iter().any(|w| w.0 == t.id) && !surface.contains_key(&t.id) {
-                surface.insert(t.id, t.word.to_string());
-            }
+        with_thread_analyzer(|analyzer| {
+            set_note_language(analyzer, note);
+            analyzer.for_each_term(&body_text(note), |t| {
+                if weights.iter().any(|w| w.0 == t.id) && !surface.contains_key(&t.id) {
+                    surface.insert(t.id, t.word.to_string());
+                }
+            });
         });
         weights
             .iter()

@@ -11,7 +11,7 @@ mod topology;
 mod vector;
 
 use crate::config::{Config, RelationsConfig, RuleLevel};
-use crate::history::{AnchorDrift, load_anchor_drift};
+use crate::history::{AnchorDrift, has_anchors, load_anchor_drift};
 use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
@@ -21,15 +21,16 @@ pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
 pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
 
-/// The rules that need term vectors; with all off, none are built.
-pub const DRIFT_RULES: [&str; 3] = ["identity-drift", "relation-drift", "anchor-drift"];
+/// The rules that need term vectors; with both off, none are built (unless `anchor-drift` is
+/// on and the vault's trace has anchors).
+pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
 
 /// The coherence model of a vault: its topology and, when a drift rule is on, its terms.
 #[derive(Clone, Debug, Default)]
 pub struct Coherence {
     pub config: RelationsConfig,
     pub topology: Topology,
-    /// `None` when every drift rule is off.
+    /// `None` when no drift rule needs term vectors.
     pub drift: Option<Drift>,
     /// Each note against its drift anchor in the trace (`anchor-drift`); `None` when the
     /// rule is off or the trace has no anchors.
@@ -41,10 +42,13 @@ impl Coherence {
     pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let drift = drift_enabled(config).then(|| Drift::build(vault, &topology, &relations));
+        let anchored =
+            config.rules.get("anchor-drift") != Some(&RuleLevel::Off) && has_anchors(&vault.root);
+        let drift =
+            (drift_enabled(config) || anchored).then(|| Drift::build(vault, &topology, &relations));
         let anchors = drift
             .as_ref()
-            .filter(|_| config.rules.get("anchor-drift") != Some(&RuleLevel::Off))
+            .filter(|_| anchored)
             .and_then(|d| load_anchor_drift(vault, &d.stats, config));
         Coherence {
             config: relations,

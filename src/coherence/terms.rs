@@ -1,14 +1,19 @@
 //! Term vectors of every note (its body and its declared identity) and document frequencies.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::note::{LinkSource, Note, YamlValue};
 use crate::text::Span;
-use crate::text::analyze::{Analyzer, TermId, language_from_tag};
+use crate::text::analyze::{Analyzer, TermId, language_from_tag, with_thread_analyzer};
 use crate::vault::{NoteId, Vault};
+
+/// Bytes of a body analyzed at most: enough to say what a note is about, and a bound on
+/// the cost of a pathological 50 MB note.
+pub const MAX_ANALYZED_BYTES: usize = 512 * 1024;
 
 /// Term counts sorted by term id.
 pub type TermCounts = Vec<(TermId, u32)>;
@@ -72,8 +77,22 @@ pub fn identity_text(note: &Note) -> String {
 /// repeats this one's name: link targets and anchors (another note's identity, not this
 /// note's words) and headings equal to the title or file name.
 pub fn body_text(note: &Note) -> Cow<'_, str> {
+    let segments = body_segments(note);
+    match segments.as_slice() {
+        [one] => Cow::Borrowed(&note.text[one.clone()]),
+        many => Cow::Owned(
+            many.iter()
+                .map(|r| &note.text[r.clone()])
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
+/// The byte ranges [`body_text`] keeps, in order: analyzed one by one, so no copy is made.
+pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
     let start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
-    let body = note.text.get(start..).unwrap_or("");
+    let end = note.text.len();
     let title = note.title().to_lowercase();
     let name = note.name().to_lowercase();
     let mut cut: Vec<Span> = note
@@ -92,23 +111,20 @@ pub fn body_text(note: &Note) -> Cow<'_, str> {
         }
     }
     cut.retain(|span| span.start as usize >= start && !span.is_empty());
-    if cut.is_empty() {
-        return Cow::Borrowed(body);
-    }
     cut.sort_by_key(|span| span.start);
-    let mut out = String::with_capacity(body.len());
-    let mut at = start;
+    let mut segments = Vec::with_capacity(cut.len() + 1);
+    let mut at = start.min(end);
     for span in cut {
-        let (from, to) = (span.start as usize, span.end as usize);
-        if from >= at {
-            out.push_str(&note.text[at..from]);
-            // A space keeps the words on either side apart.
-            out.push(' ');
+        let (from, to) = (span.start as usize, (span.end as usize).min(end));
+        if from > at {
+            segments.push(at..from);
         }
         at = at.max(to);
     }
-    out.push_str(&note.text[at.min(note.text.len())..]);
-    Cow::Owned(out)
+    if at < end || segments.is_empty() {
+        segments.push(at..end);
+    }
+    segments
 }
 
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
@@ -124,17 +140,22 @@ pub fn set_note_language(analyzer: &mut Analyzer, note: &Note) {
     analyzer.set_latin_language(lang.unwrap_or(tantivy::tokenizer::Language::English));
 }
 
-/// Sorted term counts of `text`, its number of terms and how many of them are Cyrillic.
-fn count(analyzer: &mut Analyzer, text: &str) -> (TermCounts, u32, u32) {
+/// Sorted term counts of the texts, their number of terms and how many are Cyrillic.
+fn count<'t>(
+    analyzer: &mut Analyzer,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> (TermCounts, u32, u32) {
     let mut ids = Vec::new();
     let mut cyrillic = 0;
-    analyzer.for_each_term(text, |t| {
-        ids.push(t.id);
-        // Cyrillic letters take two bytes and start with 0xD0–0xD4 in UTF-8.
-        if matches!(t.word.as_bytes().first(), Some(0xD0..=0xD4)) {
-            cyrillic += 1;
-        }
-    });
+    for text in texts {
+        analyzer.for_each_term(text, |t| {
+            ids.push(t.id);
+            // Cyrillic letters take two bytes and start with 0xD0–0xD4 in UTF-8.
+            if matches!(t.word.as_bytes().first(), Some(0xD0..=0xD4)) {
+                cyrillic += 1;
+            }
+        });
+    }
     let len = ids.len() as u32;
     ids.sort_unstable();
     let mut counts: TermCounts = Vec::new();
@@ -150,8 +171,22 @@ fn count(analyzer: &mut Analyzer, text: &str) -> (TermCounts, u32, u32) {
 /// Analyzes one note.
 pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
     set_note_language(analyzer, note);
-    let (body, body_len, cyrillic) = count(analyzer, &body_text(note));
-    let (identity, _, _) = count(analyzer, &identity_text(note));
+    let segments = body_segments(note);
+    let mut budget = MAX_ANALYZED_BYTES;
+    let texts = segments.iter().map_while(|r| {
+        if budget == 0 {
+            return None;
+        }
+        let text = &note.text[r.clone()];
+        let mut end = text.len().min(budget);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end.max(1).min(budget);
+        Some(&text[..end])
+    });
+    let (body, body_len, cyrillic) = count(analyzer, texts);
+    let (identity, _, _) = count(analyzer, [identity_text(note).as_str()]);
     NoteTerms {
         body,
         identity,
@@ -247,8 +282,8 @@ impl TermStats {
     }
 
     /// Re-analyzes note `id` after its text changed and updates document frequencies.
-    pub fn update_note(&mut self, vault: &Vault, id: NoteId, analyzer: &mut Analyzer) {
-        let fresh = note_terms(analyzer, vault.note(id));
+    pub fn update_note(&mut self, vault: &Vault, id: NoteId) {
+        let fresh = with_thread_analyzer(|analyzer| note_terms(analyzer, vault.note(id)));
         let old = std::mem::replace(&mut self.notes[id.0 as usize], fresh);
         for term in distinct_terms(&old) {
             if let Some(n) = self.df.get_mut(&term) {

@@ -200,11 +200,9 @@ pub(super) fn read(file: RelationsFile) -> Result<RelationsConfig, Refused> {
             let Some(list) = list else { continue };
             slot.clear();
             for pattern in list {
-                if !pattern.get_ref().chars().any(char::is_alphanumeric) {
-                    let message = format!(
-                        "heading pattern `{}` has no letters or digits",
-                        pattern.get_ref()
-                    );
+                // Numbering, emoji and punctuation are ignored, so a pattern needs a letter.
+                if !pattern.get_ref().chars().any(char::is_alphabetic) {
+                    let message = format!("heading pattern `{}` has no letters", pattern.get_ref());
                     return refuse(pattern.span(), message);
                 }
                 slot.push(pattern.into_inner());

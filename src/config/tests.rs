@@ -180,3 +180,83 @@ fn rule_levels_parse() {
     );
     assert_eq!(RuleLevel::parse("Error"), None);
 }
+
+#[test]
+fn relations_defaults() {
+    let dir = vault_with(None, None);
+    let config = load_config(dir.path(), RULES).unwrap();
+    let r = &config.relations;
+    assert_eq!(r.reciprocity, Reciprocity::Auto);
+    assert_eq!(
+        r.relation_of_key("Parent"),
+        Some(crate::coherence::Relation::Up)
+    );
+    assert_eq!(
+        r.relation_of_key("same"),
+        Some(crate::coherence::Relation::Related)
+    );
+    assert_eq!(
+        (r.created_key.as_str(), r.updated_key.as_str()),
+        ("created", "updated")
+    );
+}
+
+#[test]
+fn reads_relations_table() {
+    let text = "[relations]\nreciprocity = \"explicit\"\ncreated-key = \"date created\"\nupdated-key = \"modified\"\nidentity-floor = 0.2\nrelation-floor = 0.01\ndrift-percentile = 10\n\n[relations.keys]\nbroader = \"upstream\"\nnarrower = \"down\"\n\n[relations.headings]\nrelated = [\"Siehe auch\"]\n";
+    let dir = vault_with(Some(text), None);
+    let r = load_config(dir.path(), RULES).unwrap().relations;
+    use crate::coherence::Relation;
+    assert_eq!(r.reciprocity, Reciprocity::Explicit);
+    assert_eq!(r.created_key, "date created");
+    assert_eq!(r.updated_key, "modified");
+    assert_eq!(
+        (r.identity_floor, r.relation_floor, r.drift_percentile),
+        (0.2, 0.01, 10.0)
+    );
+    assert_eq!(r.relation_of_key("Broader"), Some(Relation::Up));
+    assert_eq!(r.relation_of_key("narrower"), Some(Relation::Down));
+    assert_eq!(
+        r.relation_of_key("up"),
+        None,
+        "the key table replaces the defaults"
+    );
+    assert_eq!(r.headings[Relation::Related.index()], ["Siehe auch"]);
+    assert_eq!(
+        r.headings[Relation::Up.index()][0],
+        "Upstream",
+        "other lists keep defaults"
+    );
+}
+
+#[test]
+fn relations_errors_name_their_line() {
+    let err = error_of("[relations]\nreciprocity = \"auto\"\nreciprocty = \"link\"\n");
+    assert_eq!(err.line, Some(3));
+    assert!(err.message.contains("`reciprocty`"), "{}", err.message);
+
+    let err = error_of("[relations]\n\nreciprocity = \"sometimes\"\n");
+    assert_eq!(err.line, Some(3));
+    assert_eq!(
+        err.message,
+        "unknown reciprocity `sometimes`; expected auto, explicit, link or off"
+    );
+
+    let err = error_of("[relations.keys]\nup = \"upstream\"\nsideways = \"left\"\n");
+    assert_eq!(err.line, Some(3));
+    assert!(
+        err.message
+            .contains("unknown relation `left` for key `sideways`"),
+        "{}",
+        err.message
+    );
+
+    let err = error_of("[relations.headings]\nupstream = [\"Up\",\n  \"1️⃣\"]\n");
+    assert_eq!(err.line, Some(3));
+
+    let err = error_of("[relations.headings]\nsideways = [\"x\"]\n");
+    assert_eq!(err.line, Some(2));
+
+    let err = error_of("[relations]\nidentity-floor = 2.5\n");
+    assert_eq!(err.line, Some(2));
+}

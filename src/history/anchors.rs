@@ -267,6 +267,11 @@ impl AnchorDrift {
     }
 }
 
+/// Whether the trace of the vault at `root` holds any anchor (an unreadable trace has none).
+pub fn has_anchors(root: &Path) -> bool {
+    with_trace(root, |trace| trace.state().has_anchors()).unwrap_or(false)
+}
+
 /// Builds `anchor-drift`'s model from the vault's trace (through [`with_trace`]'s cache);
 /// `None` when the trace has no anchors or cannot be read.
 pub fn load_anchor_drift(vault: &Vault, stats: &TermStats, config: &Config) -> Option<AnchorDrift> {

@@ -28,7 +28,9 @@ pub mod trend;
 #[cfg(test)]
 mod tests;
 
-pub use anchors::{AnchorDrift, AnchorDrifted, load_anchor_drift, reanchor, signature};
+pub use anchors::{
+    AnchorDrift, AnchorDrifted, has_anchors, load_anchor_drift, reanchor, signature,
+};
 pub use baseline::Baseline;
 pub use compact::CompactSummary;
 pub use event::{Event, EventKind, OwnedEvent};

@@ -1,7 +1,72 @@
 //! The language server: `twin lsp` speaks LSP over stdio on the same core as `twin check`.
+//!
+//! Layout follows rust-analyzer and ruff: `server` is the thin protocol layer, `state`
+//! owns everything mutable, requests read a `snapshot`, `convert` is the only place
+//! spans become LSP positions, `handlers/` holds one file per request, and the
+//! `diagnostics` worker keeps models current and publishes findings.
 
-/// Runs the language server on stdin/stdout until the client exits; returns the exit code.
+// Stdout carries the protocol; a stray print would corrupt it.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+
+mod capabilities;
+mod convert;
+mod diagnostics;
+mod documents;
+mod files;
+pub mod fixes;
+mod fuzzy;
+mod handlers;
+mod incremental;
+mod log;
+mod model;
+mod query;
+mod refactor;
+mod server;
+mod snapshot;
+mod state;
+mod transport;
+mod vault_rules;
+mod watch;
+
+use tower_lsp_server::LspService;
+use tower_lsp_server::gen_lsp_types::{Diagnostic, ProgressToken, Uri};
+
+/// A message for the client, sent in order by one task.
+#[derive(Debug)]
+pub enum Outgoing {
+    Publish(Uri, Vec<Diagnostic>, Option<i32>),
+    Log(log::Level, String),
+    /// Asks the client for a progress token before reporting on it.
+    ProgressCreate(ProgressToken),
+    /// A `$/progress` value (begin, report or end).
+    Progress(ProgressToken, serde_json::Value),
+}
+
+/// Runs the language server on stdin/stdout until the client exits; returns the exit
+/// code: 0 after `shutdown` then `exit`, 1 when the client went away without them.
 pub fn run() -> u8 {
-    eprintln!("twin lsp: not implemented yet");
-    2
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("twin-lsp")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            log::stderr(&format!("cannot start the async runtime: {err}"));
+            return 2;
+        }
+    };
+    let clean = runtime.block_on(async {
+        let (service, socket) = LspService::build(server::Server::new)
+            .custom_method("twin/documentText", server::Server::document_text)
+            .custom_method("twin/debugPanic", server::Server::debug_panic)
+            .finish();
+        let shared = service.inner().shared();
+        transport::serve(service, socket).await;
+        shared.lock().shutdown_requested
+    });
+    // Requests still running on blocking threads are abandoned, not awaited.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if clean { 0 } else { 1 }
 }

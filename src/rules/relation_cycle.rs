@@ -12,6 +12,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Check, Emitter, Related, Rule, Severity, VaultContext, edge_span, quote};
 use crate::coherence::Topology;
+use crate::note::Note;
+use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
 pub const RULE: Rule = Rule {
@@ -30,6 +32,8 @@ const MAX_NAMES: usize = 8;
 
 /// Where an upstream edge was declared: the note and the index into its typed edges.
 type Site = (NoteId, u32);
+/// Each upstream edge (child, parent) and where it was declared.
+type Sites = FxHashMap<(u32, u32), Site>;
 
 fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
     let topology = &cx.coherence.topology;
@@ -43,8 +47,8 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// Child → parents adjacency without mutual pairs, and the declaring site of each edge.
-pub(crate) fn upstream_graph(topology: &Topology) -> (Vec<Vec<u32>>, FxHashMap<(u32, u32), Site>) {
-    let mut sites: FxHashMap<(u32, u32), Site> = FxHashMap::default();
+pub(crate) fn upstream_graph(topology: &Topology) -> (Vec<Vec<u32>>, Sites) {
+    let mut sites: Sites = FxHashMap::default();
     for (child, parent, declared_in, k) in topology.upstream_edges() {
         let key = (child.0, parent.0);
         // Prefer the child's own `up` declaration over the parent's `down`.
@@ -199,49 +203,52 @@ fn shortest_cycle(
     None
 }
 
-fn report(
-    vault: &Vault,
-    topology: &Topology,
-    cycle: &[u32],
-    sites: &FxHashMap<(u32, u32), Site>,
-    out: &mut Emitter<'_>,
-) {
+fn report(vault: &Vault, topology: &Topology, cycle: &[u32], sites: &Sites, out: &mut Emitter<'_>) {
     let len = cycle.len();
-    let edge = |i: usize| (cycle[i], cycle[(i + 1) % len]);
-    let name = |v: u32| quote(vault.note(NoteId(v)).name());
+    // Names, declaring links and labels once per cycle: a cycle can have 100,000 members.
+    let names: Vec<String> = cycle
+        .iter()
+        .map(|&v| quote(vault.note(NoteId(v)).name()))
+        .collect();
+    let places: Vec<Option<(&Note, Span)>> = (0..len)
+        .map(|i| {
+            let &(id, k) = sites.get(&(cycle[i], cycle[(i + 1) % len]))?;
+            let note = vault.note(id);
+            Some((note, edge_span(note, &topology.typed(id)[k as usize])))
+        })
+        .collect();
+    let labels: Vec<String> = (0..len)
+        .map(|i| format!("{} → {}", names[i], names[(i + 1) % len]))
+        .collect();
     for i in 0..len {
-        let Some(&(note_id, k)) = sites.get(&edge(i)) else {
+        let Some((note, span)) = places[i] else {
             continue;
         };
-        let note = vault.note(note_id);
-        let typed = &topology.typed(note_id)[k as usize];
         // The path starting at this edge's child, cut after MAX_NAMES names.
-        let mut path: Vec<String> = (0..len.min(MAX_NAMES))
-            .map(|j| name(cycle[(i + j) % len]))
+        let mut path: Vec<&str> = (0..len.min(MAX_NAMES))
+            .map(|j| names[(i + j) % len].as_str())
             .collect();
+        let more = format!("… ({} more)", len.saturating_sub(MAX_NAMES));
         if len > MAX_NAMES {
-            path.push(format!("… ({} more)", len - MAX_NAMES));
+            path.push(&more);
         }
-        path.push(name(cycle[i]));
+        path.push(&names[i]);
         let message = format!("upstream cycle of {len} notes: {}", path.join(" → "));
-        let diagnostic = out.emit(&note.path, edge_span(note, typed), message);
+        let diagnostic = out.emit(&note.path, span, message);
         for j in (1..len).take(MAX_RELATED) {
-            let (child, parent) = edge((i + j) % len);
-            let Some(&(other_id, other_k)) = sites.get(&(child, parent)) else {
-                continue;
-            };
-            let other = vault.note(other_id);
-            let other_edge = &topology.typed(other_id)[other_k as usize];
-            diagnostic.related.push(Related {
-                path: other.path.clone(),
-                span: edge_span(other, other_edge),
-                message: format!("{} → {}", name(child), name(parent)),
-            });
+            let at = (i + j) % len;
+            if let Some((other, other_span)) = places[at] {
+                diagnostic.related.push(Related {
+                    path: other.path.clone(),
+                    span: other_span,
+                    message: labels[at].clone(),
+                });
+            }
         }
         if len - 1 > MAX_RELATED {
             diagnostic.related.push(Related {
                 path: note.path.clone(),
-                span: edge_span(note, typed),
+                span,
                 message: format!("… and {} more links of this cycle", len - 1 - MAX_RELATED),
             });
         }

@@ -6,6 +6,7 @@
 //! other word takes the note's language (English unless its `lang` property names another
 //! language tantivy can stem). Results are cached per word, since vaults repeat their words.
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
@@ -35,6 +36,20 @@ pub struct Term<'a> {
     pub id: TermId,
     pub stem: &'a str,
     pub word: &'a str,
+}
+
+thread_local! {
+    static THREAD_ANALYZER: RefCell<Analyzer> = RefCell::new(Analyzer::default());
+}
+
+/// Runs `f` with this thread's analyzer, whose stem cache outlives the call: parallel
+/// workers keep their caches across notes and across runs.
+pub fn with_thread_analyzer<R>(f: impl FnOnce(&mut Analyzer) -> R) -> R {
+    THREAD_ANALYZER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut analyzer) => f(&mut analyzer),
+        // Re-entered from inside `f`: a fresh analyzer keeps this correct.
+        Err(_) => f(&mut Analyzer::default()),
+    })
 }
 
 /// A reusable analyzer; keep one per thread, since it caches stems.

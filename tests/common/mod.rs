@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use twin::cli::report::{Report, json};
-use twin::coherence::Coherence;
+use twin::coherence::{Coherence, vault_coherence};
 use twin::config::load_config;
 use twin::resolve::build_link_graph;
 use twin::rules::{Diagnostic, RULES, check_vault};
@@ -38,6 +38,23 @@ pub fn check_json(root: &Path) -> String {
     let coherence = Coherence::build(&vault, &graph, &config);
     let diagnostics = check_vault(&vault, &graph, &coherence, &config);
     let report = Report::new(&vault, &diagnostics, Duration::ZERO);
+    let mut out = Vec::new();
+    json::write(&mut out, &report).expect("write to a Vec");
+    let text = String::from_utf8(out).expect("JSON is UTF-8");
+    let root = vault.root.to_string_lossy().into_owned();
+    text.replace(&serde_json::to_string(&root).unwrap(), "\"[VAULT]\"")
+}
+
+/// Like [`check_json`], with the coherence section (`coherence.score`, `coherence.notes`).
+pub fn check_json_with_coherence(root: &Path) -> String {
+    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = load_config(root, &known).expect("fixture config loads");
+    let vault = load_vault(root, &config).expect("fixture vault loads");
+    let graph = build_link_graph(&vault);
+    let coherence = Coherence::build(&vault, &graph, &config);
+    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
+    let report = Report::new(&vault, &diagnostics, Duration::ZERO).with_coherence(score, vectors);
     let mut out = Vec::new();
     json::write(&mut out, &report).expect("write to a Vec");
     let text = String::from_utf8(out).expect("JSON is UTF-8");

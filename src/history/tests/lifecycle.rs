@@ -224,3 +224,29 @@ fn compaction_keeps_open_and_recent_and_drops_old_closed() {
             .any(|e| { e.unwrap().file_name().to_string_lossy().contains(".tmp") })
     );
 }
+
+#[test]
+fn anchor_drift_alone_builds_term_vectors_only_for_an_anchored_vault() {
+    use crate::coherence::Coherence;
+    use crate::config::{Config, RuleLevel};
+    use crate::resolve::build_link_graph;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let long = "# Long\n\nWorking memory holds a few chunks; chunking packs items into larger \
+                units so that memory capacity seems larger. Rehearsal keeps chunks active, \
+                decay removes them, and interference from similar chunks confuses recall. \
+                Memory research measures capacity with span tasks and chunk counts.\n";
+    let v = vault(root, &[("Long.md", long), ("B.md", "[[Long]]\n")]);
+    let mut config = Config::default();
+    for code in ["identity-drift", "relation-drift"] {
+        config.rules.insert(code.into(), RuleLevel::Off);
+    }
+    let graph = build_link_graph(&v);
+    let built = |config: &Config| Coherence::build(&v, &graph, config);
+    assert!(built(&config).drift.is_none(), "no trace, no term vectors");
+    record(root, &check(&v), &v, day(0)).unwrap();
+    let with_trace = built(&config);
+    assert!(with_trace.drift.is_some() && with_trace.anchors.is_some());
+    config.rules.insert("anchor-drift".into(), RuleLevel::Off);
+    assert!(built(&config).drift.is_none());
+}

@@ -1,0 +1,300 @@
+//! The background worker: debounces edits and file events, keeps models current and
+//! publishes diagnostics for every note an edit affects.
+//!
+//! It runs on its own thread, so CPU work never blocks the async runtime; what it
+//! sends to the client goes through the [`Outgoing`] channel in order.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde_json::json;
+use tower_lsp_server::gen_lsp_types as lsp;
+
+use super::convert::to_proto;
+use super::files::{self, FileChange};
+use super::snapshot::{Snapshot, WorkspaceSnapshot};
+use super::state::{DiagnosticsScope, Shared};
+use super::vault_rules::vault_findings;
+use super::{Outgoing, log};
+use crate::note::VaultPath;
+use crate::rules::{Diagnostic, check_note};
+
+/// Quiet time after the last edit before diagnostics are computed.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Rules that judge a note against every other note: meaningless in single-file mode.
+const NEEDS_THE_VAULT: &[&str] = &[
+    "broken-link",
+    "ambiguous-link",
+    "orphan-note",
+    "one-sided-relation",
+];
+/// Notes checked and published at a time when many need checking.
+const CHUNK: usize = 512;
+/// The longest an edit waits for its diagnostics while edits keep coming.
+const MAX_DELAY: Duration = Duration::from_millis(100);
+
+/// Work for the background thread.
+#[derive(Debug)]
+pub enum Event {
+    /// A document was opened or edited.
+    Edited,
+    /// A document was closed: its note goes back to what is on disk.
+    Closed(std::path::PathBuf),
+    /// Files changed on disk.
+    Files(Vec<FileChange>),
+    /// Index the workspaces that are not loaded yet.
+    Load,
+    /// Settings changed: reconsider what is published.
+    Settings,
+    Shutdown,
+}
+
+/// Starts the worker thread.
+pub fn spawn(
+    shared: Arc<Shared>,
+    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+) -> Sender<Event> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("twin-worker".into())
+        .spawn(move || Worker::new(shared, out).run(rx))
+        .expect("spawn worker thread");
+    tx
+}
+
+/// Findings per note of one workspace, and what the client was last sent.
+#[derive(Default)]
+struct WsCache {
+    note: HashMap<VaultPath, Vec<Diagnostic>>,
+    vault: HashMap<VaultPath, Vec<Diagnostic>>,
+    published: HashMap<VaultPath, Vec<lsp::Diagnostic>>,
+}
+
+struct Worker {
+    shared: Arc<Shared>,
+    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    caches: Vec<WsCache>,
+    scope: DiagnosticsScope,
+}
+
+impl Worker {
+    fn new(shared: Arc<Shared>, out: tokio::sync::mpsc::UnboundedSender<Outgoing>) -> Worker {
+        Worker {
+            shared,
+            out,
+            caches: Vec::new(),
+            scope: DiagnosticsScope::Vault,
+        }
+    }
+
+    fn run(mut self, rx: Receiver<Event>) {
+        while let Ok(first) = rx.recv() {
+            // Only edits and file events wait for quiet; the rest is done at once.
+            let debounce = matches!(first, Event::Edited | Event::Files(_) | Event::Closed(_));
+            let mut events = vec![first];
+            let start = Instant::now();
+            if debounce {
+                loop {
+                    let left = MAX_DELAY.saturating_sub(start.elapsed());
+                    if left.is_zero() {
+                        break;
+                    }
+                    match rx.recv_timeout(DEBOUNCE.min(left)) {
+                        Ok(event) => events.push(event),
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            } else {
+                events.extend(rx.try_iter());
+            }
+            let mut reconsider_all = false;
+            for event in events {
+                match event {
+                    Event::Edited => {}
+                    Event::Closed(path) => files::apply(&self.shared, &[FileChange::changed(path)]),
+                    Event::Files(changes) => files::apply(&self.shared, &changes),
+                    Event::Load => self.load(),
+                    Event::Settings => reconsider_all = true,
+                    Event::Shutdown => return,
+                }
+            }
+            self.publish(reconsider_all);
+        }
+    }
+
+    /// Indexes every workspace not loaded yet, with work-done progress.
+    fn load(&mut self) {
+        let pending: Vec<usize> = {
+            let state = self.shared.lock();
+            (0..state.workspaces.len())
+                .filter(|&i| !state.workspaces[i].loaded)
+                .collect()
+        };
+        for ws in pending {
+            let token = lsp::ProgressToken::String(format!("twin/index/{ws}"));
+            let _ = self.out.send(Outgoing::ProgressCreate(token.clone()));
+            self.progress(
+                &token,
+                json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}),
+            );
+            let started = Instant::now();
+            files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
+                self.progress(
+                    &token,
+                    json!({"kind": "report", "message": message, "percentage": percentage}),
+                );
+            });
+            let loaded = started.elapsed();
+            self.publish(false);
+            let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
+            let message = format!(
+                "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
+                started.elapsed().as_millis(),
+                loaded.as_millis(),
+                (started.elapsed() - loaded).as_millis()
+            );
+            log::send(&self.out, log::Level::Info, message);
+            self.progress(&token, json!({"kind": "end", "message": "indexed"}));
+        }
+    }
+
+    fn progress(&self, token: &lsp::ProgressToken, value: serde_json::Value) {
+        let _ = self.out.send(Outgoing::Progress(token.clone(), value));
+    }
+
+    /// Computes diagnostics for what changed and publishes those that differ.
+    fn publish(&mut self, reconsider_all: bool) {
+        let (snap, effects) = {
+            let mut state = self.shared.lock();
+            state.sync();
+            self.scope = state.settings.scope;
+            let effects: Vec<_> = state
+                .workspaces
+                .iter_mut()
+                .map(|ws| ws.loaded.then(|| std::mem::take(&mut ws.effect)))
+                .collect();
+            (state.snapshot(), effects)
+        };
+        self.caches
+            .resize_with(snap.workspaces.len(), WsCache::default);
+        for (i, effect) in effects.into_iter().enumerate() {
+            let Some(effect) = effect else { continue };
+            if effect.is_empty() && !reconsider_all {
+                continue;
+            }
+            let ws = &snap.workspaces[i];
+            let cache = &mut self.caches[i];
+            let mut touched: BTreeSet<VaultPath> = BTreeSet::new();
+            for path in &effect.removed {
+                cache.note.remove(path);
+                touched.insert(path.clone());
+            }
+            let vault = ws.vault();
+            let mut ids: Vec<_> = effect
+                .recheck
+                .iter()
+                .filter_map(|p| vault.note_by_path(p))
+                .collect();
+            // Open notes first: the writer is looking at them.
+            ids.sort_by_key(|id| !ws.open_uris.contains_key(&vault.note(*id).path));
+            if effect.vault_rules {
+                let mut by_path: HashMap<VaultPath, Vec<Diagnostic>> = HashMap::new();
+                for d in vault_findings(&ws.model) {
+                    by_path.entry(d.path.clone()).or_default().push(d);
+                }
+                for path in cache.vault.keys().chain(by_path.keys()) {
+                    touched.insert(path.clone());
+                }
+                cache.vault = by_path;
+            }
+            if reconsider_all {
+                touched.extend(cache.note.keys().cloned());
+                touched.extend(cache.vault.keys().cloned());
+                touched.extend(cache.published.keys().cloned());
+            }
+            // Large batches (the first load) are published chunk by chunk, so the
+            // first findings show before the whole vault is checked.
+            for chunk in ids.chunks(CHUNK) {
+                let findings: Vec<(VaultPath, Vec<Diagnostic>)> = chunk
+                    .par_iter()
+                    .map(|&id| {
+                        let model = &ws.model;
+                        let mut found =
+                            check_note(vault, ws.graph(), &model.coherence, &model.config, id);
+                        if !ws.indexed {
+                            // Only open notes are known in single-file mode: a link to
+                            // anything else cannot be judged.
+                            found.retain(|d| !NEEDS_THE_VAULT.contains(&d.code));
+                        }
+                        (vault.note(id).path.clone(), found)
+                    })
+                    .collect();
+                for (path, found) in findings {
+                    touched.insert(path.clone());
+                    cache.note.insert(path, found);
+                }
+                publish_paths(
+                    &snap,
+                    ws,
+                    cache,
+                    self.scope,
+                    std::mem::take(&mut touched),
+                    &self.out,
+                );
+            }
+            publish_paths(&snap, ws, cache, self.scope, touched, &self.out);
+        }
+    }
+}
+
+/// Sends the diagnostics of each touched path when they differ from what was sent.
+fn publish_paths(
+    snap: &Snapshot,
+    ws: &WorkspaceSnapshot,
+    cache: &mut WsCache,
+    scope: DiagnosticsScope,
+    touched: BTreeSet<VaultPath>,
+    out: &tokio::sync::mpsc::UnboundedSender<Outgoing>,
+) {
+    for path in touched {
+        let visible = scope == DiagnosticsScope::Vault || ws.open_uris.contains_key(&path);
+        let note = ws.note_by_path(&path);
+        let diagnostics: Vec<lsp::Diagnostic> = if visible {
+            let mut all: Vec<&Diagnostic> = cache.note.get(&path).into_iter().flatten().collect();
+            all.extend(cache.vault.get(&path).into_iter().flatten());
+            all.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+            all.into_iter()
+                .map(|d| to_proto::diagnostic(ws, note, d, snap.encoding))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let before = cache.published.get(&path);
+        let unchanged = match before {
+            Some(before) => *before == diagnostics,
+            None => diagnostics.is_empty(),
+        };
+        // An open note is always answered, so its editor shows the current version.
+        if unchanged && !ws.open_uris.contains_key(&path) {
+            continue;
+        }
+        let uri = ws.uri_of(&path);
+        let version = snap.version_of(&uri);
+        if diagnostics.is_empty() {
+            cache.published.remove(&path);
+        } else {
+            cache.published.insert(path.clone(), diagnostics.clone());
+        }
+        if out
+            .send(Outgoing::Publish(uri, diagnostics, version))
+            .is_err()
+        {
+            log::stderr("client channel closed; diagnostics dropped");
+            return;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Files on disk: the first load of a workspace and changes reported by the editor or
+//! the file watcher. Runs on the worker thread, never on the async runtime.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::model::{Change, Effect, Model};
+use super::state::{Shared, is_note_path, parse_safely};
+use super::{Outgoing, log};
+use crate::config::{Config, load_config};
+use crate::note::VaultPath;
+use crate::rules::RULES;
+use crate::vault::{SkippedFile, Vault, load_vault};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileChangeKind {
+    Created,
+    Changed,
+    Deleted,
+}
+
+/// One file (or folder) that changed on disk.
+#[derive(Clone, Debug)]
+pub struct FileChange {
+    pub path: PathBuf,
+    pub kind: FileChangeKind,
+}
+
+impl FileChange {
+    pub fn changed(path: PathBuf) -> FileChange {
+        FileChange {
+            path,
+            kind: FileChangeKind::Changed,
+        }
+    }
+}
+
+type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
+
+/// Loads a workspace from disk and installs it as its model.
+pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&str, u32)) {
+    let root = shared.lock().workspaces[ws].root().to_path_buf();
+    let config = read_config(&root, out);
+    progress("reading notes", 10);
+    let vault = match load_vault(&root, &config) {
+        Ok(vault) => vault,
+        Err(err) => {
+            log::send(
+                out,
+                log::Level::Error,
+                format!("cannot load the vault: {err}"),
+            );
+            Vault::from_parts(root.clone(), Vec::new(), Vec::new(), Vec::new())
+        }
+    };
+    progress("resolving links", 60);
+    let config = Arc::new(config);
+    let model = Model::new(vault, config.clone());
+    progress("checking notes", 80);
+    let mut state = shared.lock();
+    let state = &mut *state;
+    let workspace = &mut state.workspaces[ws];
+    workspace.effect = Effect {
+        recheck: model.all_paths(),
+        removed: workspace.effect.removed.clone(),
+        vault_rules: true,
+    };
+    workspace.config = config;
+    workspace.model = Arc::new(model);
+    workspace.loaded = true;
+    let roots = workspace.roots.clone();
+    // Open notes were parsed into the empty model; they must go into the loaded one.
+    for (uri, doc) in state.docs.iter_mut() {
+        let path = super::convert::from_proto::file_path(&uri.as_str().into());
+        if path.is_some_and(|p| roots.iter().any(|r| p.starts_with(r))) {
+            doc.synced = false;
+        }
+    }
+}
+
+fn read_config(root: &Path, out: &Out) -> Config {
+    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = match load_config(root, &codes) {
+        Ok(config) => config,
+        Err(err) => {
+            log::send(
+                out,
+                log::Level::Error,
+                format!("configuration error: {err}"),
+            );
+            Config::default()
+        }
+    };
+    for warning in &config.warnings {
+        log::send(out, log::Level::Warning, warning.clone());
+    }
+    config
+}
+
+/// Applies changes on disk to the models of the workspaces they fall in.
+pub fn apply(shared: &Shared, changes: &[FileChange]) {
+    for change in expand_folders(changes) {
+        apply_one(shared, &change);
+    }
+}
+
+/// A created folder stands for the files inside it.
+fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
+    let mut out = Vec::new();
+    for change in changes {
+        if change.kind != FileChangeKind::Deleted && change.path.is_dir() {
+            let mut stack = vec![change.path.clone()];
+            while let Some(dir) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                        stack.push(path);
+                    } else {
+                        out.push(FileChange {
+                            path,
+                            kind: FileChangeKind::Created,
+                        });
+                    }
+                }
+            }
+        } else {
+            out.push(change.clone());
+        }
+    }
+    out
+}
+
+fn apply_one(shared: &Shared, change: &FileChange) {
+    let (ws, vpath, open, config, known_note, known_attachment, under) = {
+        let state = shared.lock();
+        let Some((ws, vpath)) = state.workspace_of(&change.path) else {
+            return;
+        };
+        let workspace = &state.workspaces[ws];
+        if !workspace.indexed || !workspace.loaded {
+            return;
+        }
+        let open = state.docs.iter().any(|(uri, _)| {
+            super::convert::from_proto::file_path(&uri.as_str().into()).as_deref()
+                == Some(&*change.path)
+        });
+        let vault = &workspace.model.vault;
+        let prefix = format!("{vpath}/");
+        let under: Vec<(VaultPath, bool)> = vault
+            .notes
+            .iter()
+            .map(|n| (n.path.clone(), true))
+            .chain(vault.attachments.iter().map(|a| (a.clone(), false)))
+            .filter(|(p, _)| p.starts_with(&prefix))
+            .collect();
+        (
+            ws,
+            vpath.clone(),
+            open,
+            workspace.config.clone(),
+            vault.note_by_path(&vpath).is_some(),
+            vault.attachments.binary_search(&vpath).is_ok(),
+            under,
+        )
+    };
+    if vpath.ends_with(".twin/config.toml") || vpath.ends_with(".obsidian/app.json") {
+        reload_config(shared, ws);
+        return;
+    }
+    if is_hidden(&vpath) || excluded(&config, &vpath) {
+        return;
+    }
+    let mut changes = Vec::new();
+    let exists = change.kind != FileChangeKind::Deleted && change.path.is_file();
+    if is_note_path(&change.path) {
+        if open {
+            // The editor's buffer wins over the disk while the note is open.
+        } else if exists {
+            changes.push(match read_note(&change.path) {
+                Ok(text) => Change::Upsert(parse_safely(vpath.clone(), Arc::from(text))),
+                Err(reason) => Change::Skip(SkippedFile {
+                    path: vpath.clone(),
+                    reason,
+                }),
+            });
+        } else if known_note {
+            changes.push(Change::Remove(vpath.clone()));
+        }
+    } else if exists {
+        if !known_attachment {
+            changes.push(Change::AddAttachment(vpath.clone()));
+        }
+    } else if known_attachment {
+        changes.push(Change::RemoveAttachment(vpath.clone()));
+    }
+    if !exists && !change.path.exists() {
+        // A deleted folder takes everything under it.
+        for (path, is_note) in under {
+            changes.push(if is_note {
+                Change::Remove(path)
+            } else {
+                Change::RemoveAttachment(path)
+            });
+        }
+    }
+    shared.lock().workspaces[ws].apply(changes);
+}
+
+/// Reads the configuration again and rechecks the whole workspace with it.
+fn reload_config(shared: &Shared, ws: usize) {
+    let root = shared.lock().workspaces[ws].root().to_path_buf();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let config = read_config(&root, &tx);
+    let config = Arc::new(config);
+    let mut state = shared.lock();
+    let workspace = &mut state.workspaces[ws];
+    workspace.config = config.clone();
+    let model = Arc::make_mut(&mut workspace.model);
+    model.set_config(config);
+    let all = model.all_paths();
+    workspace.effect.merge(Effect {
+        recheck: all,
+        removed: Default::default(),
+        vault_rules: true,
+    });
+}
+
+/// Reads a note as UTF-8; the error is a reason for `file-unreadable`.
+pub fn read_note(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+}
+
+/// Whether a vault path has a hidden segment (`.obsidian/`, `.git/`, `.trash/`).
+fn is_hidden(path: &str) -> bool {
+    path.split('/').any(|seg| seg.starts_with('.'))
+}
+
+fn excluded(config: &Config, path: &str) -> bool {
+    if config.exclude.is_empty() {
+        return false;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &config.exclude {
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| GlobSet::empty())
+        .is_match(path)
+}

@@ -1,0 +1,479 @@
+//! Applies file changes to a vault model incrementally: reparse only what changed,
+//! re-resolve only the links a change can affect, and report whose findings may move.
+//!
+//! After an edit, a note's own links are resolved again; when its headings or block
+//! ids changed, so are the links into it; when a note or file appears or disappears,
+//! so are the links whose target names it. Everything else keeps its resolution. The
+//! core should offer this as `resolve::update` next to `build_link_graph`.
+
+use std::sync::Arc;
+
+use super::model::{Change, Effect, Model};
+use crate::note::{Link, Note, VaultPath, note_name, strip_md_extension};
+use crate::resolve::{LinkResolution, LinkTarget, normalize_key, resolve_link};
+use crate::vault::{AttachmentId, NoteId, SkippedFile};
+
+pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
+    let mut effect = Effect::default();
+    let mut shifted = false;
+    for change in changes {
+        match change {
+            Change::Upsert(note) => shifted |= upsert(model, note, &mut effect),
+            Change::Remove(path) => {
+                remove(model, &path, &mut effect);
+                shifted = true;
+            }
+            Change::AddAttachment(path) => add_attachment(model, path, &mut effect),
+            Change::RemoveAttachment(path) => remove_attachment(model, &path, &mut effect),
+            Change::Skip(file) => {
+                skip(model, file, &mut effect);
+                shifted = true;
+            }
+        }
+    }
+    update_coherence(model, shifted, &mut effect);
+    // Typed relations, aliases or names may have changed: the vault-wide rules are cheap.
+    effect.vault_rules |= !effect.is_empty();
+    effect
+}
+
+/// Brings the coherence model up to date with the notes whose links changed. When ids
+/// shifted (a note came or went) it is built again and every note is rechecked, since
+/// orphans, relations and term statistics may all have moved.
+fn update_coherence(model: &mut Model, shifted: bool, effect: &mut Effect) {
+    if shifted {
+        model.coherence =
+            crate::coherence::Coherence::build(&model.vault, &model.graph, &model.config);
+        effect.recheck.extend(model.all_paths());
+        return;
+    }
+    let changed: Vec<NoteId> = effect
+        .recheck
+        .iter()
+        .filter_map(|p| model.vault.note_by_path(p))
+        .collect();
+    for id in changed {
+        // `update_note` reports the notes linked after the change, not those linked
+        // before: a note that loses its last backlink may become an orphan.
+        let before: Vec<NoteId> = model.coherence.topology.edges(id).links.to_vec();
+        for other in before {
+            effect.recheck.insert(model.vault.note(other).path.clone());
+        }
+        for other in model.coherence.update_note(&model.vault, &model.graph, id) {
+            effect.recheck.insert(model.vault.note(other).path.clone());
+        }
+    }
+}
+
+/// The lookup key of the file name a link target names (`guide` for `docs/Guide.md`).
+fn link_key(link: &Link) -> Option<String> {
+    let target = link.target.trim();
+    if target.is_empty() {
+        return None;
+    }
+    let name = strip_md_extension(target.rsplit('/').next().unwrap_or(target));
+    Some(normalize_key(name).into_owned())
+}
+
+fn name_key(path: &str) -> String {
+    normalize_key(note_name(path)).into_owned()
+}
+
+fn attachment_key(path: &str) -> String {
+    normalize_key(path.rsplit('/').next().unwrap_or(path)).into_owned()
+}
+
+/// Whether anything a link can name in the note changed: headings (text and level)
+/// or block ids.
+fn surface_changed(old: &Note, new: &Note) -> bool {
+    old.headings.len() != new.headings.len()
+        || old.block_ids.len() != new.block_ids.len()
+        || old
+            .headings
+            .iter()
+            .zip(&new.headings)
+            .any(|(a, b)| a.level != b.level || a.text != b.text)
+        || old
+            .block_ids
+            .iter()
+            .zip(&new.block_ids)
+            .any(|(a, b)| a.id != b.id)
+}
+
+fn aliases_changed(old: &Note, new: &Note) -> bool {
+    let names = |n: &Note| {
+        n.aliases()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+    };
+    names(old) != names(new)
+}
+
+/// Returns whether note ids shifted (a new path).
+fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) -> bool {
+    let path = note.path.clone();
+    let was_skipped = model.vault.skipped.iter().any(|s| s.path == path);
+    effect.vault_rules |= was_skipped;
+    effect.removed.remove(&path);
+    effect.recheck.insert(path.clone());
+    if let Some(id) = model.vault.note_by_path(&path) {
+        let old = model.vault.notes[id.0 as usize].clone();
+        let surface = surface_changed(&old, &note);
+        effect.vault_rules |= aliases_changed(&old, &note);
+        model.vault.upsert_note(note);
+        set_outgoing(model, id);
+        if surface {
+            let incoming: Vec<(NoteId, u32)> = model.graph.backlinks[id.0 as usize].clone();
+            for (src, j) in incoming {
+                if src != id && reresolve(model, src, j as usize) {
+                    effect.recheck.insert(model.vault.note(src).path.clone());
+                }
+            }
+        }
+        return false;
+    }
+    let key = name_key(&path);
+    let id = model.vault.upsert_note(note);
+    shift_notes(model, |n| if n >= id.0 { Some(n + 1) } else { Some(n) });
+    model.graph.resolutions.insert(id.0 as usize, Vec::new());
+    model.graph.backlinks.insert(id.0 as usize, Vec::new());
+    set_outgoing(model, id);
+    effect.vault_rules = true;
+    reresolve_named(model, &key, Some(id), false, effect);
+    true
+}
+
+fn remove(model: &mut Model, path: &str, effect: &mut Effect) {
+    let Some(id) = model.vault.note_by_path(path) else {
+        return;
+    };
+    let key = name_key(path);
+    clear_outgoing(model, id);
+    model.vault.remove_note(path);
+    model.graph.resolutions.remove(id.0 as usize);
+    model.graph.backlinks.remove(id.0 as usize);
+    // Links into the removed note point nowhere until they are resolved again below.
+    shift_notes(model, |n| match n.cmp(&id.0) {
+        std::cmp::Ordering::Less => Some(n),
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some(n - 1),
+    });
+    effect.recheck.remove(path);
+    effect.removed.insert(path.into());
+    effect.vault_rules = true;
+    // Renumbering forgot what the links into it were, so their notes are rechecked whatever
+    // their new resolution.
+    reresolve_named(model, &key, None, true, effect);
+}
+
+fn skip(model: &mut Model, file: SkippedFile, effect: &mut Effect) {
+    remove(model, &file.path, effect);
+    effect.removed.insert(file.path.clone());
+    effect.vault_rules = true;
+    let skipped = &mut model.vault.skipped;
+    match skipped.binary_search_by(|s| s.path.cmp(&file.path)) {
+        Ok(i) => skipped[i] = file,
+        Err(i) => skipped.insert(i, file),
+    }
+}
+
+fn add_attachment(model: &mut Model, path: VaultPath, effect: &mut Effect) {
+    if model.vault.attachment_by_path(&path).is_some() {
+        return;
+    }
+    let key = attachment_key(&path);
+    let id = model.vault.add_attachment(path);
+    shift_attachments(model, |a| if a >= id.0 { Some(a + 1) } else { Some(a) });
+    model
+        .graph
+        .attachment_backlinks
+        .insert(id.0 as usize, Vec::new());
+    reresolve_named(model, &key, None, false, effect);
+}
+
+fn remove_attachment(model: &mut Model, path: &str, effect: &mut Effect) {
+    let Some(id) = model.vault.attachment_by_path(path) else {
+        return;
+    };
+    let key = attachment_key(path);
+    model.vault.remove_attachment(path);
+    model.graph.attachment_backlinks.remove(id.0 as usize);
+    shift_attachments(model, |a| match a.cmp(&id.0) {
+        std::cmp::Ordering::Less => Some(a),
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some(a - 1),
+    });
+    reresolve_named(model, &key, None, true, effect);
+}
+
+/// Resolves again every link whose target names `key`, except those of `skip`; with
+/// `force`, their notes are rechecked even when the resolution looks unchanged.
+fn reresolve_named(
+    model: &mut Model,
+    key: &str,
+    skip: Option<NoteId>,
+    force: bool,
+    effect: &mut Effect,
+) {
+    let mut hits: Vec<(NoteId, usize)> = Vec::new();
+    for (i, note) in model.vault.notes.iter().enumerate() {
+        if Some(NoteId(i as u32)) == skip {
+            continue;
+        }
+        for (j, link) in note.links.iter().enumerate() {
+            if link_key(link).as_deref() == Some(key) {
+                hits.push((NoteId(i as u32), j));
+            }
+        }
+    }
+    for (src, j) in hits {
+        if reresolve(model, src, j) || force {
+            effect.recheck.insert(model.vault.note(src).path.clone());
+        }
+    }
+}
+
+/// Resolves link `j` of `src` again; returns whether its resolution changed.
+fn reresolve(model: &mut Model, src: NoteId, j: usize) -> bool {
+    let new = resolve_link(&model.vault, src, &model.vault.note(src).links[j]);
+    let old = &model.graph.resolutions[src.0 as usize][j];
+    if *old == new {
+        return false;
+    }
+    let edge = (src, j as u32);
+    if old.target != new.target {
+        let old_target = old.target.clone();
+        unlink(model, old_target.as_ref(), edge);
+        link(model, new.target.as_ref(), edge);
+    }
+    model.graph.resolutions[src.0 as usize][j] = new;
+    true
+}
+
+fn clear_outgoing(model: &mut Model, id: NoteId) {
+    let old = std::mem::take(&mut model.graph.resolutions[id.0 as usize]);
+    for (j, resolution) in old.iter().enumerate() {
+        unlink(model, resolution.target.as_ref(), (id, j as u32));
+    }
+}
+
+/// Resolves every link of `id` afresh and updates the reverse edges.
+fn set_outgoing(model: &mut Model, id: NoteId) {
+    clear_outgoing(model, id);
+    let note = model.vault.notes[id.0 as usize].clone();
+    let resolutions: Vec<LinkResolution> = note
+        .links
+        .iter()
+        .map(|l| resolve_link(&model.vault, id, l))
+        .collect();
+    for (j, resolution) in resolutions.iter().enumerate() {
+        link(model, resolution.target.as_ref(), (id, j as u32));
+    }
+    model.graph.resolutions[id.0 as usize] = resolutions;
+}
+
+fn edges<'m>(
+    model: &'m mut Model,
+    target: Option<&LinkTarget>,
+) -> Option<&'m mut Vec<(NoteId, u32)>> {
+    match target? {
+        LinkTarget::Note(t) => model.graph.backlinks.get_mut(t.0 as usize),
+        LinkTarget::Attachment(a) => model.graph.attachment_backlinks.get_mut(a.0 as usize),
+    }
+}
+
+fn link(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
+    if let Some(list) = edges(model, target)
+        && let Err(at) = list.binary_search(&edge)
+    {
+        list.insert(at, edge);
+    }
+}
+
+fn unlink(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
+    if let Some(list) = edges(model, target)
+        && let Ok(at) = list.binary_search(&edge)
+    {
+        list.remove(at);
+    }
+}
+
+/// Renumbers note ids after an insertion or removal; `None` marks the removed note,
+/// whose incoming links become unresolved.
+fn shift_notes(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
+    let graph = &mut model.graph;
+    for resolution in graph.resolutions.iter_mut().flatten() {
+        if let Some(LinkTarget::Note(t)) = resolution.target {
+            match f(t.0) {
+                Some(n) => resolution.target = Some(LinkTarget::Note(NoteId(n))),
+                None => resolution.target = None,
+            }
+        }
+        resolution.candidates.retain_mut(|c| match f(c.0) {
+            Some(n) => {
+                c.0 = n;
+                true
+            }
+            None => false,
+        });
+    }
+    for list in graph
+        .backlinks
+        .iter_mut()
+        .chain(graph.attachment_backlinks.iter_mut())
+    {
+        list.retain_mut(|(src, _)| match f(src.0) {
+            Some(n) => {
+                src.0 = n;
+                true
+            }
+            None => false,
+        });
+    }
+}
+
+fn shift_attachments(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
+    for resolution in model.graph.resolutions.iter_mut().flatten() {
+        if let Some(LinkTarget::Attachment(a)) = resolution.target {
+            resolution.target = f(a.0).map(|n| LinkTarget::Attachment(AttachmentId(n)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The incremental model must equal a rebuild after every change, and report every
+    //! note whose findings changed.
+
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::super::model::{Change, Model};
+    use super::super::vault_rules::vault_findings;
+    use crate::config::Config;
+    use crate::note::{VaultPath, parse_note};
+    use crate::resolve::build_link_graph;
+    use crate::rules::{Diagnostic, check_note};
+    use crate::vault::Vault;
+
+    const NAMES: &[&str] = &["Alpha", "Beta", "gamma", "Delta", "Ёлка"];
+    const FOLDERS: &[&str] = &["", "a/", "b/c/"];
+    const HEADINGS: &[&str] = &["Intro", "Setup", "Usage"];
+
+    fn path(folder: usize, name: usize) -> String {
+        format!("{}{}.md", FOLDERS[folder], NAMES[name])
+    }
+
+    /// A note's text from small random choices: headings, a block id, an alias, links.
+    fn text_strategy() -> impl Strategy<Value = String> {
+        (
+            proptest::collection::vec(0..HEADINGS.len(), 0..3),
+            any::<bool>(),
+            proptest::option::of(0..NAMES.len()),
+            proptest::collection::vec((0..NAMES.len(), 0..4usize, 0..3usize), 0..5),
+        )
+            .prop_map(|(headings, block, alias, links)| {
+                let mut out = String::new();
+                if let Some(a) = alias {
+                    out.push_str(&format!("---\naliases: [{}]\n---\n", NAMES[a]));
+                }
+                for h in headings {
+                    out.push_str(&format!("## {}\n\n", HEADINGS[h]));
+                }
+                if block {
+                    out.push_str("A block. ^blk\n\n");
+                }
+                for (name, anchor, style) in links {
+                    let anchor = match anchor {
+                        0 => String::new(),
+                        1 => format!("#{}", HEADINGS[name % HEADINGS.len()]),
+                        2 => "#^blk".to_string(),
+                        _ => "#Nope".to_string(),
+                    };
+                    match style {
+                        0 => out.push_str(&format!("[[{}{anchor}]] ", NAMES[name])),
+                        1 => out.push_str(&format!("[[b/c/{}{anchor}]] ", NAMES[name])),
+                        _ => out.push_str(&format!(
+                            "[x]({}.md{anchor}) ",
+                            NAMES[name].replace(' ', "%20")
+                        )),
+                    }
+                }
+                out.push_str("![[pic.png]]\n");
+                out
+            })
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Upsert(usize, usize, String),
+        Remove(usize, usize),
+        Attachment(bool),
+    }
+
+    fn op_strategy() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0..FOLDERS.len(), 0..NAMES.len(), text_strategy()).prop_map(|(f, n, t)| Op::Upsert(f, n, t)),
+            1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Remove(f, n)),
+            1 => any::<bool>().prop_map(Op::Attachment),
+        ]
+    }
+
+    fn findings(model: &Model) -> HashMap<VaultPath, Vec<Diagnostic>> {
+        let config = Config::default();
+        model
+            .vault
+            .note_ids()
+            .map(|id| {
+                (
+                    model.vault.note(id).path.clone(),
+                    check_note(&model.vault, &model.graph, &model.coherence, &config, id),
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn incremental_equals_rebuild(ops in proptest::collection::vec(op_strategy(), 1..24)) {
+            let vault = Vault::from_parts("/v".into(), Vec::new(), Vec::new(), Vec::new());
+            let mut model = Model::new(vault, Arc::new(Config::default()));
+            for op in ops {
+                let before = findings(&model);
+                let vault_before = vault_findings(&model);
+                let change = match op {
+                    Op::Upsert(f, n, text) => {
+                        let p: VaultPath = path(f, n).into();
+                        Change::Upsert(Arc::new(parse_note(p, text.into())))
+                    }
+                    Op::Remove(f, n) => Change::Remove(path(f, n).into()),
+                    Op::Attachment(true) => Change::AddAttachment("pic.png".into()),
+                    Op::Attachment(false) => Change::RemoveAttachment("pic.png".into()),
+                };
+                let effect = model.apply(vec![change]);
+                let rebuilt = build_link_graph(&model.vault);
+                prop_assert_eq!(&model.graph, &rebuilt);
+                let fresh = Model::new(model.vault.clone(), model.config.clone());
+                prop_assert_eq!(findings(&model), findings(&fresh), "incremental coherence differs from a rebuild");
+                let after = findings(&model);
+                for (path, found) in &after {
+                    if before.get(path) != Some(found) {
+                        prop_assert!(effect.recheck.contains(path), "{} changed but was not rechecked", path);
+                    }
+                }
+                for path in before.keys() {
+                    if !after.contains_key(path) {
+                        prop_assert!(effect.removed.contains(path), "{} went away unreported", path);
+                    }
+                }
+                if vault_findings(&model) != vault_before {
+                    prop_assert!(effect.vault_rules);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Renames as byte-span edits with no LSP types: a note (every link to it keeps its
+//! anchor, display text, wiki or markdown style and URL-encoding), a heading, a block
+//! id, a tag. Like `fixes`, this belongs in the core (`src/fix/`) once a CLI needs it.
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+use super::fixes::{FileOp, Fix, TextChange};
+use super::query::{self, Symbol};
+use crate::note::{Link, LinkKind, Note, VaultPath, note_name, strip_md_extension};
+use crate::resolve::{LinkGraph, LinkTarget, normalize_key};
+use crate::text::Span;
+use crate::vault::{NoteId, Vault};
+
+/// What markdown link targets percent-encode, as Obsidian writes them.
+const LINK_SET: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'%')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b']')
+    .add(b'#')
+    .add(b'^')
+    .add(b'|');
+
+/// Why a rename cannot be done.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RenameError(pub String);
+
+/// The folder of a vault path (`a/b` for `a/b/c.md`, empty at the root).
+pub fn parent_folder(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// `to` relative to folder `from` (`../c/x.md`).
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// Percent-encodes a markdown link target.
+pub fn encode_target(path: &str) -> String {
+    utf8_percent_encode(path, LINK_SET).to_string()
+}
+
+/// Whether a bare note name would resolve to more than the one note at `path`.
+fn name_is_shared(vault: &Vault, path: &str) -> bool {
+    let key = normalize_key(note_name(path));
+    vault
+        .index
+        .notes_named(&key)
+        .iter()
+        .any(|id| *vault.note(*id).path != *path)
+}
+
+/// The wikilink target to write for a note at `target` (a vault path with `.md`) from a
+/// note at `from`, following Obsidian's `newLinkFormat`.
+pub fn wiki_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
+    let stem = strip_md_extension(target);
+    match format {
+        Some("relative") => {
+            strip_md_extension(&relative_path(parent_folder(from), target)).to_string()
+        }
+        Some("absolute") => stem.to_string(),
+        _ if name_is_shared(vault, target) => stem.to_string(),
+        _ => note_name(target).to_string(),
+    }
+}
+
+/// The markdown link target (encoded, with extension) for a file at `target`.
+pub fn markdown_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
+    let path = match format {
+        Some("absolute") => target.to_string(),
+        Some("shortest") | None if !name_is_shared(vault, target) && !target.contains('/') => {
+            target.to_string()
+        }
+        _ => relative_path(parent_folder(from), target),
+    };
+    encode_target(&path)
+}
+
+/// The new text of a link's target part when the note it points to moves from `old`
+/// to `new` (vault paths with `.md`), in the link's own style.
+pub fn retarget(vault: &Vault, from: &Note, link: &Link, old: &str, new: &str) -> String {
+    let written = &from.text[link.target_span.range()];
+    match link.kind {
+        LinkKind::Wiki => {
+            let keep_md = strip_md_extension(written).len() != written.len();
+            let mut out = if written.starts_with("./") || written.starts_with("../") {
+                relative_path(parent_folder(&from.path), strip_md_extension(new))
+            } else if written.contains('/') || name_is_shared(vault, new) {
+                strip_md_extension(new).to_string()
+            } else {
+                note_name(new).to_string()
+            };
+            if keep_md {
+                out.push_str(".md");
+            }
+            out
+        }
+        LinkKind::Markdown => {
+            let decoded = percent_decode_str(written).decode_utf8_lossy();
+            let encoded = decoded != written || !written.contains(' ');
+            let keep_md = strip_md_extension(&decoded).len() != decoded.len();
+            let path = if decoded.starts_with('/') {
+                format!("/{new}")
+            } else if decoded.contains('/')
+                || parent_folder(old) != parent_folder(&from.path)
+                || name_is_shared(vault, new)
+            {
+                relative_path(parent_folder(&from.path), new)
+            } else {
+                new.rsplit('/').next().unwrap_or(new).to_string()
+            };
+            let path = if keep_md {
+                path
+            } else {
+                strip_md_extension(&path).to_string()
+            };
+            if encoded { encode_target(&path) } else { path }
+        }
+    }
+}
+
+/// Groups changes by note path into edit operations, sorted and free of duplicates.
+fn edits(changes: BTreeMap<VaultPath, Vec<TextChange>>) -> Vec<FileOp> {
+    changes
+        .into_iter()
+        .map(|(path, mut changes)| {
+            changes.sort_by_key(|c| (c.span.start, c.span.end));
+            changes.dedup();
+            FileOp::Edit { path, changes }
+        })
+        .collect()
+}
+
+/// Edits every link to the notes in `moves` (old path → new path, with `.md`), as when
+/// files are renamed or moved. Relative markdown links inside moved notes are updated too.
+pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) -> Vec<FileOp> {
+    let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
+    let new_path_of = |id: NoteId| {
+        moves
+            .iter()
+            .find(|(m, _)| *m == id)
+            .map(|(_, p)| p.as_str())
+    };
+    for (id, new) in moves {
+        let old = &vault.note(*id).path;
+        for (src, j) in query::symbol_links(graph, &Symbol::Note(*id)) {
+            let from = vault.note(src);
+            let link = &from.links[j];
+            if link.target.is_empty() {
+                continue;
+            }
+            // A moved note's own links are written as seen from its new place.
+            let mut from_moved;
+            let from_ref = match new_path_of(src) {
+                Some(p) => {
+                    from_moved = from.clone();
+                    from_moved.path = p.into();
+                    &from_moved
+                }
+                None => from,
+            };
+            let text = retarget(vault, from_ref, link, old, new);
+            changes
+                .entry(from.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: link.target_span,
+                    new_text: text,
+                });
+        }
+    }
+    // Relative markdown links from a note that changes folder.
+    for (id, new) in moves {
+        let note = vault.note(*id);
+        if parent_folder(&note.path) == parent_folder(new) {
+            continue;
+        }
+        for (j, link) in note.links.iter().enumerate() {
+            let written = &note.text[link.target_span.range()];
+            if link.kind != LinkKind::Markdown || written.starts_with('/') || link.target.is_empty()
+            {
+                continue;
+            }
+            let target_path = match &graph.resolutions[id.0 as usize][j].target {
+                Some(LinkTarget::Note(t)) => {
+                    new_path_of(*t).map_or_else(|| vault.note(*t).path.to_string(), str::to_string)
+                }
+                Some(LinkTarget::Attachment(a)) => vault.attachment(*a).to_string(),
+                None => continue,
+            };
+            let decoded = percent_decode_str(written).decode_utf8_lossy();
+            if !decoded.contains('/')
+                && parent_folder(&target_path).is_empty()
+                && !parent_folder(new).is_empty()
+            {
+                // A bare name still resolves by name from anywhere.
+                continue;
+            }
+            let mut path = relative_path(parent_folder(new), &target_path);
+            if strip_md_extension(&decoded).len() == decoded.len() {
+                path = strip_md_extension(&path).to_string();
+            }
+            let encoded = decoded != written || !written.contains(' ');
+            let text = if encoded { encode_target(&path) } else { path };
+            changes
+                .entry(note.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: link.target_span,
+                    new_text: text,
+                });
+        }
+    }
+    edits(changes)
+}
+
+/// Renames a note to `new_name` (a name in the same folder, or a vault path with `/`).
+pub fn rename_note(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    new_name: &str,
+) -> Result<Fix, RenameError> {
+    let new_name = new_name.trim();
+    if new_name.is_empty() || new_name.ends_with('/') {
+        return Err(RenameError("a note needs a name".into()));
+    }
+    let note = vault.note(id);
+    let stem = strip_md_extension(new_name);
+    let new_path = if stem.contains('/') {
+        format!("{}.md", stem.trim_start_matches('/'))
+    } else {
+        let folder = parent_folder(&note.path);
+        if folder.is_empty() {
+            format!("{stem}.md")
+        } else {
+            format!("{folder}/{stem}.md")
+        }
+    };
+    if new_path == *note.path {
+        return Err(RenameError("the note already has this name".into()));
+    }
+    if let Some(other) = vault.note_by_path(&new_path)
+        && other != id
+    {
+        return Err(RenameError(format!("a note {new_path} already exists")));
+    }
+    let mut ops = vec![FileOp::Rename {
+        from: note.path.clone(),
+        to: new_path.as_str().into(),
+    }];
+    ops.extend(move_notes(vault, graph, &[(id, new_path.clone())]));
+    Ok(Fix {
+        title: format!("Rename {} to {}", note.path, new_path),
+        ops,
+        preferred: true,
+    })
+}
+
+/// A heading as a link anchor writes it: characters Obsidian treats as spaces become one.
+pub fn anchor_heading_text(text: &str) -> String {
+    let replaced: String = text
+        .chars()
+        .map(|c| if "#|^:%[]".contains(c) { ' ' } else { c })
+        .collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The span of the last part of a heading anchor (`Sub` in `Note#Top#Sub`).
+fn last_anchor_part(note: &Note, link: &Link) -> Option<Span> {
+    let anchor = link.anchor.as_ref()?;
+    let text = &note.text[anchor.span.range()];
+    let start = text.rfind('#').map_or(0, |i| i + 1);
+    let trimmed_end = text.trim_end().len();
+    Some(Span::new(
+        anchor.span.start as usize + start,
+        anchor.span.start as usize + trimmed_end.max(start),
+    ))
+}
+
+/// Renames heading `h` of note `id` and every `#Heading` link to it.
+pub fn rename_heading(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    h: usize,
+    new_text: &str,
+) -> Result<Fix, RenameError> {
+    let new_text = new_text.trim();
+    if new_text.is_empty() || new_text.contains('\n') {
+        return Err(RenameError("a heading needs one line of text".into()));
+    }
+    let note = vault.note(id);
+    let heading = &note.headings[h];
+    let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
+    changes
+        .entry(note.path.clone())
+        .or_default()
+        .push(TextChange {
+            span: heading.text_span,
+            new_text: new_text.to_string(),
+        });
+    let anchor_text = anchor_heading_text(new_text);
+    for (src, j) in query::symbol_links(graph, &Symbol::Heading(id, h)) {
+        let from = vault.note(src);
+        if let Some(span) = last_anchor_part(from, &from.links[j]) {
+            changes
+                .entry(from.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span,
+                    new_text: anchor_text.clone(),
+                });
+        }
+    }
+    Ok(Fix {
+        title: format!("Rename heading to {new_text}"),
+        ops: edits(changes),
+        preferred: true,
+    })
+}
+
+/// Renames block id `b` of note `id` and every `#^id` link to it.
+pub fn rename_block(
+    vault: &Vault,
+    graph: &LinkGraph,
+    id: NoteId,
+    b: usize,
+    new_id: &str,
+) -> Result<Fix, RenameError> {
+    let new_id = new_id.trim().trim_start_matches('^');
+    if new_id.is_empty() || !new_id.chars().all(|c| c.is_alphanumeric() || c == '-') {
+        return Err(RenameError(
+            "a block id is letters, digits and dashes".into(),
+        ));
+    }
+    let note = vault.note(id);
+    let block = &note.block_ids[b];
+    let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
+    let marker = Span::new(block.span.start as usize + 1, block.span.end as usize);
+    changes
+        .entry(note.path.clone())
+        .or_default()
+        .push(TextChange {
+            span: marker,
+            new_text: new_id.to_string(),
+        });
+    for (src, j) in query::symbol_links(graph, &Symbol::Block(id, b)) {
+        let from = vault.note(src);
+        let Some(anchor) = &from.links[j].anchor else {
+            continue;
+        };
+        let text = &from.text[anchor.span.range()];
+        let skip = text.find('^').map_or(0, |i| i + 1);
+        let span = Span::new(
+            anchor.span.start as usize + skip,
+            anchor.span.start as usize + text.trim_end().len(),
+        );
+        changes
+            .entry(from.path.clone())
+            .or_default()
+            .push(TextChange {
+                span,
+                new_text: new_id.to_string(),
+            });
+    }
+    Ok(Fix {
+        title: format!("Rename block to ^{new_id}"),
+        ops: edits(changes),
+        preferred: true,
+    })
+}
+
+/// Renames tag `key` (and tags nested under it) everywhere.
+pub fn rename_tag(vault: &Vault, key: &str, new_name: &str) -> Result<Fix, RenameError> {
+    let new_name = new_name.trim().trim_start_matches('#');
+    if new_name.is_empty() || new_name.chars().any(char::is_whitespace) {
+        return Err(RenameError("a tag has no spaces".into()));
+    }
+    let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
+    for note in &vault.notes {
+        for tag in &note.tags {
+            if !query::tag_matches(&tag.name, key) {
+                continue;
+            }
+            let text = &note.text[tag.span.range()];
+            // The tag's own characters, without `#` or YAML quotes around them.
+            let Some(at) = text.find(tag.name.trim_start_matches('#')) else {
+                continue;
+            };
+            let old_len: usize = tag
+                .name
+                .trim_start_matches('#')
+                .chars()
+                .take(key.chars().count())
+                .map(char::len_utf8)
+                .sum();
+            let start = tag.span.start as usize + at;
+            changes
+                .entry(note.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: Span::new(start, start + old_len),
+                    new_text: new_name.to_string(),
+                });
+        }
+    }
+    Ok(Fix {
+        title: format!("Rename tag #{key} to #{new_name}"),
+        ops: edits(changes),
+        preferred: true,
+    })
+}

@@ -1,0 +1,495 @@
+//! The protocol layer: a thin `LanguageServer` that routes to `state` and `handlers`.
+//!
+//! Notifications change state synchronously, before any `.await`, so edits apply in
+//! the order they arrived even though tower-lsp runs handlers concurrently. Requests
+//! run on a snapshot in a blocking thread; a panic becomes an error response.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use ropey::Rope;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower_lsp_server::gen_lsp_types::*;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::{self, from_proto};
+use super::diagnostics::{self, Event};
+use super::files::{FileChange, FileChangeKind};
+use super::handlers;
+use super::snapshot::Snapshot;
+use super::state::{Shared, Workspace};
+use super::{Outgoing, capabilities, log, watch};
+
+pub struct Server {
+    client: Client,
+    shared: Arc<Shared>,
+    events: std::sync::mpsc::Sender<Event>,
+    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// Our own file watcher, when the client cannot watch for us.
+    watcher: Mutex<Option<watch::Watcher>>,
+}
+
+impl Server {
+    pub fn new(client: Client) -> Server {
+        let shared = Arc::new(Shared::default());
+        let (out, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(send_loop(client.clone(), rx, shared.clone()));
+        let events = diagnostics::spawn(shared.clone(), out.clone());
+        Server {
+            client,
+            shared,
+            events,
+            out,
+            watcher: Mutex::new(None),
+        }
+    }
+
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    fn notify(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    fn warn(&self, message: String) {
+        log::send(&self.out, log::Level::Warning, message);
+    }
+
+    /// Runs a request handler on a fresh snapshot in a blocking thread. A panic in the
+    /// handler becomes an internal-error response and the server keeps serving.
+    async fn run<P, R>(&self, params: P, handler: fn(&Snapshot, P) -> Result<R>) -> Result<R>
+    where
+        P: Send + 'static,
+        R: Send + 'static,
+    {
+        let shared = self.shared.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let snapshot = shared.snapshot();
+                handler(&snapshot, params)
+            }))
+        });
+        match task.await {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => {
+                let message = panic_message(&panic);
+                log::send(
+                    &self.out,
+                    log::Level::Error,
+                    format!("request failed: {message}"),
+                );
+                Err(Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                    message: format!("twin: internal error: {message}").into(),
+                    data: None,
+                })
+            }
+            Err(err) => Err(Error::internal_error().with_message(err.to_string())),
+        }
+    }
+
+    /// `twin/documentText`: the server's text of an open document (used by tests to
+    /// check that edits were applied in order).
+    pub async fn document_text(&self, params: DocumentTextParams) -> Result<Option<Value>> {
+        let state = self.shared.lock();
+        Ok(state
+            .docs
+            .get(params.text_document.uri.as_ref())
+            .map(|doc| json!({"text": doc.rope.to_string(), "version": doc.version})))
+    }
+}
+
+impl Server {
+    /// `twin/debugPanic`: panics inside a request handler, to test that the server
+    /// survives it. Only answered when `TWIN_LSP_TEST_HOOKS` is set.
+    pub async fn debug_panic(&self, _: Value) -> Result<Value> {
+        if std::env::var_os("TWIN_LSP_TEST_HOOKS").is_none() {
+            return Err(Error::method_not_found());
+        }
+        self.run((), |_, ()| panic!("debug panic requested")).await
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+trait WithMessage {
+    fn with_message(self, message: String) -> Self;
+}
+
+impl WithMessage for Error {
+    fn with_message(mut self, message: String) -> Self {
+        self.message = message.into();
+        self
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// Sends everything the server says on its own, in order.
+async fn send_loop(
+    client: Client,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Outgoing>,
+    shared: Arc<Shared>,
+) {
+    let mut tokens: Vec<ProgressToken> = Vec::new();
+    while let Some(message) = rx.recv().await {
+        match message {
+            Outgoing::Publish(uri, diagnostics, version) => {
+                client.publish_diagnostics(uri, diagnostics, version).await;
+            }
+            Outgoing::Log(level, text) => {
+                let kind = match level {
+                    log::Level::Error => MessageType::Error,
+                    log::Level::Warning => MessageType::Warning,
+                    log::Level::Info => MessageType::Info,
+                };
+                client.log_message(kind, text).await;
+            }
+            Outgoing::ProgressCreate(token) => {
+                if !shared.lock().caps.work_done_progress {
+                    continue;
+                }
+                let created = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    client.create_work_done_progress(token.clone()),
+                )
+                .await;
+                if matches!(created, Ok(Ok(()))) {
+                    tokens.push(token);
+                }
+            }
+            Outgoing::Progress(token, value) => {
+                if tokens.contains(&token) {
+                    client
+                        .send_notification::<ProgressNotification>(ProgressParams::new(
+                            token, value,
+                        ))
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = convert::negotiate_encoding(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders_initialize_params
+            .workspace_folders
+            .iter()
+            .flat_map(|f| match f {
+                WorkspaceFolders::WorkspaceFolderList(list) => list.as_slice(),
+                WorkspaceFolders::Null => &[],
+            })
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty()
+            && let Some(root) = params.root_uri.as_ref().and_then(from_proto::file_path)
+        {
+            roots.push(root);
+        }
+        // Canonicalizing the roots touches the disk: not on the async runtime.
+        let workspaces = tokio::task::spawn_blocking(move || {
+            roots
+                .into_iter()
+                .map(|r| Workspace::new(r, true))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        {
+            let mut state = self.shared.lock();
+            state.encoding = encoding;
+            state.caps = Arc::new(capabilities::client(&params.capabilities));
+            if let Some(options) = &params.initialization_options {
+                state.settings.update(options);
+            }
+            state.single_file = workspaces.is_empty();
+            state.workspaces = workspaces;
+        }
+        Ok(InitializeResult {
+            capabilities: capabilities::server(encoding),
+            server_info: Some(ServerInfo {
+                name: "twin".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.notify(Event::Load);
+        let (dynamic, roots) = {
+            let state = self.shared.lock();
+            let roots: Vec<PathBuf> = state
+                .workspaces
+                .iter()
+                .map(|w| w.root().to_path_buf())
+                .collect();
+            (state.caps.watched_files_dynamic, roots)
+        };
+        if dynamic {
+            let registration = Registration {
+                id: "twin-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: Some(json!({"watchers": [{"globPattern": "**/*"}]})),
+            };
+            // Not awaited here: a client that never answers must not hold up shutdown.
+            let client = self.client.clone();
+            let out = self.out.clone();
+            tokio::spawn(async move {
+                let answer = tokio::time::timeout(
+                    std::time::Duration::from_secs(10),
+                    client.register_capability(vec![registration]),
+                )
+                .await;
+                if !matches!(answer, Ok(Ok(()))) {
+                    log::send(
+                        &out,
+                        log::Level::Warning,
+                        "the client did not register file watching".into(),
+                    );
+                }
+            });
+        } else if !roots.is_empty() {
+            // A recursive watch walks the vault: on a blocking thread.
+            let events = self.events.clone();
+            let started =
+                tokio::task::spawn_blocking(move || watch::Watcher::start(&roots, events)).await;
+            match started {
+                Ok(Ok(watcher)) => {
+                    *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
+                }
+                Ok(Err(err)) => self.warn(format!("cannot watch the vault: {err}")),
+                Err(err) => self.warn(format!("cannot watch the vault: {err}")),
+            }
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.lock().shutdown_requested = true;
+        self.notify(Event::Shutdown);
+        self.watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.shared
+            .lock()
+            .docs
+            .open(doc.uri.as_ref().to_string(), &doc.text, doc.version);
+        self.notify(Event::Edited);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let id = params.text_document;
+        let uri = id.text_document_identifier.uri;
+        // Applied under the lock, before any await: edits keep their arrival order.
+        let result = {
+            let mut state = self.shared.lock();
+            let encoding = state.encoding;
+            state.docs.for_edit(uri.as_ref(), id.version).map(|doc| {
+                for change in params.content_changes {
+                    match change {
+                        TextDocumentContentChangeEvent::TextDocumentContentChangePartial(p) => {
+                            let start = from_proto::rope_char(&doc.rope, p.range.start, encoding);
+                            let end = from_proto::rope_char(&doc.rope, p.range.end, encoding);
+                            doc.replace(start, end, &p.text);
+                        }
+                        TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(
+                            w,
+                        ) => {
+                            doc.rope = Rope::from_str(&w.text);
+                        }
+                    }
+                }
+                doc.version = id.version;
+                doc.synced = false;
+            })
+        };
+        match result {
+            Ok(()) => self.notify(Event::Edited),
+            Err(err) => self.warn(format!("ignored a change to {}: {err}", uri.as_ref())),
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.shared.lock().docs.close(uri.as_ref());
+        if let Some(path) = from_proto::file_path(&uri) {
+            self.notify(Event::Closed(path));
+        }
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.shared.lock().settings.update(&params.settings);
+        self.notify(Event::Settings);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changes = params
+            .changes
+            .iter()
+            .filter_map(|event| {
+                let path = from_proto::file_path(&event.uri)?;
+                let kind = match event.kind {
+                    FileChangeType::Created => FileChangeKind::Created,
+                    FileChangeType::Deleted => FileChangeKind::Deleted,
+                    _ => FileChangeKind::Changed,
+                };
+                Some(FileChange { path, kind })
+            })
+            .collect();
+        self.notify(Event::Files(changes));
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        let mut changes = Vec::new();
+        for file in &params.files {
+            if let Some(path) = from_proto::file_path(&file.old_uri) {
+                changes.push(FileChange {
+                    path,
+                    kind: FileChangeKind::Deleted,
+                });
+            }
+            if let Some(path) = from_proto::file_path(&file.new_uri) {
+                changes.push(FileChange {
+                    path,
+                    kind: FileChangeKind::Created,
+                });
+            }
+        }
+        self.notify(Event::Files(changes));
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let changes = params
+            .files
+            .iter()
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .map(|path| FileChange {
+                path,
+                kind: FileChangeKind::Created,
+            })
+            .collect();
+        self.notify(Event::Files(changes));
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        let changes = params
+            .files
+            .iter()
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .map(|path| FileChange {
+                path,
+                kind: FileChangeKind::Deleted,
+            })
+            .collect();
+        self.notify(Event::Files(changes));
+    }
+
+    async fn goto_definition(
+        &self,
+        params: DefinitionParams,
+    ) -> Result<Option<DefinitionResponse>> {
+        self.run(params, handlers::definition::definition).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.run(params, handlers::references::references).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.run(params, handlers::hover::hover).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.run(params, handlers::completion::completion).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResult>> {
+        self.run(params, handlers::rename::prepare_rename).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.run(params, handlers::rename::rename).await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.run(params, handlers::rename::will_rename_files).await
+    }
+
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> Result<Option<Vec<CodeActionResponse>>> {
+        self.run(params, handlers::code_action::code_action).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.run(params, handlers::symbols::document_symbol).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.run(params, handlers::symbols::workspace_symbol).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.run(params, handlers::code_lens::code_lens).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.run(params, handlers::document_link::document_link)
+            .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.run(params, handlers::folding::folding_range).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokens>> {
+        self.run(params, handlers::semantic_tokens::semantic_tokens_full)
+            .await
+    }
+}

@@ -1,0 +1,283 @@
+//! The one owner of mutable state: open documents, workspaces and their models.
+//!
+//! Everything that changes goes through [`Shared::lock`], a mutex held for short,
+//! synchronous stretches and never across an `.await`. Requests work on a
+//! [`Snapshot`] taken after the model has caught up with every applied edit.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+use tower_lsp_server::gen_lsp_types::Uri;
+
+use super::convert::from_proto;
+use super::documents::Documents;
+use super::model::{Change, Effect, Model};
+use super::snapshot::{Snapshot, WorkspaceSnapshot};
+use crate::config::Config;
+use crate::note::{VaultPath, parse_note};
+use crate::text::ColumnEncoding;
+
+/// Which notes get diagnostics published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagnosticsScope {
+    /// Only open notes.
+    Open,
+    /// Every note with findings.
+    Vault,
+}
+
+/// Settings from `initializationOptions` and `workspace/didChangeConfiguration`.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub scope: DiagnosticsScope,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            scope: DiagnosticsScope::Vault,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `{"diagnostics": {"scope": "open"}}`, also nested under `"twin"`; unknown
+    /// or missing keys keep their current value.
+    pub fn update(&mut self, value: &Value) {
+        let value = value.get("twin").unwrap_or(value);
+        match value.pointer("/diagnostics/scope").and_then(Value::as_str) {
+            Some("open") => self.scope = DiagnosticsScope::Open,
+            Some("vault") => self.scope = DiagnosticsScope::Vault,
+            _ => {}
+        }
+    }
+}
+
+/// The optional client features the server adapts to.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCaps {
+    /// `workspaceEdit.documentChanges`: versioned edits in a list.
+    pub document_changes: bool,
+    /// `workspaceEdit.resourceOperations` has `create` and `rename`.
+    pub create_files: bool,
+    pub rename_files: bool,
+    pub work_done_progress: bool,
+    pub watched_files_dynamic: bool,
+    pub hierarchical_symbols: bool,
+    pub markdown_hover: bool,
+}
+
+/// One vault: a workspace folder, or a folder of loose files in single-file mode.
+pub struct Workspace {
+    pub roots: Arc<[PathBuf]>,
+    /// Indexed from disk; false in single-file mode, where only open notes count.
+    pub indexed: bool,
+    /// The first load from disk finished (always true when not indexed).
+    pub loaded: bool,
+    pub config: Arc<Config>,
+    pub model: Arc<Model>,
+    /// What changed since the diagnostics were last computed.
+    pub effect: Effect,
+}
+
+impl Workspace {
+    pub fn new(root: PathBuf, indexed: bool) -> Workspace {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let roots: Vec<PathBuf> = if canonical == root {
+            vec![root]
+        } else {
+            vec![canonical, root]
+        };
+        let model = Model::empty(roots[0].clone());
+        Workspace {
+            roots: roots.into(),
+            indexed,
+            loaded: !indexed,
+            config: Arc::new(Config::default()),
+            model: Arc::new(model),
+            effect: Effect::default(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.roots[0]
+    }
+
+    /// Applies changes to the model (cloning it only when a request still holds it).
+    pub fn apply(&mut self, changes: Vec<Change>) {
+        if changes.is_empty() {
+            return;
+        }
+        let effect = Arc::make_mut(&mut self.model).apply(changes);
+        self.effect.merge(effect);
+    }
+}
+
+/// Everything mutable. Lock through [`Shared::lock`].
+pub struct State {
+    pub encoding: ColumnEncoding,
+    pub caps: Arc<ClientCaps>,
+    pub settings: Settings,
+    pub docs: Documents,
+    pub workspaces: Vec<Workspace>,
+    /// No workspace folder was given: each open note's folder becomes a small vault.
+    pub single_file: bool,
+    /// `shutdown` was received; the exit code depends on it.
+    pub shutdown_requested: bool,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            encoding: ColumnEncoding::Utf16,
+            caps: Arc::new(ClientCaps::default()),
+            settings: Settings::default(),
+            docs: Documents::default(),
+            workspaces: Vec::new(),
+            single_file: true,
+            shutdown_requested: false,
+        }
+    }
+
+    /// The workspace holding `path`, innermost first, and the path inside it.
+    pub fn workspace_of(&self, path: &Path) -> Option<(usize, VaultPath)> {
+        self.workspaces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ws)| from_proto::vault_path(&ws.roots, path).map(|p| (i, p)))
+            .min_by_key(|(_, p)| p.len())
+            .map(|(i, p)| (i, VaultPath::from(p)))
+    }
+
+    /// Brings every model up to date with the open documents: reparses each note
+    /// edited since the last sync and applies it incrementally.
+    pub fn sync(&mut self) {
+        let mut changes: HashMap<usize, Vec<Change>> = HashMap::new();
+        let dirty: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| !d.synced)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in dirty {
+            let Some(path) = from_proto::file_path(&Uri::from(uri.clone())) else {
+                self.mark_synced(&uri);
+                continue;
+            };
+            if !is_note_path(&path) {
+                self.mark_synced(&uri);
+                continue;
+            }
+            let Some((ws, vpath)) = self.workspace_for_doc(&path) else {
+                self.mark_synced(&uri);
+                continue;
+            };
+            let text = self.docs.get(&uri).map(|d| d.text()).unwrap_or_default();
+            self.mark_synced(&uri);
+            let note = parse_safely(vpath, text);
+            changes.entry(ws).or_default().push(Change::Upsert(note));
+        }
+        for (ws, changes) in changes {
+            self.workspaces[ws].apply(changes);
+        }
+    }
+
+    fn mark_synced(&mut self, uri: &str) {
+        if let Some((_, doc)) = self.docs.iter_mut().find(|(u, _)| *u == uri) {
+            doc.synced = true;
+        }
+    }
+
+    /// The workspace of an open document; in single-file mode, its folder's.
+    fn workspace_for_doc(&mut self, path: &Path) -> Option<(usize, VaultPath)> {
+        if let Some(found) = self.workspace_of(path) {
+            return Some(found);
+        }
+        if !self.single_file {
+            return None;
+        }
+        let parent = path.parent()?;
+        self.workspaces
+            .push(Workspace::new(parent.to_path_buf(), false));
+        self.workspace_of(path)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let versions: HashMap<String, i32> = self
+            .docs
+            .iter()
+            .map(|(uri, d)| (uri.clone(), d.version))
+            .collect();
+        let workspaces = self
+            .workspaces
+            .iter()
+            .map(|ws| {
+                let open_uris = self
+                    .docs
+                    .iter()
+                    .filter_map(|(uri, _)| {
+                        let path = from_proto::file_path(&Uri::from(uri.clone()))?;
+                        let vpath = from_proto::vault_path(&ws.roots, &path)?;
+                        Some((VaultPath::from(vpath), Uri::from(uri.clone())))
+                    })
+                    .collect();
+                WorkspaceSnapshot {
+                    roots: ws.roots.clone(),
+                    model: ws.model.clone(),
+                    config: ws.config.clone(),
+                    indexed: ws.indexed,
+                    open_uris: Arc::new(open_uris),
+                }
+            })
+            .collect();
+        Snapshot {
+            encoding: self.encoding,
+            caps: self.caps.clone(),
+            workspaces,
+            versions: Arc::new(versions),
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}
+
+/// Whether a path is a markdown note by its extension.
+pub fn is_note_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// Parses a note; a parser panic becomes an empty note rather than a dead server.
+pub fn parse_safely(path: VaultPath, text: Arc<str>) -> Arc<crate::note::Note> {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parse_note(path.clone(), text.clone())
+    }));
+    Arc::new(attempt.unwrap_or_else(|_| parse_note(path, Arc::from(""))))
+}
+
+/// The state behind its lock, shared by the server, the worker and requests.
+#[derive(Default)]
+pub struct Shared {
+    state: Mutex<State>,
+}
+
+impl Shared {
+    /// Locks the state; a panic elsewhere while it was held does not poison it for good.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A snapshot with every applied edit reflected in the models.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut state = self.lock();
+        state.sync();
+        state.snapshot()
+    }
+}

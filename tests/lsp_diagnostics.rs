@@ -1,0 +1,188 @@
+//! End-to-end tests of diagnostics: the rules of `twin check` published by `twin lsp`,
+//! kept current across notes as the writer edits, and as files change on disk.
+
+mod lsp_support;
+
+use lsp_support::{Client, copy_fixture, full_capabilities};
+use serde_json::{Value, json};
+
+fn codes(diagnostics: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+fn has(diagnostics: &Value, code: &str) -> bool {
+    codes(diagnostics).iter().any(|c| c == code)
+}
+
+#[test]
+fn publishes_findings_with_code_source_docs_and_related_information() {
+    let dir = copy_fixture("diag");
+    let root = dir.path();
+    std::fs::write(
+        root.join("Other.md"),
+        "---\naliases: [Shared]\n---\n# Other\n",
+    )
+    .unwrap();
+    let mut c = Client::ready(root);
+    let b = c.diagnostics(&c.uri("B.md"), |_| true);
+    insta::assert_json_snapshot!("diagnostics_b", lsp_support::redact(&b, root));
+    let aliased = c.diagnostics(&c.uri("Aliased.md"), |d| has(d, "alias-conflict"));
+    let related = &aliased[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], c.uri("Other.md"));
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn an_edit_to_one_note_updates_the_notes_that_link_to_it() {
+    let dir = copy_fixture("diag");
+    let root = dir.path();
+    let mut c = Client::ready(root);
+    let b_uri = c.uri("B.md");
+    let first = c.diagnostics(&b_uri, |_| true);
+    assert_eq!(
+        codes(&first),
+        ["broken-heading", "broken-link", "footnote-undefined"]
+    );
+    // Adding `## Intro` to A clears broken-heading in B, which is not even open.
+    let a_uri = c.open("A.md", None);
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": a_uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "\n## Intro\n"}]}));
+    let after = c.diagnostics(&b_uri, |d| !has(d, "broken-heading"));
+    assert_eq!(codes(&after), ["broken-link", "footnote-undefined"]);
+    // Deleting A turns B's links to it into broken links, and B into an orphan.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": a_uri}}),
+    );
+    std::fs::remove_file(root.join("A.md")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": a_uri, "type": 3}]}),
+    );
+    let deleted = c.diagnostics(&b_uri, |d| {
+        codes(d).iter().filter(|c| *c == "broken-link").count() == 3
+    });
+    assert_eq!(
+        codes(&deleted),
+        [
+            "broken-link",
+            "broken-link",
+            "broken-link",
+            "footnote-undefined",
+            "orphan-note"
+        ]
+    );
+    // Creating C on disk fixes the link to it.
+    std::fs::write(root.join("C.md"), "# C\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("C.md"), "type": 1}]}),
+    );
+    let created = c.diagnostics(&b_uri, |d| {
+        codes(d).iter().filter(|c| *c == "broken-link").count() == 2
+    });
+    assert_eq!(
+        codes(&created),
+        ["broken-link", "broken-link", "footnote-undefined"]
+    );
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn fixing_a_note_clears_its_diagnostics() {
+    let dir = copy_fixture("diag");
+    let root = dir.path();
+    let mut c = Client::ready(root);
+    let uri = c.open("B.md", Some("# B\n\nSee [[A]].\n"));
+    let cleared = c.diagnostics(&uri, |d| d.as_array().unwrap().is_empty());
+    assert_eq!(cleared, json!([]));
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn scope_open_publishes_only_open_notes_until_changed_to_vault() {
+    let dir = copy_fixture("diag");
+    let root = dir.path();
+    let mut c = Client::start(
+        Some(root),
+        full_capabilities(),
+        json!({"diagnostics": {"scope": "open"}}),
+    );
+    c.wait_indexed();
+    let b_uri = c.uri("B.md");
+    let none = c.try_wait_notification(
+        "textDocument/publishDiagnostics",
+        std::time::Duration::from_millis(400),
+        |p| p["uri"] == b_uri.as_str(),
+    );
+    assert!(none.is_none(), "B is not open: {none:?}");
+    c.open("B.md", None);
+    let open = c.diagnostics(&b_uri, |d| !d.as_array().unwrap().is_empty());
+    assert!(has(&open, "broken-link"));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": b_uri}}),
+    );
+    c.diagnostics(&b_uri, |d| d.as_array().unwrap().is_empty());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"twin": {"diagnostics": {"scope": "vault"}}}}),
+    );
+    let vault = c.diagnostics(&b_uri, |d| !d.as_array().unwrap().is_empty());
+    assert!(has(&vault, "broken-heading"));
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn without_client_watching_the_server_watches_the_vault_itself() {
+    let dir = copy_fixture("diag");
+    let root = dir.path();
+    let mut caps = full_capabilities();
+    caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(false);
+    let mut c = Client::start(Some(root), caps, json!({}));
+    c.wait_indexed();
+    let b_uri = c.uri("B.md");
+    c.diagnostics(&b_uri, |d| has(d, "broken-link"));
+    std::fs::write(root.join("C.md"), "# C\n").unwrap();
+    let fixed = c.diagnostics(&b_uri, |d| !has(d, "broken-link"));
+    assert_eq!(codes(&fixed), ["broken-heading", "footnote-undefined"]);
+    assert!(
+        c.server_requests
+            .iter()
+            .all(|r| r["method"] != "client/registerCapability")
+    );
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn single_file_mode_checks_the_open_note_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Lone.md");
+    std::fs::write(&path, "# Lone\n[[Elsewhere]] and [[#Missing]] and [^1]\n").unwrap();
+    let mut c = Client::start(None, full_capabilities(), json!({}));
+    let uri = lsp_support::file_uri(&path);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+        "text": std::fs::read_to_string(&path).unwrap()}}),
+    );
+    let diagnostics = c.diagnostics(&uri, |d| !d.as_array().unwrap().is_empty());
+    // Links to other notes cannot be judged without a vault; the rest is checked.
+    assert_eq!(
+        codes(&diagnostics),
+        ["broken-heading", "footnote-undefined"]
+    );
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "Lone");
+    assert!(c.shutdown().success());
+}
