@@ -11,6 +11,16 @@
 //! Nothing here knows the CLI or LSP; times come in as `SystemTime`/[`Timestamp`] so tests
 //! can script the clock. Nothing is written unless a caller records, re-anchors, renames
 //! or compacts.
+//!
+//! For the language server:
+//! - on save (setting `history.record`): [`record_with`] with every diagnostic of the vault
+//!   and `RecordOptions { stats: coherence.drift's stats, notes: None }` (or `notes:
+//!   Some(paths)` with only those notes' diagnostics);
+//! - a note renamed (`willRenameFiles`, rename): [`rename_path`] before recording again;
+//! - "Re-anchor this note": [`reanchor`], then `Coherence::update_note` for that note;
+//! - hover: [`fingerprints`] gives each diagnostic's [`Fp`], [`timeline`] its events and
+//!   [`surface::age`] its age; [`annotate`] suffixes messages and escalates as `twin
+//!   check` does (`config.history.escalate_after_days`).
 
 pub mod anchors;
 pub mod baseline;
