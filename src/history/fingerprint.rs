@@ -106,7 +106,7 @@ pub fn subject(diagnostic: &Diagnostic, vault: &Vault) -> String {
     }
 }
 
-/// Trimmed, runs of whitespace made one space, cut to [`MAX_SUBJECT_CHARS`].
+/// Trimmed, runs of whitespace made one space, cut to 160 characters.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_SUBJECT_CHARS));
     for (i, word) in text.split_whitespace().enumerate() {

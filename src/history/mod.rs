@@ -2,11 +2,11 @@
 //! reopened), kept in the vault as `.twin/trace.jsonl` so it is versioned with the notes,
 //! plus each note's drift anchor.
 //!
-//! - [`fingerprint`]: a finding's identity across edits (code, path, subject, occurrence).
-//! - [`trace`]: the file: parallel incremental reading, locked appends, torn-line repair.
-//! - [`record`]: diffing a run against the open set; renames.
+//! - [`fingerprint`](mod@fingerprint): a finding's identity across edits (code, path, subject, occurrence).
+//! - [`trace`](mod@trace): the file: parallel incremental reading, locked appends, torn-line repair.
+//! - [`record`](mod@record): diffing a run against the open set; renames.
 //! - [`anchors`]: drift signatures and `anchor-drift`'s model.
-//! - [`surface`], [`query`], [`trend`], [`baseline`]: what reports and `twin history` show.
+//! - [`surface`], [`query`], [`trend`](mod@trend), [`baseline`]: what reports and `twin history` show.
 //!
 //! Nothing here knows the CLI or LSP; times come in as `SystemTime`/[`Timestamp`] so tests
 //! can script the clock. Nothing is written unless a caller records, re-anchors, renames
@@ -60,7 +60,7 @@ use std::time::SystemTime;
 /// Days of closed findings `twin history --compact` keeps by default.
 pub const DEFAULT_KEEP_DAYS: u32 = 90;
 
-/// Compacts the vault's trace (see [`compact`]), taking the lock.
+/// Compacts the vault's trace (see [`compact`](mod@compact)), taking the lock.
 pub fn compact(root: &Path, now: SystemTime, keep_days: u32) -> io::Result<CompactSummary> {
     let lock = lock(root)?;
     compact::compact_locked(&lock, Timestamp::from_system(now), keep_days)
