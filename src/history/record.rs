@@ -6,6 +6,7 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::anchors::signature;
@@ -96,15 +97,19 @@ pub fn record_with(
                     &built
                 }
             };
-            for id in unanchored {
-                if let Some(terms) = signature(vault, stats, id) {
+            // Signatures analyze each body again for its stems: in parallel.
+            let anchors: Vec<OwnedEvent> = unanchored
+                .into_par_iter()
+                .filter_map(|id| {
+                    let terms = signature(vault, stats, id)?;
                     let mut e = Event::new(now, EventKind::Anchor);
                     e.path = Cow::Owned(vault.note(id).path.to_string());
                     e.terms = terms.into_iter().map(|(s, w)| (Cow::Owned(s), w)).collect();
-                    events.push(e);
-                    summary.anchored += 1;
-                }
-            }
+                    Some(e)
+                })
+                .collect();
+            summary.anchored = anchors.len();
+            events.extend(anchors);
         }
         (events, summary)
     })?;
