@@ -174,7 +174,7 @@ fn edited_text(vault: &Vault, id: NoteId, round: usize) -> String {
         ((id.0 as usize * 7919 + round) % vault.notes.len()) as u32,
     ));
     let mut text = note.text.to_string();
-    if round % 2 == 0 {
+    if round.is_multiple_of(2) {
         text.push_str(&format!(
             "\n\nAn added sentence about {} and its frames.\n\nup:: [[{}]]\n",
             note.name(),

@@ -157,7 +157,7 @@ pub fn collect_edges(vault: &Vault, topology: &Topology, kinds: &[EdgeKind]) -> 
                     from,
                     to: edge.to,
                     kind,
-                    line: note.line_index.line_of(at) as u32 + 1,
+                    line: note.line_index.line_of(at) + 1,
                 });
             }
         }

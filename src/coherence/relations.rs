@@ -217,11 +217,22 @@ fn line_end(text: &[u8], from: usize) -> usize {
     memchr::memchr(b'\n', &text[from.min(text.len())..]).map_or(text.len(), |i| from + i)
 }
 
+/// How far before a link an inline field's key may start.
+const MAX_FIELD_LOOKBACK: usize = 1024;
+
 /// The relation of a Dataview inline field whose value holds the link at `at`:
 /// `key:: [[A]], [[B]]` at the start of a line (or list item, or quote), or
 /// `[key:: [[A]]]` / `(key:: [[A]])` anywhere on it.
 fn inline_field(text: &str, at: usize, config: &RelationsConfig) -> Option<(Relation, Declared)> {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // Look back a bounded distance: a 5 MB line full of links must stay linear.
+    let mut window = at.saturating_sub(MAX_FIELD_LOOKBACK);
+    while !text.is_char_boundary(window) {
+        window += 1;
+    }
+    let (line_start, whole_line) = match text[window..at].rfind('\n') {
+        Some(i) => (window + i + 1, true),
+        None => (window, window == 0),
+    };
     let before = &text[line_start..at];
     let colons = before.rfind("::")?;
     let head = &before[..colons];
@@ -229,7 +240,8 @@ fn inline_field(text: &str, at: usize, config: &RelationsConfig) -> Option<(Rela
     // The key begins after an opening bracket, or after list and quote markers.
     let (key_start, closer) = match head.rfind(['[', '(']) {
         Some(i) if !head[i..].contains([']', ')']) => (i + 1, Some(head.as_bytes()[i])),
-        _ => (line_prefix_len(head), None),
+        _ if whole_line => (line_prefix_len(head), None),
+        _ => return None,
     };
     let key = head[key_start..].trim();
     if key.is_empty() || key.len() > 64 || key.contains(['[', ']', '(', ')', ':', '|', '#']) {

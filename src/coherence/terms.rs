@@ -11,6 +11,10 @@ use crate::text::Span;
 use crate::text::analyze::{Analyzer, TermId, language_from_tag, with_thread_analyzer};
 use crate::vault::{NoteId, Vault};
 
+/// Bytes of a body analyzed at most: enough to say what a note is about, and a bound on
+/// the cost of a pathological 50 MB note.
+pub const MAX_ANALYZED_BYTES: usize = 512 * 1024;
+
 /// Term counts sorted by term id.
 pub type TermCounts = Vec<(TermId, u32)>;
 
@@ -168,7 +172,19 @@ fn count<'t>(
 pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
     set_note_language(analyzer, note);
     let segments = body_segments(note);
-    let texts = segments.iter().map(|r| &note.text[r.clone()]);
+    let mut budget = MAX_ANALYZED_BYTES;
+    let texts = segments.iter().map_while(|r| {
+        if budget == 0 {
+            return None;
+        }
+        let text = &note.text[r.clone()];
+        let mut end = text.len().min(budget);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        budget -= end.max(1).min(budget);
+        Some(&text[..end])
+    });
     let (body, body_len, cyrillic) = count(analyzer, texts);
     let (identity, _, _) = count(analyzer, [identity_text(note).as_str()]);
     NoteTerms {

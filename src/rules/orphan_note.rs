@@ -5,11 +5,15 @@ use super::{Check, Emitter, NoteContext, Rule, Severity, identity_span};
 pub const RULE: Rule = Rule {
     code: "orphan-note",
     default_severity: Severity::Info,
-    summary: "A note has no links to or from any other note.",
+    summary: "A note has no links to or from any other note (in a vault of two notes or more).",
     check: Check::Note(check),
 };
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
+    // Alone in its vault, a note has nothing to link to.
+    if cx.vault.notes.len() < 2 {
+        return;
+    }
     let topology = &cx.coherence.topology;
     if topology.edges(cx.id).links.is_empty() && topology.linked_from(cx.id).is_empty() {
         out.emit(

@@ -32,6 +32,8 @@ const MAX_NAMES: usize = 8;
 
 /// Where an upstream edge was declared: the note and the index into its typed edges.
 type Site = (NoteId, u32);
+/// Each upstream edge (child, parent) and where it was declared.
+type Sites = FxHashMap<(u32, u32), Site>;
 
 fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
     let topology = &cx.coherence.topology;
@@ -45,8 +47,8 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// Child → parents adjacency without mutual pairs, and the declaring site of each edge.
-pub(crate) fn upstream_graph(topology: &Topology) -> (Vec<Vec<u32>>, FxHashMap<(u32, u32), Site>) {
-    let mut sites: FxHashMap<(u32, u32), Site> = FxHashMap::default();
+pub(crate) fn upstream_graph(topology: &Topology) -> (Vec<Vec<u32>>, Sites) {
+    let mut sites: Sites = FxHashMap::default();
     for (child, parent, declared_in, k) in topology.upstream_edges() {
         let key = (child.0, parent.0);
         // Prefer the child's own `up` declaration over the parent's `down`.
@@ -201,13 +203,7 @@ fn shortest_cycle(
     None
 }
 
-fn report(
-    vault: &Vault,
-    topology: &Topology,
-    cycle: &[u32],
-    sites: &FxHashMap<(u32, u32), Site>,
-    out: &mut Emitter<'_>,
-) {
+fn report(vault: &Vault, topology: &Topology, cycle: &[u32], sites: &Sites, out: &mut Emitter<'_>) {
     let len = cycle.len();
     // Names, declaring links and labels once per cycle: a cycle can have 100,000 members.
     let names: Vec<String> = cycle

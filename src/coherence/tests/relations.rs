@@ -129,8 +129,10 @@ fn property_links_by_key() {
 
 #[test]
 fn configured_keys_replace_defaults() {
-    let mut config = RelationsConfig::default();
-    config.keys = vec![("broader".into(), Relation::Up)];
+    let config = RelationsConfig {
+        keys: vec![("broader".into(), Relation::Up)],
+        ..RelationsConfig::default()
+    };
     let note = note("---\nup: \"[[A]]\"\nbroader: \"[[B]]\"\n---\nbroader:: [[C]]\n");
     let targets: Vec<&str> = typed_links(&note, &config, &HeadingMatcher::new(&config))
         .iter()
