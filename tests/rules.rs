@@ -51,6 +51,7 @@ rule_tests! {
     identity_drift => "identity-drift",
     relation_drift => "relation-drift",
     unlinked_mention => "unlinked-mention",
+    anchor_drift => "anchor-drift",
 }
 
 #[test]

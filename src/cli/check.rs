@@ -29,6 +29,8 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub history: super::history::CheckHistoryArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -99,6 +101,20 @@ pub fn run(args: &CheckArgs) -> u8 {
     drop(spinner);
 
     let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
+    let outcome = match super::history::after_check(
+        &args.history,
+        &vault,
+        &config,
+        &coherence,
+        diagnostics,
+    ) {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let diagnostics = outcome.diagnostics;
     let report =
         Report::new(&vault, &diagnostics, started.elapsed()).with_coherence(score, vectors);
     let stdout = std::io::stdout();
@@ -130,5 +146,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         .fail_on
         .threshold()
         .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)));
-    if failed { EXIT_FINDINGS } else { EXIT_OK }
+    if failed && !outcome.wrote_baseline {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

@@ -5,6 +5,7 @@
 
 mod check;
 mod graph;
+mod history;
 mod progress;
 pub mod report;
 mod search;
@@ -39,10 +40,16 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Search the vault's notes; ranked notes with their matching lines.
     Search(search::SearchArgs),
+    /// The microconflict history: events newest first, a trend, compaction, re-anchoring.
+    History(history::HistoryArgs),
     /// List every rule with its default severity.
     Rules,
     /// Run the language server over stdio (for editors).
     Lsp,
+    /// Appends test events to a vault's trace in a loop (tests of concurrent and killed
+    /// writers).
+    #[command(name = "__trace-writer", hide = true)]
+    TraceWriter(history::TraceWriterArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,6 +76,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => ExitCode::from(check::run(&args)),
         Command::Graph(args) => ExitCode::from(graph::run(&args)),
         Command::Search(args) => ExitCode::from(search::run(&args)),
+        Command::History(args) => ExitCode::from(history::run(&args)),
+        Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules => {
             print_rules();

@@ -11,16 +11,18 @@ mod topology;
 mod vector;
 
 use crate::config::{Config, RelationsConfig, RuleLevel};
+use crate::history::{AnchorDrift, has_anchors, load_anchor_drift};
 use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
 pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
 pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
-pub use terms::{NoteTerms, TermStats, body_text, identity_text};
+pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
 pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
 
-/// The rules that need term vectors; with both off, none are built.
+/// The rules that need term vectors; with both off, none are built (unless `anchor-drift` is
+/// on and the vault's trace has anchors).
 pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
 
 /// The coherence model of a vault: its topology and, when a drift rule is on, its terms.
@@ -28,8 +30,11 @@ pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
 pub struct Coherence {
     pub config: RelationsConfig,
     pub topology: Topology,
-    /// `None` when both drift rules are off.
+    /// `None` when no drift rule needs term vectors.
     pub drift: Option<Drift>,
+    /// Each note against its drift anchor in the trace (`anchor-drift`); `None` when the
+    /// rule is off or the trace has no anchors.
+    pub anchors: Option<AnchorDrift>,
 }
 
 impl Coherence {
@@ -37,11 +42,19 @@ impl Coherence {
     pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let drift = drift_enabled(config).then(|| Drift::build(vault, &topology, &relations));
+        let anchored =
+            config.rules.get("anchor-drift") != Some(&RuleLevel::Off) && has_anchors(&vault.root);
+        let drift =
+            (drift_enabled(config) || anchored).then(|| Drift::build(vault, &topology, &relations));
+        let anchors = drift
+            .as_ref()
+            .filter(|_| anchored)
+            .and_then(|d| load_anchor_drift(vault, &d.stats, config));
         Coherence {
             config: relations,
             topology,
             drift,
+            anchors,
         }
     }
 
@@ -55,6 +68,9 @@ impl Coherence {
         let affected = self.topology.update_note(vault, graph, &self.config, id);
         if let Some(drift) = &mut self.drift {
             drift.update_note(vault, &self.topology, id);
+            if let Some(anchors) = &mut self.anchors {
+                anchors.update_note(vault, &drift.stats, id);
+            }
         }
         affected
     }

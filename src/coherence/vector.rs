@@ -18,6 +18,7 @@ pub const COHERENCE_RULES: &[&str] = &[
     "date-order",
     "identity-drift",
     "relation-drift",
+    "anchor-drift",
 ];
 
 /// Weights of link integrity, reciprocity and drift in the score.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::history::{self, HistoryFile};
 use super::relations::{self, RelationsFile};
 use super::{CONFIG_FILE, Config, ConfigError, RuleLevel};
 
@@ -20,6 +21,8 @@ struct ConfigFile {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     relations: Option<RelationsFile>,
+    #[serde(default)]
+    history: Option<HistoryFile>,
 }
 
 /// Reads `.twin/config.toml` into `config`; a missing file leaves the defaults.
@@ -63,6 +66,10 @@ pub(super) fn read_twin_config(
     }
     if let Some(file) = parsed.relations {
         config.relations = relations::read(file)
+            .map_err(|refused| error(&path, at(refused.offset..refused.offset), refused.message))?;
+    }
+    if let Some(file) = parsed.history {
+        config.history = history::read(file)
             .map_err(|refused| error(&path, at(refused.offset..refused.offset), refused.message))?;
     }
     config.source = Some(path);

@@ -1,6 +1,7 @@
 //! Vault configuration: `.twin/config.toml` layered over defaults, plus `.obsidian/app.json`.
 
 mod file;
+mod history;
 mod obsidian;
 mod relations;
 #[cfg(test)]
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::rules::Severity;
 
+pub use history::HistoryConfig;
 pub use obsidian::{ObsidianFilter, obsidian_filter};
 pub use relations::{Reciprocity, RelationsConfig};
 
@@ -53,6 +55,8 @@ pub struct Config {
     pub use_markdown_links: bool,
     /// `[relations]`: typed links, reciprocity and the dates `date-order` compares.
     pub relations: RelationsConfig,
+    /// `[history]`: escalation of chronic findings and the `anchor-drift` floor.
+    pub history: HistoryConfig,
     /// Problems that did not stop loading, such as an unreadable `.obsidian/app.json`.
     pub warnings: Vec<String>,
 }

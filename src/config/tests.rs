@@ -260,3 +260,26 @@ fn relations_errors_name_their_line() {
     let err = error_of("[relations]\nidentity-floor = 2.5\n");
     assert_eq!(err.line, Some(2));
 }
+
+#[test]
+fn history_table_is_read_and_checked() {
+    let dir = vault_with(
+        Some("[history]\nescalate-after-days = 14\nanchor-floor = 0.2\n"),
+        None,
+    );
+    let config = load_config(dir.path(), RULES).unwrap();
+    assert_eq!(config.history.escalate_after_days, Some(14));
+    assert_eq!(config.history.anchor_floor, 0.2);
+    let defaults = load_config(vault_with(None, None).path(), RULES).unwrap();
+    assert_eq!(defaults.history, HistoryConfig::default());
+    assert_eq!(defaults.history.escalate_after_days, None);
+
+    let err = error_of("[history]\n\nescalate-after = 3\n");
+    assert_eq!(err.line, Some(3));
+    assert!(err.message.contains("escalate-after"), "{}", err.message);
+    let err = error_of("[history]\nescalate-after-days = 0\n");
+    assert_eq!(err.line, Some(2));
+    assert!(err.message.contains("from 1 to 36500"), "{}", err.message);
+    let err = error_of("[history]\nanchor-floor = 1.5\n");
+    assert_eq!(err.line, Some(2));
+}

@@ -5,6 +5,7 @@
 
 mod alias_conflict;
 mod ambiguous_link;
+mod anchor_drift;
 mod broken_block;
 mod broken_heading;
 mod broken_link;

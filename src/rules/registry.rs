@@ -26,6 +26,7 @@ pub static RULES: &[Rule] = &[
     identity_drift::RULE,
     relation_drift::RULE,
     unlinked_mention::RULE,
+    anchor_drift::RULE,
 ];
 
 /// Rules that run only when `.twin/config.toml` gives them a level: useful hints that

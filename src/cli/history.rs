@@ -1,0 +1,323 @@
+//! `twin history` (the trace's events, trend, compaction, re-anchoring) and the history
+//! steps of `twin check` (`--record`, ages in messages, baselines).
+
+mod render;
+mod stress;
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use clap::{Args, ValueEnum};
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::coherence::{Coherence, TermStats};
+use crate::config::{Config, load_config};
+use crate::history::{
+    self, Baseline, DEFAULT_KEEP_DAYS, Query, RecordOptions, Timestamp, fingerprints,
+};
+use crate::rules::{Diagnostic, RULES};
+use crate::vault::load_vault;
+
+pub use stress::{TraceWriterArgs, run_trace_writer};
+
+/// Tests set this to an RFC 3339 time to script the clock of `check --record` and
+/// `history`.
+const NOW_VAR: &str = "TWIN_NOW";
+
+/// The current time, or `TWIN_NOW` when set.
+pub fn now() -> Result<SystemTime, String> {
+    match std::env::var(NOW_VAR) {
+        Ok(text) => Timestamp::parse(&text)
+            .map(Timestamp::to_system)
+            .ok_or_else(|| format!("{NOW_VAR}={text} is not an RFC 3339 time")),
+        Err(_) => Ok(SystemTime::now()),
+    }
+}
+
+/// The history flags of `twin check`.
+#[derive(Args, Debug, Default)]
+pub struct CheckHistoryArgs {
+    /// Record the findings in `.twin/trace.jsonl` (what opened, resolved or reopened since
+    /// the last record); for commit hooks and CI on the main branch.
+    #[arg(long)]
+    pub record: bool,
+    /// Report, and fail on, only findings whose fingerprints are not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding's fingerprint to this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// What the history steps decided for the rest of `twin check`.
+pub struct CheckOutcome {
+    /// The findings to report and judge the exit code by.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A baseline was written: exit 0 whatever was found.
+    pub wrote_baseline: bool,
+}
+
+/// Records, annotates and filters `twin check`'s findings. Messages go to stderr; an
+/// `Err` is a fatal error message (exit 2).
+pub fn after_check(
+    args: &CheckHistoryArgs,
+    vault: &crate::vault::Vault,
+    config: &Config,
+    coherence: &Coherence,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<CheckOutcome, String> {
+    let root = vault.root.as_path();
+    let now = now()?;
+    let findings = fingerprints(&diagnostics, vault);
+    if args.record {
+        let options = RecordOptions {
+            stats: coherence.drift.as_ref().map(|d| &d.stats),
+            notes: None,
+        };
+        let summary = history::record_with(root, &diagnostics, vault, now, options)
+            .map_err(|e| format!("cannot record the history in {}: {e}", history::TRACE_FILE))?;
+        eprintln!("{}", render::record_summary(&summary));
+    }
+    let annotated = history::with_trace(root, |trace| {
+        if trace.skipped > 0 {
+            eprintln!(
+                "warning: {} lines of {} are not events and were ignored",
+                trace.skipped,
+                history::TRACE_FILE
+            );
+        }
+        trace.exists().then(|| {
+            history::annotate(
+                &mut diagnostics,
+                &findings,
+                trace.state(),
+                Timestamp::from_system(now),
+                config.history.escalate_after_days,
+            )
+        })
+    });
+    if let Err(e) = annotated {
+        eprintln!("warning: cannot read {}: {e}", history::TRACE_FILE);
+    }
+    if let Some(file) = &args.write_baseline {
+        let text = Baseline::from_findings(&findings).to_json();
+        std::fs::write(file, text)
+            .map_err(|e| format!("cannot write the baseline {}: {e}", file.display()))?;
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            findings.len(),
+            file.display()
+        );
+    }
+    if let Some(file) = &args.baseline {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read the baseline {}: {e}", file.display()))?;
+        let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let before = diagnostics.len();
+        diagnostics = diagnostics
+            .into_iter()
+            .zip(&findings)
+            .filter(|(_, f)| !baseline.contains(f.fp))
+            .map(|(d, _)| d)
+            .collect();
+        let known = before - diagnostics.len();
+        if known > 0 {
+            eprintln!("{known} findings are in the baseline and not reported");
+        }
+    }
+    Ok(CheckOutcome {
+        diagnostics,
+        wrote_baseline: args.write_baseline.is_some(),
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// `[NOTE] [PATH]`: a note (path or name) and the vault's root folder (default `.`).
+    /// A single argument that is a folder is the vault.
+    #[arg(value_name = "NOTE|PATH", num_args = 0..=2)]
+    pub args: Vec<String>,
+    /// Only events at most this old (`30d`, `12h`, `2w`) or since a date (`2025-01-31`).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only events of this rule.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+    /// Open findings per day: a sparkline per rule and a total.
+    #[arg(long, conflicts_with_all = ["compact", "reanchor"])]
+    pub trend: bool,
+    /// Days the trend covers.
+    #[arg(long, default_value_t = 90, requires = "trend")]
+    pub days: u32,
+    /// Rewrite the trace keeping open findings, recent closed ones and one anchor per note.
+    #[arg(long, conflicts_with = "reanchor")]
+    pub compact: bool,
+    /// With `--compact`: days of closed findings to keep.
+    #[arg(long, default_value_t = DEFAULT_KEEP_DAYS, requires = "compact")]
+    pub keep_days: u32,
+    /// Re-anchor NOTE: its current body becomes the reference of `anchor-drift`.
+    #[arg(long)]
+    pub reanchor: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+}
+
+pub fn run(args: &HistoryArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Splits `[NOTE] [PATH]`.
+fn note_and_vault(args: &[String]) -> (Option<String>, PathBuf) {
+    match args {
+        [] => (None, PathBuf::from(".")),
+        [one] if Path::new(one).is_dir() => (None, PathBuf::from(one)),
+        [one] => (Some(one.clone()), PathBuf::from(".")),
+        [note, path, ..] => (Some(note.clone()), PathBuf::from(path)),
+    }
+}
+
+/// A note argument relative to the vault: `vault/notes/A.md` typed from the shell works.
+fn vault_relative(note: &str, root: &Path) -> String {
+    let as_path = Path::new(note);
+    if let (Ok(abs), Ok(root)) = (as_path.canonicalize(), root.canonicalize())
+        && let Ok(rel) = abs.strip_prefix(&root)
+    {
+        return rel.to_string_lossy().replace('\\', "/");
+    }
+    note.replace('\\', "/")
+}
+
+fn run_inner(args: &HistoryArgs) -> Result<u8, String> {
+    let (note, root) = note_and_vault(&args.args);
+    if !root.is_dir() {
+        return Err(format!("vault path {} is not a folder", root.display()));
+    }
+    let now = now()?;
+    let note = note.map(|n| vault_relative(&n, &root));
+    if args.reanchor {
+        let note = note.ok_or("--reanchor needs a NOTE")?;
+        return reanchor(&root, &note, now);
+    }
+    if args.compact {
+        let summary = history::compact(&root, now, args.keep_days)
+            .map_err(|e| format!("cannot compact {}: {e}", history::TRACE_FILE))?;
+        println!("{}", render::compact_summary(&summary, args.keep_days));
+        return Ok(EXIT_OK);
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = if args.trend {
+        let trend = history::trend(&root, Timestamp::from_system(now), args.days)
+            .map_err(|e| format!("cannot read {}: {e}", history::TRACE_FILE))?;
+        match args.format {
+            HistoryFormat::Table => render::trend_table(&mut out, &trend),
+            HistoryFormat::Json => render::trend_json(&mut out, &trend),
+        }
+    } else {
+        let since = match &args.since {
+            Some(text) => Some(parse_since(text, Timestamp::from_system(now))?),
+            None => None,
+        };
+        let query = Query {
+            note_events: note.is_some(),
+            note,
+            since,
+            code: args.code.clone(),
+        };
+        let events = history::events(&root, &query)
+            .map_err(|e| format!("cannot read {}: {e}", history::TRACE_FILE))?;
+        match args.format {
+            HistoryFormat::Table => render::events_table(&mut out, &events),
+            HistoryFormat::Json => render::events_json(&mut out, &events),
+        }
+    };
+    match written {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
+}
+
+/// `30d`, `12h`, `2w` before `now`, or a date or RFC 3339 time.
+fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let unit = |suffix: char, secs: i64| {
+        text.strip_suffix(suffix)
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .map(|n| Timestamp(now.0 - n.saturating_mul(secs)))
+    };
+    unit('d', 86_400)
+        .or_else(|| unit('h', 3600))
+        .or_else(|| unit('w', 7 * 86_400))
+        .or_else(|| Timestamp::parse(&format!("{text}T00:00:00Z")))
+        .or_else(|| Timestamp::parse(text))
+        .ok_or_else(|| {
+            format!("--since {text}: expected a duration (30d, 12h, 2w) or a date (2025-01-31)")
+        })
+}
+
+fn reanchor(root: &Path, note: &str, now: SystemTime) -> Result<u8, String> {
+    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let config = load_config(root, &known).map_err(|e| e.to_string())?;
+    let vault = load_vault(root, &config).map_err(|e| e.to_string())?;
+    let matches: Vec<_> = vault
+        .note_ids()
+        .filter(|id| history::query::note_matches(&vault.note(*id).path, note))
+        .collect();
+    let id = match matches[..] {
+        [id] => id,
+        [] => return Err(format!("no note {note} in the vault")),
+        _ => return Err(format!("{note} names several notes; give its path")),
+    };
+    let stats = TermStats::build(&vault);
+    let path = vault.note(id).path.clone();
+    let anchored = history::reanchor(&vault.root, &vault, Some(&stats), id, now)
+        .map_err(|e| format!("cannot write {}: {e}", history::TRACE_FILE))?;
+    if anchored {
+        println!("re-anchored {path}");
+        Ok(EXIT_OK)
+    } else {
+        Err(format!("{path} is too short to anchor"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_accepts_durations_and_dates() {
+        let now = Timestamp::parse("2025-03-01T00:00:00Z").unwrap();
+        assert_eq!(
+            parse_since("2d", now).unwrap().to_string(),
+            "2025-02-27T00:00:00Z"
+        );
+        assert_eq!(
+            parse_since("1w", now).unwrap().to_string(),
+            "2025-02-22T00:00:00Z"
+        );
+        assert_eq!(
+            parse_since("6h", now).unwrap().to_string(),
+            "2025-02-28T18:00:00Z"
+        );
+        assert_eq!(
+            parse_since("2025-01-31", now).unwrap().to_string(),
+            "2025-01-31T00:00:00Z"
+        );
+        assert!(parse_since("soon", now).is_err());
+        assert!(parse_since("-3d", now).is_err());
+    }
+}
