@@ -88,25 +88,48 @@ export function uriLabel(uri: string, root?: string): string {
   return label;
 }
 
-/** Hits of `twin/search`: `[{uri, range?, title?, snippet?, score?}]` or `{items: [...]}`. */
+/** A file URI for `path`, relative to the vault folder `root` (a file-system path). */
+function fileUri(root: string, path: string): string {
+  const base = root.endsWith("/") ? root : `${root}/`;
+  return new URL(path.split("/").map(encodeURIComponent).join("/"), new URL(`file://${base.split("/").map(encodeURIComponent).join("/")}`)).href;
+}
+
+/**
+ * Hits of `twin/search`: a list, `{items: [...]}` or `{hits: [...]}` (the shape of
+ * `twin search --format json`). A hit names its note by `uri`, or by `path` relative to
+ * the vault; `range`, or `lines[0]` with 1-based `line` and `matches[0].column`, says where.
+ */
 export function searchItems(result: unknown, root?: string): Item[] {
-  return list(result, "items").flatMap((hit): Item[] => {
+  const hits = list(result, "items").length > 0 ? list(result, "items") : list(result, "hits");
+  return hits.flatMap((hit): Item[] => {
     if (typeof hit !== "object" || hit === null) return [];
     const h = hit as Record<string, unknown>;
-    const uri = str(h.uri);
+    const rel = str(h.path);
+    const uri = str(h.uri) ?? (rel !== undefined && root !== undefined ? fileUri(root, rel) : undefined);
     if (uri === undefined) return [];
-    const path = uriLabel(uri, root);
+    const path = rel ?? uriLabel(uri, root);
     const score = typeof h.score === "number" ? h.score.toFixed(2) : undefined;
+    const first = Array.isArray(h.lines) ? (h.lines[0] as Record<string, unknown> | undefined) : undefined;
     return [
       {
         label: str(h.title) ?? path,
         description: [str(h.title) ? path : undefined, score].filter(Boolean).join("  ") || undefined,
-        detail: str(h.snippet) ?? str(h.text),
+        detail: str(h.snippet) ?? str(h.text) ?? (first ? str(first.text) : undefined),
         uri,
-        range: range(h.range),
+        range: range(h.range) ?? lineRange(first),
       },
     ];
   });
+}
+
+/** `{line, matches: [{column, end_column}]}` (1-based) as a zero-based range. */
+function lineRange(line: Record<string, unknown> | undefined): Range | undefined {
+  if (line === undefined || !Number.isInteger(line.line) || (line.line as number) < 1) return undefined;
+  const match = Array.isArray(line.matches) ? (line.matches[0] as Record<string, unknown> | undefined) : undefined;
+  const start = match && Number.isInteger(match.column) ? (match.column as number) - 1 : 0;
+  const end = match && Number.isInteger(match.end_column) ? (match.end_column as number) - 1 : start;
+  const l = (line.line as number) - 1;
+  return { start: { line: l, character: start }, end: { line: l, character: end } };
 }
 
 /**

@@ -28,6 +28,37 @@ test("search hits become items, list or {items}", () => {
   assert.deepEqual(p.searchItems(null), []);
 });
 
+test("search hits in the shape of `twin search --format json` ({hits: [{path, lines}]})", () => {
+  const result = {
+    hits: [
+      {
+        path: "ru/Заметка.md",
+        title: "Заметка",
+        score: 1.5,
+        lines: [{ line: 5, matches: [{ column: 3, end_column: 10 }], text: "# Заметка" }],
+      },
+      { path: "no lines.md" },
+    ],
+  };
+  assert.deepEqual(p.searchItems(result, "/my vault"), [
+    {
+      label: "Заметка",
+      description: "ru/Заметка.md  1.50",
+      detail: "# Заметка",
+      uri: "file:///my%20vault/ru/%D0%97%D0%B0%D0%BC%D0%B5%D1%82%D0%BA%D0%B0.md",
+      range: { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } },
+    },
+    {
+      label: "no lines.md",
+      description: undefined,
+      detail: undefined,
+      uri: "file:///my%20vault/no%20lines.md",
+      range: undefined,
+    },
+  ]);
+  assert.deepEqual(p.searchItems({ hits: [{ path: "a.md" }] }), [], "a path needs the vault root");
+});
+
 test("workspace symbols are the search fallback", () => {
   const symbols = [
     { name: "Install", kind: 15, containerName: "Guide", location: { uri: "file:///v/Guide.md", range } },

@@ -197,10 +197,27 @@ function M.search(query)
         vim.notify("twin: search failed: " .. vim.inspect(err), vim.log.levels.ERROR)
         return
       end
+      -- A list, {items = ...} or {hits = ...} (the shape of `twin search --format json`);
+      -- a hit names its note by uri, or by path relative to the vault root.
+      local list = hits(result, "items")
+      if #list == 0 then
+        list = hits(result, "hits")
+      end
+      local root = client.config and client.config.root_dir
       local entries = {}
-      for _, h in ipairs(hits(result, "items")) do
-        if type(h) == "table" and h.uri then
-          table.insert(entries, { uri = h.uri, range = h.range, text = h.snippet or h.title or "" })
+      for _, h in ipairs(list) do
+        if type(h) == "table" then
+          local uri = h.uri or (h.path and root and vim.uri_from_fname(root .. "/" .. h.path))
+          local line = type(h.lines) == "table" and h.lines[1] or nil
+          local range = h.range
+          if range == nil and line and line.line then
+            local m = type(line.matches) == "table" and line.matches[1] or {}
+            local col = (m.column or 1) - 1
+            range = { start = { line = line.line - 1, character = col }, ["end"] = { line = line.line - 1, character = col } }
+          end
+          if uri then
+            table.insert(entries, { uri = uri, range = range, text = h.snippet or (line and line.text) or h.title or "" })
+          end
         end
       end
       show_quickfix(title, client, entries)
