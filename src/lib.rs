@@ -12,6 +12,7 @@ pub mod lsp;
 pub mod note;
 pub mod resolve;
 pub mod rules;
+pub mod search;
 #[doc(hidden)]
 pub mod synth;
 pub mod text;

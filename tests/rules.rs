@@ -50,6 +50,7 @@ rule_tests! {
     date_order => "date-order",
     identity_drift => "identity-drift",
     relation_drift => "relation-drift",
+    unlinked_mention => "unlinked-mention",
     anchor_drift => "anchor-drift",
 }
 

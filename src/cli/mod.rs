@@ -8,6 +8,7 @@ mod graph;
 mod history;
 mod progress;
 pub mod report;
+mod search;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the frame topology (typed and plain links) as DOT, Mermaid or JSON.
     Graph(graph::GraphArgs),
+    /// Search the vault's notes; ranked notes with their matching lines.
+    Search(search::SearchArgs),
     /// The microconflict history: events newest first, a trend, compaction, re-anchoring.
     History(history::HistoryArgs),
     /// List every rule with its default severity.
@@ -72,6 +75,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
         Command::Graph(args) => ExitCode::from(graph::run(&args)),
+        Command::Search(args) => ExitCode::from(search::run(&args)),
         Command::History(args) => ExitCode::from(history::run(&args)),
         Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
@@ -86,12 +90,12 @@ fn print_rules() {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for rule in crate::rules::RULES {
-        let _ = writeln!(
-            out,
-            "{:<28} {:<8} {}",
-            rule.code,
-            rule.default_severity.as_str(),
-            rule.summary
-        );
+        // Rules that are off unless configured show the level they get when turned on.
+        let level = if rule.enabled_by_default() {
+            rule.default_severity.as_str().to_string()
+        } else {
+            format!("off ({})", rule.default_severity.as_str())
+        };
+        let _ = writeln!(out, "{:<28} {:<10} {}", rule.code, level, rule.summary);
     }
 }

@@ -203,7 +203,12 @@ impl Worker {
             ids.sort_by_key(|id| !ws.open_uris.contains_key(&vault.note(*id).path));
             if effect.vault_rules {
                 let mut by_path: HashMap<VaultPath, Vec<Diagnostic>> = HashMap::new();
-                for d in vault_findings(&ws.model) {
+                let started = Instant::now();
+                let found = vault_findings(&ws.model);
+                if std::env::var_os("TWIN_LSP_TIMINGS").is_some() {
+                    log::stderr(&format!("vault rules {:?}", started.elapsed()));
+                }
+                for d in found {
                     by_path.entry(d.path.clone()).or_default().push(d);
                 }
                 for path in cache.vault.keys().chain(by_path.keys()) {

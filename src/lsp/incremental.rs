@@ -32,8 +32,6 @@ pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
         }
     }
     update_coherence(model, shifted, &mut effect);
-    // Typed relations, aliases or names may have changed: the vault-wide rules are cheap.
-    effect.vault_rules |= !effect.is_empty();
     effect
 }
 
@@ -55,13 +53,17 @@ fn update_coherence(model: &mut Model, shifted: bool, effect: &mut Effect) {
     for id in changed {
         // `update_note` reports the notes linked after the change, not those linked
         // before: a note that loses its last backlink may become an orphan.
-        let before: Vec<NoteId> = model.coherence.topology.edges(id).links.to_vec();
-        for other in before {
-            effect.recheck.insert(model.vault.note(other).path.clone());
+        let before = model.coherence.topology.edges(id).clone();
+        for other in &before.links {
+            effect.recheck.insert(model.vault.note(*other).path.clone());
         }
         for other in model.coherence.update_note(&model.vault, &model.graph, id) {
             effect.recheck.insert(model.vault.note(other).path.clone());
         }
+        // `relation-cycle` reports on typed links: it runs again when they change or
+        // may have moved in the text.
+        let after = &model.coherence.topology.edges(id).typed;
+        effect.vault_rules |= before.typed != *after || !after.is_empty();
     }
 }
 
@@ -100,14 +102,9 @@ fn surface_changed(old: &Note, new: &Note) -> bool {
             .any(|(a, b)| a.id != b.id)
 }
 
+/// Whether aliases changed, in name or place (`alias-conflict` reports their spans).
 fn aliases_changed(old: &Note, new: &Note) -> bool {
-    let names = |n: &Note| {
-        n.aliases()
-            .iter()
-            .map(|a| a.name.clone())
-            .collect::<Vec<_>>()
-    };
-    names(old) != names(new)
+    old.aliases() != new.aliases()
 }
 
 /// Returns whether note ids shifted (a new path).

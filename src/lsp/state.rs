@@ -110,7 +110,11 @@ impl Workspace {
         if changes.is_empty() {
             return;
         }
+        let started = std::time::Instant::now();
         let effect = Arc::make_mut(&mut self.model).apply(changes);
+        if std::env::var_os("TWIN_LSP_TIMINGS").is_some() {
+            super::log::stderr(&format!("apply {:?}", started.elapsed()));
+        }
         self.effect.merge(effect);
     }
 }

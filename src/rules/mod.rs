@@ -28,6 +28,7 @@ mod relation_drift;
 mod self_link;
 mod self_relation;
 mod tag_invalid;
+mod unlinked_mention;
 
 use rayon::prelude::*;
 
@@ -39,7 +40,7 @@ use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use registry::{RULES, rule};
+pub use registry::{OFF_BY_DEFAULT, RULES, rule};
 
 /// What a rule inspects.
 #[derive(Clone, Copy)]
@@ -217,7 +218,9 @@ pub fn active_rules(config: &Config) -> Vec<(&'static Rule, Severity)> {
         .filter_map(|rule| match config.rules.get(rule.code) {
             Some(RuleLevel::Off) => None,
             Some(RuleLevel::On(severity)) => Some((rule, *severity)),
-            None => Some((rule, rule.default_severity)),
+            None => rule
+                .enabled_by_default()
+                .then_some((rule, rule.default_severity)),
         })
         .collect()
 }

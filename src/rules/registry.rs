@@ -25,8 +25,20 @@ pub static RULES: &[Rule] = &[
     date_order::RULE,
     identity_drift::RULE,
     relation_drift::RULE,
+    unlinked_mention::RULE,
     anchor_drift::RULE,
 ];
+
+/// Rules that run only when `.twin/config.toml` gives them a level: useful hints that
+/// would be noise in most vaults.
+pub static OFF_BY_DEFAULT: &[&str] = &[unlinked_mention::RULE.code];
+
+impl Rule {
+    /// Whether the rule runs when the configuration does not mention it.
+    pub fn enabled_by_default(&self) -> bool {
+        !OFF_BY_DEFAULT.contains(&self.code)
+    }
+}
 
 /// Looks a rule up by its code.
 pub fn rule(code: &str) -> Option<&'static Rule> {

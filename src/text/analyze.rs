@@ -1,7 +1,8 @@
-//! Text analysis shared by drift detection and the future search index: words, stems, stop words.
+//! Text analysis shared by drift detection and the search index: words, stems, stop words.
 //!
-//! Text is split and lowercased with tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
-//! `LowerCaser`; each word then goes through the stop-word list and Snowball stemmer of its
+//! Text is split and lowercased as tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
+//! `LowerCaser` would (by [`split_words`], which is faster on Cyrillic); each word then
+//! goes through the stop-word list and Snowball stemmer of its
 //! language. The language is chosen per word by script: Cyrillic words are Russian, every
 //! other word takes the note's language (English unless its `lang` property names another
 //! language tantivy can stem). Results are cached per word, since vaults repeat their words.
@@ -10,10 +11,7 @@ use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer,
-};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
 
 /// Words longer than this many bytes are dropped (hashes, base64, URLs glued together).
 const MAX_WORD_BYTES: usize = 40;
@@ -52,12 +50,29 @@ pub fn with_thread_analyzer<R>(f: impl FnOnce(&mut Analyzer) -> R) -> R {
     })
 }
 
+/// One word of a text with its place: what [`Analyzer::for_each_word`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word lowercased.
+    pub word: &'a str,
+    /// Byte range of the word in the analyzed text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the word among the text's words, stop words included.
+    pub position: usize,
+    /// The word's stem and its id; `None` for stop words, numbers and single letters.
+    pub term: Option<(TermId, &'a str)>,
+}
+
 /// A reusable analyzer; keep one per thread, since it caches stems.
 pub struct Analyzer {
-    words: TextAnalyzer,
+    /// The current word, lowercased.
+    lowered: String,
     russian: TextAnalyzer,
     latin: TextAnalyzer,
     latin_language: Language,
+    /// Every word is its own term: no stop words, no stemming (languages tantivy cannot stem).
+    plain: bool,
     /// Lowercase word → its stem and id, or `None` for stop words and noise.
     cache: FxHashMap<Box<str>, Option<(TermId, Box<str>)>>,
 }
@@ -72,19 +87,35 @@ impl Analyzer {
     /// An analyzer whose non-Cyrillic words are in `latin_language`.
     pub fn new(latin_language: Language) -> Analyzer {
         Analyzer {
-            words: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-                .filter(LowerCaser)
-                .build(),
+            lowered: String::new(),
             russian: word_analyzer(Language::Russian),
             latin: word_analyzer(latin_language),
             latin_language,
+            plain: false,
             cache: FxHashMap::default(),
         }
     }
 
-    /// Switches the language of non-Cyrillic words (a note's `lang` property).
+    /// An analyzer that only lowercases: every word is a term, whatever its script.
+    pub fn plain() -> Analyzer {
+        Analyzer {
+            plain: true,
+            ..Analyzer::default()
+        }
+    }
+
+    /// Whether this analyzer only lowercases (see [`Analyzer::plain`]).
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// Switches the language of non-Cyrillic words (a note's `lang` property); a plain
+    /// analyzer starts stemming.
     pub fn set_latin_language(&mut self, language: Language) {
+        if self.plain {
+            self.plain = false;
+            self.cache.clear();
+        }
         if language != self.latin_language {
             self.latin = word_analyzer(language);
             self.latin_language = language;
@@ -94,34 +125,51 @@ impl Analyzer {
 
     /// Calls `f` with every term of `text`, in order; stop words and noise are skipped.
     pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(Term<'_>)) {
+        self.for_each_word(text, |w| {
+            if let Some((id, stem)) = w.term {
+                f(Term {
+                    id,
+                    stem,
+                    word: w.word,
+                });
+            }
+        });
+    }
+
+    /// Calls `f` with every word of `text`, in order, stop words and noise included,
+    /// with its byte range and position (search needs both for phrases and highlights).
+    pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
         let Analyzer {
-            words,
+            lowered,
             russian,
             latin,
+            plain,
             cache,
             ..
         } = self;
         if cache.len() > MAX_CACHED_WORDS {
             cache.clear();
         }
-        let mut stream = words.token_stream(text);
-        while stream.advance() {
-            let word = stream.token().text.as_str();
+        split_words(text, lowered, |start, end, position, word| {
             let entry = match cache.get(word) {
                 Some(entry) => entry,
                 None => {
-                    let analyzed = analyze_word(word, russian, latin);
+                    let analyzed = if *plain {
+                        Some((term_id(word), word.into()))
+                    } else {
+                        analyze_word(word, russian, latin)
+                    };
                     cache.entry(word.into()).or_insert(analyzed)
                 }
             };
-            if let Some((id, stem)) = entry {
-                f(Term {
-                    id: *id,
-                    stem,
-                    word,
-                });
-            }
-        }
+            f(Word {
+                word,
+                start,
+                end,
+                position,
+                term: entry.as_ref().map(|(id, stem)| (*id, &**stem)),
+            });
+        });
     }
 
     /// The terms of `text` as owned stems, in order (tests and messages).
@@ -129,6 +177,56 @@ impl Analyzer {
         let mut out = Vec::new();
         self.for_each_term(text, |t| out.push(t.stem.to_string()));
         out
+    }
+}
+
+/// Calls `f` with each word of `text` (a maximal run of alphanumeric characters), its
+/// byte range, its position and its lowercased form, exactly as tantivy's
+/// `SimpleTokenizer` + `RemoveLongFilter` + `LowerCaser` would, words of
+/// [`MAX_WORD_BYTES`] or more left out (their positions still count). Latin and Cyrillic
+/// letters skip the Unicode tables, which dominate analysis time otherwise.
+pub fn split_words(text: &str, lowered: &mut String, mut f: impl FnMut(usize, usize, usize, &str)) {
+    let mut position = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(at, next)) = chars.peek() {
+            if !is_word_char(next) {
+                break;
+            }
+            end = at + next.len_utf8();
+            chars.next();
+        }
+        if end - start < MAX_WORD_BYTES {
+            lowered.clear();
+            for ch in text[start..end].chars() {
+                push_lowercase(lowered, ch);
+            }
+            f(start, end, position, lowered);
+        }
+        position += 1;
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c, '\u{0410}'..='\u{044F}' | 'Ё' | 'ё') || c.is_alphanumeric()
+    }
+}
+
+fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        _ if c.is_ascii() => out.push(c),
+        '\u{0410}'..='\u{042F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ё' => out.push('ё'),
+        '\u{0430}'..='\u{044F}' | 'ё' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
     }
 }
 
@@ -340,7 +438,58 @@ pub fn language_from_tag(tag: &str) -> Option<Language> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer};
+
     use super::*;
+
+    /// What tantivy's own pipeline makes of `text`.
+    fn tantivy_words(text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .filter(LowerCaser)
+            .build();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.offset_from, t.offset_to, t.position, t.text.clone()));
+        }
+        out
+    }
+
+    fn our_words(text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut out = Vec::new();
+        split_words(text, &mut String::new(), |s, e, p, w| {
+            out.push((s, e, p, w.to_string()))
+        });
+        out
+    }
+
+    #[test]
+    fn split_words_is_tantivys_pipeline() {
+        let long = "ё".repeat(25);
+        for text in [
+            "Hello, happy TAX payer!",
+            "ЁЖИК и ёлка — AGI-Двойник's 2025 İstanbul ǅemal Straße ΣΊΣΥΦΟΣ 東京タワー ٣٤",
+            &format!("a {long} b {}", "x".repeat(39)),
+            "",
+            "  ...  ",
+        ] {
+            assert_eq!(our_words(text), tantivy_words(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_words_matches_tantivy_on_any_text(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(our_words(&text), tantivy_words(&text));
+        }
+
+        #[test]
+        fn split_words_matches_tantivy_on_mixed_scripts(text in "[a-zA-Zа-яА-ЯёЁ0-9 ,.İẞΣ-]{0,120}") {
+            proptest::prop_assert_eq!(our_words(&text), tantivy_words(&text));
+        }
+    }
 
     #[test]
     fn stems_english_and_russian_by_script() {
@@ -380,6 +529,43 @@ mod tests {
         a.for_each_term("linking links linked", |t| ids.push(t.id));
         assert_eq!(ids.len(), 3);
         assert!(ids.iter().all(|&id| id == term_id("link")), "{ids:?}");
+    }
+
+    #[test]
+    fn words_keep_offsets_positions_and_stop_words() {
+        let mut a = Analyzer::default();
+        let text = "The linking of Заметки";
+        let mut words = Vec::new();
+        a.for_each_word(text, |w| {
+            words.push((
+                w.word.to_string(),
+                &text[w.start..w.end],
+                w.position,
+                w.term.map(|t| t.1.to_string()),
+            ))
+        });
+        assert_eq!(
+            words,
+            [
+                ("the".into(), "The", 0, None),
+                ("linking".into(), "linking", 1, Some("link".into())),
+                ("of".into(), "of", 2, None),
+                ("заметки".into(), "Заметки", 3, Some("заметк".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_analyzer_only_lowercases() {
+        let mut a = Analyzer::plain();
+        assert!(a.is_plain());
+        assert_eq!(
+            a.terms("The Linking 42 заметки"),
+            ["the", "linking", "42", "заметки"]
+        );
+        a.set_latin_language(Language::English);
+        assert!(!a.is_plain());
+        assert_eq!(a.terms("The Linking 42"), ["link"]);
     }
 
     #[test]

@@ -8,8 +8,10 @@ use super::{LEAST_COHERENT, Report, locate, severity_plural};
 use crate::rules::{Diagnostic, Severity};
 use crate::text::ColumnEncoding;
 
-/// Characters of context kept on each side of a span in very long lines.
-const CONTEXT_CHARS: usize = 120;
+/// Characters of context kept on each side of a span in very long lines. Small enough
+/// that the window and its gutter fit annotate-snippets' default width (140 columns),
+/// which would otherwise cut the right-hand context itself.
+const CONTEXT_CHARS: usize = 50;
 
 pub fn write(out: &mut impl Write, report: &Report<'_>, color: bool) -> io::Result<()> {
     let renderer = if color {
@@ -127,7 +129,30 @@ fn render_one(report: &Report<'_>, d: &Diagnostic, renderer: &Renderer) -> Strin
             Level::NOTE.secondary_title(note.as_str()),
         ));
     }
-    renderer.render(&groups)
+    let rendered = renderer.render(&groups);
+    if excerpt.is_some() {
+        fix_origin_column(rendered, &format!("{path}:{}:", loc.line), loc.column)
+    } else {
+        rendered
+    }
+}
+
+/// annotate-snippets derives the `--> path:line:col` column from the snippet it is given,
+/// which is the escaped and windowed line, not the note's: put the note's column back.
+/// The title is the first line, so the search starts after it.
+fn fix_origin_column(rendered: String, path_and_line: &str, column: u32) -> String {
+    let after_title = rendered.find('\n').map_or(rendered.len(), |i| i + 1);
+    let Some(at) = rendered[after_title..].find(path_and_line) else {
+        return rendered;
+    };
+    let digits_start = after_title + at + path_and_line.len();
+    let digits_len = rendered[digits_start..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let mut fixed = rendered;
+    fixed.replace_range(digits_start..digits_start + digits_len, &column.to_string());
+    fixed
 }
 
 /// Cuts a long line to a window around `start..end` and escapes control characters,
@@ -217,6 +242,15 @@ mod tests {
         let (text, start, end) = excerpt_line("a\u{7}b [[X]]", 4, 9);
         assert_eq!(text, "a\\u{7}b [[X]]");
         assert_eq!(&text[start..end], "[[X]]");
+    }
+
+    #[test]
+    fn origin_column_is_the_notes() {
+        let rendered = "error: x:1:\n --> a.md:1:5\n  |\n".to_string();
+        assert_eq!(
+            fix_origin_column(rendered, "a.md:1:", 4804),
+            "error: x:1:\n --> a.md:1:4804\n  |\n"
+        );
     }
 
     #[test]

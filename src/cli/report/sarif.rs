@@ -42,7 +42,10 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rule.summary },
                 "helpUri": docs_url(rule.code),
-                "defaultConfiguration": { "level": level(rule.default_severity) },
+                "defaultConfiguration": {
+                    "level": level(rule.default_severity),
+                    "enabled": rule.enabled_by_default(),
+                },
             })
         })
         .collect();

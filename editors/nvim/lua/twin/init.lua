@@ -1,0 +1,313 @@
+-- twin for Neovim: starts `twin lsp` for markdown buffers inside a vault, and adds
+-- :TwinSearch, :TwinHistory and :TwinMentions. Neovim 0.11+ goes through
+-- vim.lsp.config / vim.lsp.enable; 0.7 to 0.10 through vim.lsp.start_client and
+-- vim.lsp.buf_attach_client.
+
+local M = {}
+
+local defaults = {
+  -- The server's command line; `cmd[1]` may be a full path.
+  cmd = { "twin", "lsp" },
+  filetypes = { "markdown" },
+  -- Searched upward from the note in this order: the nearest `.obsidian` or `.twin`
+  -- wins over an enclosing `.git`.
+  root_markers = { ".obsidian", ".twin", ".git" },
+  -- "vault": findings for every note; "open": for open notes only.
+  diagnostics_scope = "vault",
+  -- Ask the server to record note versions for :TwinHistory (ignored by servers without it).
+  record_history = false,
+  on_attach = nil,
+  capabilities = nil,
+  -- Extra fields merged into the client configuration.
+  lsp = {},
+}
+
+M.config = vim.deepcopy(defaults)
+M.methods = {
+  search = "twin/search",
+  history = "twin/history",
+  unlinked_mentions = "twin/unlinkedMentions",
+}
+local METHOD_NOT_FOUND = -32601
+
+local uv = vim.uv or vim.loop
+local islist = vim.islist or vim.tbl_islist
+local has_011 = vim.fn.has("nvim-0.11") == 1
+
+--- The nearest folder above `path` holding a marker, markers tried in order.
+function M.find_root(path, markers)
+  markers = markers or M.config.root_markers
+  if path == nil or path == "" then
+    return nil
+  end
+  local start = vim.fn.fnamemodify(path, ":p")
+  if vim.fn.isdirectory(start) == 0 then
+    start = vim.fn.fnamemodify(start, ":h")
+  end
+  for _, marker in ipairs(markers) do
+    local dir = start
+    while true do
+      if uv.fs_stat(dir .. "/" .. marker) then
+        return dir
+      end
+      local parent = vim.fn.fnamemodify(dir, ":h")
+      if parent == dir then
+        break
+      end
+      dir = parent
+    end
+  end
+  return nil
+end
+
+--- What the server receives: initializationOptions and didChangeConfiguration settings.
+function M.init_options()
+  return {
+    diagnostics = { scope = M.config.diagnostics_scope },
+    history = { record = M.config.record_history },
+  }
+end
+
+local function client_config(root)
+  local config = vim.tbl_deep_extend("force", {
+    name = "twin",
+    cmd = M.config.cmd,
+    init_options = M.init_options(),
+    settings = { twin = M.init_options() },
+    on_attach = M.config.on_attach,
+    capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
+  }, M.config.lsp)
+  if root then
+    config.root_dir = root
+    config.workspace_folders = { { uri = vim.uri_from_fname(root), name = root } }
+  end
+  return config
+end
+
+-- 0.7 to 0.10: one client per vault root, attached to each markdown buffer under it.
+local legacy_clients = {}
+
+local function legacy_attach(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if vim.bo[bufnr].buftype ~= "" or name == "" then
+    return
+  end
+  local root = M.find_root(name)
+  if root == nil then
+    return
+  end
+  local id = legacy_clients[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client == nil or client.is_stopped() then
+    id = vim.lsp.start_client(client_config(root))
+    if id == nil then
+      vim.notify("twin: cannot start " .. table.concat(M.config.cmd, " "), vim.log.levels.ERROR)
+      return
+    end
+    legacy_clients[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+end
+
+--- The twin client attached to `bufnr` (default: the current buffer), if any.
+function M.client(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if has_011 then
+    return vim.lsp.get_clients({ bufnr = bufnr, name = "twin" })[1]
+  end
+  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if client.name == "twin" then
+      return client
+    end
+  end
+  return nil
+end
+
+local function request(client, method, params, handler, bufnr)
+  if has_011 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+local function with_client(fn)
+  local client = M.client(0)
+  if client == nil then
+    vim.notify("twin: no twin language server is attached to this buffer", vim.log.levels.WARN)
+    return
+  end
+  fn(client, vim.api.nvim_get_current_buf())
+end
+
+local function is_method_not_found(err)
+  return type(err) == "table" and err.code == METHOD_NOT_FOUND
+end
+
+local function show_quickfix(title, client, entries)
+  -- entries: { uri, range?, text }; columns go through the client's position encoding.
+  local items = {}
+  for _, e in ipairs(entries) do
+    local range = e.range or { start = { line = 0, character = 0 }, ["end"] = { line = 0, character = 0 } }
+    local converted = vim.lsp.util.locations_to_items({ { uri = e.uri, range = range } }, client.offset_encoding)[1]
+    if converted then
+      converted.text = e.text or converted.text
+      table.insert(items, converted)
+    end
+  end
+  vim.fn.setqflist({}, " ", { title = title, items = items })
+  if #items > 0 then
+    vim.cmd("copen")
+  else
+    vim.notify("twin: " .. title .. ": nothing found", vim.log.levels.INFO)
+  end
+end
+
+local function hits(result, key)
+  if type(result) ~= "table" then
+    return {}
+  end
+  if islist(result) then
+    return result
+  end
+  return type(result[key]) == "table" and result[key] or {}
+end
+
+--- :TwinSearch {query}: `twin/search`, or workspace symbols on a server without it.
+function M.search(query)
+  with_client(function(client, bufnr)
+    local title = "twin search: " .. query
+    request(client, M.methods.search, { query = query, limit = 100 }, function(err, result)
+      if is_method_not_found(err) then
+        request(client, "workspace/symbol", { query = query }, function(err2, symbols)
+          if err2 then
+            vim.notify("twin: search failed: " .. vim.inspect(err2), vim.log.levels.ERROR)
+            return
+          end
+          local entries = {}
+          for _, s in ipairs(symbols or {}) do
+            if s.location and s.location.uri then
+              local text = s.name .. (s.containerName and (" (" .. s.containerName .. ")") or "")
+              table.insert(entries, { uri = s.location.uri, range = s.location.range, text = text })
+            end
+          end
+          show_quickfix(title, client, entries)
+        end, bufnr)
+        return
+      elseif err then
+        vim.notify("twin: search failed: " .. vim.inspect(err), vim.log.levels.ERROR)
+        return
+      end
+      local entries = {}
+      for _, h in ipairs(hits(result, "items")) do
+        if type(h) == "table" and h.uri then
+          table.insert(entries, { uri = h.uri, range = h.range, text = h.snippet or h.title or "" })
+        end
+      end
+      show_quickfix(title, client, entries)
+    end, bufnr)
+  end)
+end
+
+--- :TwinHistory: the recorded versions of the current note (`twin/history`).
+function M.history()
+  with_client(function(client, bufnr)
+    local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+    request(client, M.methods.history, params, function(err, result)
+      if is_method_not_found(err) then
+        vim.notify("twin: this server records no note history yet (twin/history)", vim.log.levels.INFO)
+        return
+      elseif err then
+        vim.notify("twin: history failed: " .. vim.inspect(err), vim.log.levels.ERROR)
+        return
+      end
+      local lines = {}
+      for _, e in ipairs(hits(result, "entries")) do
+        local label = e.time or e.date or e.timestamp or e.revision or e.id or "?"
+        table.insert(lines, label .. "  " .. (e.summary or e.message or ""))
+      end
+      if #lines == 0 then
+        vim.notify("twin: no recorded history for this note (see record_history)", vim.log.levels.INFO)
+        return
+      end
+      vim.cmd("botright new")
+      local buf = vim.api.nvim_get_current_buf()
+      vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+      vim.bo[buf].buftype = "nofile"
+      vim.bo[buf].bufhidden = "wipe"
+      vim.bo[buf].modifiable = false
+    end, bufnr)
+  end)
+end
+
+--- :TwinMentions: places that name the current note without linking to it.
+function M.unlinked_mentions()
+  with_client(function(client, bufnr)
+    local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+    request(client, M.methods.unlinked_mentions, params, function(err, result)
+      if is_method_not_found(err) then
+        vim.notify("twin: this server does not offer unlinked mentions yet", vim.log.levels.INFO)
+        return
+      elseif err then
+        vim.notify("twin: unlinked mentions failed: " .. vim.inspect(err), vim.log.levels.ERROR)
+        return
+      end
+      local entries = {}
+      for _, m in ipairs(hits(result, "mentions")) do
+        if type(m) == "table" and m.uri and m.range then
+          table.insert(entries, { uri = m.uri, range = m.range, text = m.text or m.context })
+        end
+      end
+      show_quickfix("twin: unlinked mentions", client, entries)
+    end, bufnr)
+  end)
+end
+
+local function create_commands()
+  vim.api.nvim_create_user_command("TwinSearch", function(opts)
+    local query = opts.args
+    if query == "" then
+      query = vim.fn.input("twin search: ")
+    end
+    M.search(query)
+  end, { nargs = "*", desc = "Search the vault (twin/search, or workspace symbols)" })
+  vim.api.nvim_create_user_command("TwinHistory", M.history, { desc = "Show the history of this note" })
+  vim.api.nvim_create_user_command("TwinMentions", M.unlinked_mentions, { desc = "Show unlinked mentions of this note" })
+end
+
+--- Configures and enables the server. Call once, e.g. from init.lua.
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend("force", vim.deepcopy(defaults), opts or {})
+  create_commands()
+  if has_011 and vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    local config = client_config(nil)
+    config.name = nil
+    config.filetypes = M.config.filetypes
+    -- A function, so that a note outside every vault starts nothing (root_markers
+    -- alone would start the server without a root).
+    config.root_dir = function(bufnr, on_dir)
+      local root = M.find_root(vim.api.nvim_buf_get_name(bufnr))
+      if root then
+        on_dir(root)
+      end
+    end
+    vim.lsp.config("twin", config)
+    vim.lsp.enable("twin")
+    return
+  end
+  local group = vim.api.nvim_create_augroup("twin", { clear = true })
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(args)
+      legacy_attach(args.buf)
+    end,
+  })
+  -- Buffers already open when setup() runs.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype) then
+      legacy_attach(bufnr)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,172 @@
+//! Snapshots of `twin check`'s human output through the real binary: findings grouped by
+//! note in path order, the underline under the span, a long line cut to a window around
+//! it, colour only when asked for, and hostile note text escaped. Each vault is written
+//! here, in a temporary folder, so the input sits next to its snapshot.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{Run, run_twin};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn vault(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Turns off the rules about a vault's shape (orphans, drift), which fire in these tiny
+/// one-note vaults and are not what the rendering tests are about.
+const RENDERING_ONLY: (&str, &str) = (
+    ".twin/config.toml",
+    "[rules]\norphan-note = \"off\"\nidentity-drift = \"off\"\nrelation-drift = \"off\"\n",
+);
+
+fn check(root: &Path, extra: &[&str]) -> Run {
+    let root = root.to_string_lossy().into_owned();
+    let mut args = vec!["check", root.as_str()];
+    args.extend_from_slice(extra);
+    run_twin(&args, LIMIT)
+}
+
+/// The output with the timing, which changes from run to run, replaced.
+fn stable(stdout: &str) -> String {
+    let mut out = String::with_capacity(stdout.len());
+    for line in stdout.lines() {
+        match (line.find(" in "), line.strip_prefix("Checked ")) {
+            (Some(at), Some(_)) => {
+                let rest = &line[at + 4..];
+                let after = rest.find("s:").map_or(rest, |i| &rest[i + 1..]);
+                out.push_str(&line[..at]);
+                out.push_str(" in [TIME]");
+                out.push_str(after);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn grouping_vault() -> tempfile::TempDir {
+    vault(&[
+        (
+            "Alpha.md",
+            "# Alpha\n\nSee [[Missing One]] here.\n\nAnd [[Beta#No Such Heading]] there.\n",
+        ),
+        ("Beta.md", "# Beta\n\nA claim[^1].\n\nBack to [[Alpha]].\n"),
+        ("sub/Gamma.md", "# Gamma\n\n![[nowhere.png]]\n"),
+    ])
+}
+
+#[test]
+fn findings_are_grouped_by_note_with_the_span_underlined() {
+    let dir = grouping_vault();
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    insta::assert_snapshot!("grouped_and_underlined", stable(&run.stdout));
+}
+
+#[test]
+fn a_long_line_is_cut_to_a_window_around_the_span() {
+    let line = format!(
+        "{} [[Far Away]] {}\n",
+        "lorem ipsum ".repeat(400),
+        "dolor sit ".repeat(400)
+    );
+    let dir = vault(&[("Long.md", &line), RENDERING_ONLY]);
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let out = stable(&run.stdout);
+    // The column is the note's (12 * 400 + 3), not the column in the shortened line.
+    assert!(out.contains(" --> Long.md:1:4804\n"), "{out}");
+    assert!(
+        out.lines().all(|l| l.chars().count() < 300),
+        "no line near the 8 KB source line's length:\n{out}"
+    );
+    insta::assert_snapshot!("long_line_window", out);
+}
+
+#[test]
+fn colour_only_with_color_always_never_when_piped() {
+    let dir = grouping_vault();
+    let piped = check(dir.path(), &[]);
+    assert!(
+        !piped.stdout.contains('\u{1b}'),
+        "piped output has no escapes"
+    );
+    let never = check(dir.path(), &["--color", "never"]);
+    assert_eq!(stable(&never.stdout), stable(&piped.stdout));
+    let always = check(dir.path(), &["--color", "always"]);
+    assert_eq!(always.code, Some(1));
+    assert!(always.stdout.contains("\u{1b}["), "styled output");
+    // Without its styling, the coloured output is the plain output.
+    assert_eq!(
+        stable(&strip_sgr(&always.stdout)),
+        stable(&piped.stdout),
+        "colour changes nothing but the styling"
+    );
+    // The styling itself, made visible.
+    insta::assert_snapshot!(
+        "color_always",
+        stable(&always.stdout).replace('\u{1b}', "␛")
+    );
+}
+
+/// Removes SGR sequences (`ESC [ ... m`), the only escapes the renderer emits.
+fn strip_sgr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn control_characters_from_a_hostile_note_are_escaped() {
+    // A title-setting OSC, a colour change, a bell, a backspace, a bidi override and a
+    // tab, in the link target, around it, and in the file name.
+    let hostile = "Text \u{1b}]0;pwned\u{7} and \u{202e}reversed\u{202c} then [[Gone\u{1b}[31mRed]].\n\
+                   Tab\there, [[Ok\u{8}\u{8}Missing]]\n";
+    let dir = vault(&[
+        ("Hostile.md", hostile),
+        ("evil\u{1b}[2J.md", "[[Also Gone]]\n"),
+        RENDERING_ONLY,
+    ]);
+    for extra in [&[][..], &["--color", "always"][..]] {
+        let run = check(dir.path(), extra);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        let text = strip_sgr(&run.stdout);
+        for bad in ['\u{1b}', '\u{7}', '\u{8}', '\u{202e}', '\u{202c}', '\t'] {
+            assert!(
+                !text.contains(bad),
+                "{:?} reached the terminal with {extra:?}:\n{text}",
+                bad
+            );
+        }
+    }
+    let plain = check(dir.path(), &[]);
+    // Columns count the note's characters, not the longer escaped text's.
+    assert!(
+        plain.stdout.contains(" --> Hostile.md:1:39\n"),
+        "{}",
+        plain.stdout
+    );
+    insta::assert_snapshot!("hostile_escaped", stable(&plain.stdout));
+}
