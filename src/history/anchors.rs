@@ -38,8 +38,13 @@ fn top_terms(stats: &TermStats, id: NoteId) -> Option<Vec<(TermId, f32)>> {
         return None;
     }
     let mut weights = stats.weights(&terms.body);
-    weights.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    weights.truncate(SIGNATURE_TERMS);
+    let heavier = |a: &(TermId, f32), b: &(TermId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // Selecting the top terms first is linear; only those few are sorted.
+    if weights.len() > SIGNATURE_TERMS {
+        weights.select_nth_unstable_by(SIGNATURE_TERMS - 1, heavier);
+        weights.truncate(SIGNATURE_TERMS);
+    }
+    weights.sort_unstable_by(heavier);
     let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     if norm == 0.0 {
         return None;

@@ -87,18 +87,8 @@ fn read_blocks(
     };
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
     loop {
-        let filled = buf.len();
-        buf.resize(filled + BLOCK, 0);
-        let mut read = 0;
-        while filled + read < buf.len() {
-            match file.read(&mut buf[filled + read..]) {
-                Ok(0) => break,
-                Ok(n) => read += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        buf.truncate(filled + read);
+        // `read_to_end` fills spare capacity without zeroing it first.
+        let read = (&mut *file).take(BLOCK as u64).read_to_end(&mut buf)?;
         // A regular file fills the block unless it ended.
         let eof = read < BLOCK;
         let Some(last_newline) = memchr::memrchr(b'\n', &buf) else {
