@@ -241,6 +241,13 @@ pub fn rename_note(
     if new_name.is_empty() || new_name.ends_with('/') {
         return Err(RenameError("a note needs a name".into()));
     }
+    // A wikilink cannot name a note with these: `#` starts a heading, `|` the display
+    // text, `^` a block, and brackets end the link. Obsidian refuses them too.
+    if let Some(bad) = new_name.chars().find(|c| "#|^[]".contains(*c)) {
+        return Err(RenameError(format!(
+            "a note name cannot contain `{bad}`: links could not name it"
+        )));
+    }
     let note = vault.note(id);
     let stem = strip_md_extension(new_name);
     let new_path = if stem.contains('/') {
@@ -261,11 +268,13 @@ pub fn rename_note(
     {
         return Err(RenameError(format!("a note {new_path} already exists")));
     }
-    let mut ops = vec![FileOp::Rename {
+    // Edits first, the rename last: clients apply document changes in order, so an edit
+    // of the renamed note's own links must still name it by its old path.
+    let mut ops = move_notes(vault, graph, &[(id, new_path.clone())]);
+    ops.push(FileOp::Rename {
         from: note.path.clone(),
         to: new_path.as_str().into(),
-    }];
-    ops.extend(move_notes(vault, graph, &[(id, new_path.clone())]));
+    });
     Ok(Fix {
         title: format!("Rename {} to {}", note.path, new_path),
         ops,
@@ -345,9 +354,13 @@ pub fn rename_block(
     new_id: &str,
 ) -> Result<Fix, RenameError> {
     let new_id = new_id.trim().trim_start_matches('^');
-    if new_id.is_empty() || !new_id.chars().all(|c| c.is_alphanumeric() || c == '-') {
+    if new_id.is_empty()
+        || !new_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Err(RenameError(
-            "a block id is letters, digits and dashes".into(),
+            "a block id is ASCII letters, digits and dashes".into(),
         ));
     }
     let note = vault.note(id);
@@ -390,8 +403,10 @@ pub fn rename_block(
 /// Renames tag `key` (and tags nested under it) everywhere.
 pub fn rename_tag(vault: &Vault, key: &str, new_name: &str) -> Result<Fix, RenameError> {
     let new_name = new_name.trim().trim_start_matches('#');
-    if new_name.is_empty() || new_name.chars().any(char::is_whitespace) {
-        return Err(RenameError("a tag has no spaces".into()));
+    // A name `tag-invalid` would flag (a space, `#`, punctuation) would also end or
+    // split the tag where it is written.
+    if let Some(problem) = crate::rules::tag_problem(new_name, crate::note::TagSource::Inline) {
+        return Err(RenameError(format!("the new tag {problem}")));
     }
     let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
     for note in &vault.notes {

@@ -41,6 +41,7 @@ use crate::vault::{NoteId, Vault};
 
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use registry::{OFF_BY_DEFAULT, RULES, rule};
+pub(crate) use tag_invalid::tag_problem;
 
 /// What a rule inspects.
 #[derive(Clone, Copy)]
