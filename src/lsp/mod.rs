@@ -30,6 +30,8 @@ mod watch;
 
 use tower_lsp_server::LspService;
 use tower_lsp_server::gen_lsp_types::{Diagnostic, ProgressToken, Uri};
+#[doc(hidden)]
+pub use transport::filter_bytes;
 
 /// A message for the client, sent in order by one task.
 #[derive(Debug)]

@@ -135,3 +135,26 @@ async fn write_output(
     }
     let _ = stdout.flush().await;
 }
+
+/// Runs the stdin filter over `input` as if it arrived on stdin, and returns the bytes it
+/// passes on to tower-lsp and the error answers it writes itself. For the fuzzer
+/// (`fuzz/fuzz_targets/lsp_decoder.rs`) and the reliability tests.
+#[doc(hidden)]
+pub fn filter_bytes(input: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime needs no OS resources");
+    runtime.block_on(async {
+        let (to_server, mut server_in) = tokio::io::duplex(PIPE);
+        let (errors_tx, mut errors_rx) = mpsc::unbounded_channel();
+        let filter = filter_input(BufReader::new(input), to_server, errors_tx);
+        let mut passed = Vec::new();
+        let (_, read) = tokio::join!(filter, server_in.read_to_end(&mut passed));
+        read.expect("reading a duplex pipe cannot fail");
+        let mut errors = Vec::new();
+        while let Ok(error) = errors_rx.try_recv() {
+            errors.push(error);
+        }
+        (passed, errors)
+    })
+}
