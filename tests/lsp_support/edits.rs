@@ -71,11 +71,13 @@ pub fn apply_workspace_edit(
     if let Some(changes) = edit["documentChanges"].as_array() {
         for change in changes {
             match change["kind"].as_str() {
-                Some("rename") => std::fs::rename(
-                    path_of(change["oldUri"].as_str().unwrap()),
-                    path_of(change["newUri"].as_str().unwrap()),
-                )
-                .expect("rename"),
+                Some("rename") => {
+                    // Editors create the new parent folder, as VS Code's file service does.
+                    let new = path_of(change["newUri"].as_str().unwrap());
+                    std::fs::create_dir_all(new.parent().unwrap()).unwrap();
+                    std::fs::rename(path_of(change["oldUri"].as_str().unwrap()), new)
+                        .expect("rename")
+                }
                 Some("create") => {
                     let path = path_of(change["uri"].as_str().unwrap());
                     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

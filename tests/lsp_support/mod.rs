@@ -445,3 +445,24 @@ impl Client {
         Some(Duration::from_millis(ticks * 10))
     }
 }
+
+impl Client {
+    /// The server's current resident set size in KiB (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// Waits for the response to request `id`, at most `timeout`.
+    pub fn try_response(&mut self, id: i64, timeout: Duration) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(response) = self.responses.remove(&id) {
+                return Some(response);
+            }
+            let message = self.next_message(deadline)?;
+            self.dispatch(message);
+        }
+    }
+}
