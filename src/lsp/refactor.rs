@@ -250,6 +250,12 @@ pub fn rename_note(
     }
     let note = vault.note(id);
     let stem = strip_md_extension(new_name);
+    // A name with `/` is a path from the vault's root: `..` would leave the vault.
+    if stem.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err(RenameError(
+            "a new name is a name or a path from the vault's root, without `.` or `..`".into(),
+        ));
+    }
     let new_path = if stem.contains('/') {
         format!("{}.md", stem.trim_start_matches('/'))
     } else {
