@@ -99,11 +99,11 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line) else {
             return text.len()..text.len();
         };
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(text.len(), |&next| next as usize - 1);
-        if end > start as usize && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        let next = self.line_starts.get(line + 1);
+        let mut end = next.map_or(text.len(), |&next| next as usize - 1);
+        // Only a `\r` before a `\n` is a terminator; one at the very end is text (a
+        // client deleting the `\n` of a final CRLF leaves it, then types after it).
+        if next.is_some() && end > start as usize && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
         start as usize..end
