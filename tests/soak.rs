@@ -43,6 +43,8 @@ const INSERTS: &[&str] = &[
     "x",
     " ",
     "\n",
+    "\r",
+    "\r\n",
     "[[",
     "]]",
     "[[Soak target]]",
