@@ -95,9 +95,14 @@ fn position(text: &str, offset: usize) -> Value {
     json!({"line": lc.line, "character": lc.col})
 }
 
+/// A char boundary at or before `at` that an LSP position can name: not between the
+/// `\r` and `\n` of a CRLF, which positions cannot point into.
 fn boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    if at > 0 && text.as_bytes()[at - 1] == b'\r' && text.as_bytes().get(at) == Some(&b'\n') {
         at -= 1;
     }
     at
