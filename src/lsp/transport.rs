@@ -59,9 +59,16 @@ async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> Option<Vec<u8>>
             length = value.trim().parse::<usize>().ok();
         }
     }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(body)
+    // Read what arrives instead of allocating the announced length up front: a header
+    // claiming petabytes must not abort the process.
+    let length = length?;
+    let mut body = Vec::new();
+    reader
+        .take(length as u64)
+        .read_to_end(&mut body)
+        .await
+        .ok()?;
+    (body.len() == length).then_some(body)
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {
