@@ -19,9 +19,10 @@ use super::convert::{self, from_proto};
 use super::diagnostics::{self, Event};
 use super::files::{FileChange, FileChangeKind};
 use super::handlers;
+use super::recorder::Recorder;
 use super::snapshot::Snapshot;
 use super::state::{Shared, Workspace};
-use super::{Outgoing, capabilities, log, watch};
+use super::{Outgoing, capabilities, commands, log, watch};
 
 pub struct Server {
     client: Client,
@@ -30,6 +31,8 @@ pub struct Server {
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     /// Our own file watcher, when the client cannot watch for us.
     watcher: Mutex<Option<watch::Watcher>>,
+    /// Records the history on save and carries it across renames.
+    recorder: Recorder,
 }
 
 impl Server {
@@ -38,12 +41,14 @@ impl Server {
         let (out, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(send_loop(client.clone(), rx, shared.clone()));
         let events = diagnostics::spawn(shared.clone(), out.clone());
+        let recorder = Recorder::spawn(shared.clone(), events.clone(), out.clone());
         Server {
             client,
             shared,
             events,
             out,
             watcher: Mutex::new(None),
+            recorder,
         }
     }
 
@@ -100,6 +105,54 @@ impl Server {
             .docs
             .get(params.text_document.uri.as_ref())
             .map(|doc| json!({"text": doc.rope.to_string(), "version": doc.version})))
+    }
+}
+
+impl Server {
+    /// `twin/search`: ranked notes with their matching lines.
+    pub async fn search(&self, params: handlers::search::SearchParams) -> Result<Value> {
+        self.run(params, handlers::search::search).await
+    }
+
+    /// `twin/unlinkedMentions`: places in other notes that name this one without a link.
+    pub async fn unlinked_mentions(
+        &self,
+        params: handlers::search::MentionsParams,
+    ) -> Result<Value> {
+        self.run(params, handlers::search::mentions).await
+    }
+
+    /// `twin/history`: the recorded events of a note (or the vault), newest first.
+    pub async fn history(&self, params: Option<handlers::history::HistoryParams>) -> Result<Value> {
+        self.run(params.unwrap_or_default(), handlers::history::history)
+            .await
+    }
+
+    /// `twin/coherence`: the vault's coherence score, or a note's vector.
+    pub async fn coherence(
+        &self,
+        params: Option<handlers::coherence::CoherenceParams>,
+    ) -> Result<Value> {
+        self.run(params.unwrap_or_default(), handlers::coherence::coherence)
+            .await
+    }
+
+    /// Tells the recorder about the renames a workspace edit proposes.
+    fn expect_renames(&self, edit: &Option<WorkspaceEdit>) {
+        let pairs: Vec<(PathBuf, PathBuf)> = edit
+            .iter()
+            .flat_map(|e| e.document_changes.iter().flatten())
+            .filter_map(|change| match change {
+                DocumentChange::RenameFile(r) => Some((
+                    from_proto::file_path(&r.old_uri)?,
+                    from_proto::file_path(&r.new_uri)?,
+                )),
+                _ => None,
+            })
+            .collect();
+        if !pairs.is_empty() {
+            self.recorder.expect(pairs);
+        }
     }
 }
 
@@ -290,7 +343,13 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shared.lock().shutdown_requested = true;
+        let lives: Vec<_> = {
+            let mut state = self.shared.lock();
+            state.shutdown_requested = true;
+            state.workspaces.iter().map(|w| w.live.clone()).collect()
+        };
+        // The search index commits what it has pending, off the runtime.
+        let _ = tokio::task::spawn_blocking(move || lives.iter().for_each(|l| l.flush())).await;
         self.notify(Event::Shutdown);
         self.watcher
             .lock()
@@ -348,7 +407,11 @@ impl LanguageServer for Server {
         }
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = from_proto::file_path(&params.text_document.uri) {
+            self.recorder.saved(path);
+        }
+    }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.shared.lock().settings.update(&params.settings);
@@ -369,10 +432,22 @@ impl LanguageServer for Server {
                 Some(FileChange { path, kind })
             })
             .collect();
+        self.recorder.files_changed();
         self.notify(Event::Files(changes));
     }
 
     async fn did_rename_files(&self, params: RenameFilesParams) {
+        let renamed: Vec<(PathBuf, PathBuf)> = params
+            .files
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    from_proto::file_path(&f.old_uri)?,
+                    from_proto::file_path(&f.new_uri)?,
+                ))
+            })
+            .collect();
+        self.recorder.renamed(renamed);
         let mut changes = Vec::new();
         for file in &params.files {
             if let Some(path) = from_proto::file_path(&file.old_uri) {
@@ -429,7 +504,7 @@ impl LanguageServer for Server {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.run(params, handlers::hover::hover).await
+        self.run(params, handlers::extras::hover_all).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -444,7 +519,11 @@ impl LanguageServer for Server {
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.run(params, handlers::rename::rename).await
+        let edit = self.run(params, handlers::rename::rename).await;
+        if let Ok(edit) = &edit {
+            self.expect_renames(edit);
+        }
+        edit
     }
 
     async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
@@ -455,7 +534,7 @@ impl LanguageServer for Server {
         &self,
         params: CodeActionParams,
     ) -> Result<Option<Vec<CodeActionResponse>>> {
-        self.run(params, handlers::code_action::code_action).await
+        self.run(params, handlers::extras::code_action_all).await
     }
 
     async fn document_symbol(
@@ -469,11 +548,46 @@ impl LanguageServer for Server {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.run(params, handlers::symbols::workspace_symbol).await
+        self.run(params, handlers::search::workspace_symbol).await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.run(params, handlers::code_lens::code_lens).await
+        self.run(params, handlers::extras::code_lens_all).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        let command = commands::parse(&params.command, params.arguments.unwrap_or_default())
+            .map_err(Error::invalid_params)?;
+        let answer = match command {
+            commands::Command::Read(read) => {
+                self.run(read, |snap, read| {
+                    read(snap).map_err(|e| Error::internal_error().with_message(e))
+                })
+                .await?
+            }
+            commands::Command::Reanchor(uri) => {
+                let shared = self.shared.clone();
+                let done =
+                    tokio::task::spawn_blocking(move || commands::reanchor(&shared, &uri)).await;
+                let value = match done {
+                    Ok(Ok(value)) => value,
+                    Ok(Err(e)) => return Err(Error::internal_error().with_message(e)),
+                    Err(e) => return Err(Error::internal_error().with_message(e.to_string())),
+                };
+                self.notify(Event::Edited);
+                value
+            }
+        };
+        if params.command == handlers::coherence::SHOW_COMMAND
+            && let Some(vector) = answer.get("vector")
+        {
+            let text = answer["summary"]
+                .as_str()
+                .map_or_else(|| format!("coherence {vector}"), str::to_string);
+            let client = self.client.clone();
+            tokio::spawn(async move { client.show_message(MessageType::Info, text).await });
+        }
+        Ok(Some(answer))
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {

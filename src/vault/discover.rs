@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use globset::GlobMatcher;
+use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
@@ -106,6 +107,57 @@ fn slashed(path: &str) -> String {
     } else {
         path.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// Whether [`discover_files`] would skip the file at vault path `rel` (for one file that
+/// appeared later, as the language server learns of it): a hidden segment, an ignore file
+/// of a folder inside the vault (`.gitignore`, `.ignore`, `.git/info/exclude`), an
+/// `exclude` glob or an Obsidian ignore filter, on the file or any folder above it.
+/// `root` is the vault's canonical root.
+pub fn is_excluded(root: &Path, config: &Config, rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| p.starts_with('.')) {
+        return true;
+    }
+    let filters = Filters::new(root, config);
+    // Ignore files apply from the root down; a deeper one, and `.ignore` over `.gitignore`
+    // in one folder, takes precedence, as in the walk.
+    let mut matchers: Vec<Gitignore> = Vec::new();
+    let exclude = root.join(".git/info/exclude");
+    if exclude.is_file() {
+        let mut builder = GitignoreBuilder::new(root);
+        let _ = builder.add(exclude);
+        if let Ok(gitignore) = builder.build() {
+            matchers.push(gitignore);
+        }
+    }
+    let mut dir = root.to_path_buf();
+    for (depth, part) in parts.iter().enumerate() {
+        for name in [".gitignore", ".ignore"] {
+            let file = dir.join(name);
+            if file.is_file() {
+                let (gitignore, _) = Gitignore::new(file);
+                matchers.push(gitignore);
+            }
+        }
+        let is_dir = depth + 1 < parts.len();
+        let sub = parts[..=depth].join("/");
+        if filters.exclude.matched(Path::new(&sub), is_dir).is_ignore()
+            || filters.obsidian_ignored(&sub, is_dir)
+        {
+            return true;
+        }
+        let path = dir.join(part);
+        for matcher in matchers.iter().rev() {
+            match matcher.matched(&path, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => break,
+                Match::None => {}
+            }
+        }
+        dir = path;
+    }
+    false
 }
 
 /// The vault's own exclusions, applied to every entry below the root.
