@@ -9,7 +9,9 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 
 use super::note_of;
 use crate::history::surface::age;
-use crate::history::{EventKind, OwnedEvent, Query, Timestamp, events, timeline, with_trace};
+use crate::history::{
+    EventKind, OwnedEvent, Query, TRACE_FILE, Timestamp, events, timeline, with_trace,
+};
 use crate::lsp::history_view::{findings_at, now};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::text::Span;
@@ -85,7 +87,8 @@ fn internal(message: String) -> Error {
 /// The hover section for the findings at `offset`: each one's events, oldest first,
 /// with its age; the span of the first such finding.
 pub fn hover_section(ws: &WorkspaceSnapshot, id: NoteId, offset: usize) -> Option<(Span, String)> {
-    if !ws.indexed {
+    // Most vaults have no trace: no finding has a history then.
+    if !ws.indexed || !ws.vault().root.join(TRACE_FILE).is_file() {
         return None;
     }
     let found = findings_at(ws, id, offset);
