@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use globset::GlobMatcher;
-use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
@@ -120,24 +119,23 @@ pub fn is_excluded(root: &Path, config: &Config, rel: &str) -> bool {
         return true;
     }
     let filters = Filters::new(root, config);
-    // Ignore files apply from the root down; a deeper one, and `.ignore` over `.gitignore`
-    // in one folder, takes precedence, as in the walk.
-    let mut matchers: Vec<Gitignore> = Vec::new();
-    let exclude = root.join(".git/info/exclude");
-    if exclude.is_file() {
+    // As in the walk: `.ignore` files decide first, then `.gitignore` files, then
+    // `.git/info/exclude`; within a kind, the deepest folder's file that matches decides.
+    let mut ignores: Vec<Gitignore> = Vec::new();
+    let mut gitignores: Vec<Gitignore> = Vec::new();
+    let mut exclude = Gitignore::empty();
+    let exclude_file = root.join(".git/info/exclude");
+    if exclude_file.is_file() {
         let mut builder = GitignoreBuilder::new(root);
-        let _ = builder.add(exclude);
-        if let Ok(gitignore) = builder.build() {
-            matchers.push(gitignore);
-        }
+        let _ = builder.add(exclude_file);
+        exclude = builder.build().unwrap_or_else(|_| Gitignore::empty());
     }
     let mut dir = root.to_path_buf();
     for (depth, part) in parts.iter().enumerate() {
-        for name in [".gitignore", ".ignore"] {
+        for (name, kind) in [(".gitignore", &mut gitignores), (".ignore", &mut ignores)] {
             let file = dir.join(name);
             if file.is_file() {
-                let (gitignore, _) = Gitignore::new(file);
-                matchers.push(gitignore);
+                kind.push(Gitignore::new(file).0);
             }
         }
         let is_dir = depth + 1 < parts.len();
@@ -148,12 +146,19 @@ pub fn is_excluded(root: &Path, config: &Config, rel: &str) -> bool {
             return true;
         }
         let path = dir.join(part);
-        for matcher in matchers.iter().rev() {
-            match matcher.matched(&path, is_dir) {
-                Match::Ignore(_) => return true,
-                Match::Whitelist(_) => break,
-                Match::None => {}
-            }
+        let deepest = |matchers: &[Gitignore]| {
+            matchers
+                .iter()
+                .rev()
+                .map(|m| m.matched(&path, is_dir))
+                .find(|m| !m.is_none())
+                .map(|m| m.is_ignore())
+        };
+        let ignored = deepest(&ignores)
+            .or_else(|| deepest(&gitignores))
+            .unwrap_or_else(|| exclude.matched(&path, is_dir).is_ignore());
+        if ignored {
+            return true;
         }
         dir = path;
     }
