@@ -293,3 +293,33 @@ fn reanchor_this_note_records_a_new_anchor_and_clears_the_drift() {
     c.diagnostics(&uri, |d| find(d, "anchor-drift").is_none());
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn a_note_renamed_through_lsp_rename_carries_its_history_once_moved_on_disk() {
+    let dir = copy_fixture("history");
+    let root = dir.path();
+    scripted_history(root);
+    let mut c = start(root, json!({}));
+    let a = std::fs::read_to_string(root.join("A.md")).unwrap();
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": c.uri("A.md")}, "position": pos_of(&a, "[[B]]", 2),
+            "newName": "Bee"}),
+    );
+    assert!(edit.to_string().contains("Bee.md"), "{edit}");
+    // Proposed only: nothing is recorded until the rename happens.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!trace(root).contains("\"moved\""));
+    // The client applies it; its file watcher reports the two paths.
+    std::fs::rename(root.join("B.md"), root.join("Bee.md")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("B.md"), "type": 3}, {"uri": c.uri("Bee.md"), "type": 1}]}),
+    );
+    let text = wait_trace(root, |t| t.contains("\"moved\""));
+    assert!(
+        text.contains(r#""event":"moved","path":"Bee.md","from":"B.md""#),
+        "{text}"
+    );
+    assert!(c.shutdown().success());
+}

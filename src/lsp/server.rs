@@ -330,8 +330,11 @@ impl LanguageServer for Server {
         } else if !roots.is_empty() {
             // A recursive watch walks the vault: on a blocking thread.
             let events = self.events.clone();
-            let started =
-                tokio::task::spawn_blocking(move || watch::Watcher::start(&roots, events)).await;
+            let recorder = self.recorder.clone();
+            let started = tokio::task::spawn_blocking(move || {
+                watch::Watcher::start(&roots, events, move || recorder.files_changed())
+            })
+            .await;
             match started {
                 Ok(Ok(watcher)) => {
                     *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
