@@ -22,7 +22,9 @@ use super::handlers;
 use super::recorder::Recorder;
 use super::snapshot::Snapshot;
 use super::state::{Shared, Workspace};
-use super::{Outgoing, capabilities, commands, log, watch};
+use super::{Outgoing, capabilities, log, watch};
+
+mod custom;
 
 pub struct Server {
     client: Client,
@@ -105,54 +107,6 @@ impl Server {
             .docs
             .get(params.text_document.uri.as_ref())
             .map(|doc| json!({"text": doc.rope.to_string(), "version": doc.version})))
-    }
-}
-
-impl Server {
-    /// `twin/search`: ranked notes with their matching lines.
-    pub async fn search(&self, params: handlers::search::SearchParams) -> Result<Value> {
-        self.run(params, handlers::search::search).await
-    }
-
-    /// `twin/unlinkedMentions`: places in other notes that name this one without a link.
-    pub async fn unlinked_mentions(
-        &self,
-        params: handlers::search::MentionsParams,
-    ) -> Result<Value> {
-        self.run(params, handlers::search::mentions).await
-    }
-
-    /// `twin/history`: the recorded events of a note (or the vault), newest first.
-    pub async fn history(&self, params: Option<handlers::history::HistoryParams>) -> Result<Value> {
-        self.run(params.unwrap_or_default(), handlers::history::history)
-            .await
-    }
-
-    /// `twin/coherence`: the vault's coherence score, or a note's vector.
-    pub async fn coherence(
-        &self,
-        params: Option<handlers::coherence::CoherenceParams>,
-    ) -> Result<Value> {
-        self.run(params.unwrap_or_default(), handlers::coherence::coherence)
-            .await
-    }
-
-    /// Tells the recorder about the renames a workspace edit proposes.
-    fn expect_renames(&self, edit: &Option<WorkspaceEdit>) {
-        let pairs: Vec<(PathBuf, PathBuf)> = edit
-            .iter()
-            .flat_map(|e| e.document_changes.iter().flatten())
-            .filter_map(|change| match change {
-                DocumentChange::RenameFile(r) => Some((
-                    from_proto::file_path(&r.old_uri)?,
-                    from_proto::file_path(&r.new_uri)?,
-                )),
-                _ => None,
-            })
-            .collect();
-        if !pairs.is_empty() {
-            self.recorder.expect(pairs);
-        }
     }
 }
 
@@ -559,38 +513,7 @@ impl LanguageServer for Server {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        let command = commands::parse(&params.command, params.arguments.unwrap_or_default())
-            .map_err(Error::invalid_params)?;
-        let answer = match command {
-            commands::Command::Read(read) => {
-                self.run(read, |snap, read| {
-                    read(snap).map_err(|e| Error::internal_error().with_message(e))
-                })
-                .await?
-            }
-            commands::Command::Reanchor(uri) => {
-                let shared = self.shared.clone();
-                let done =
-                    tokio::task::spawn_blocking(move || commands::reanchor(&shared, &uri)).await;
-                let value = match done {
-                    Ok(Ok(value)) => value,
-                    Ok(Err(e)) => return Err(Error::internal_error().with_message(e)),
-                    Err(e) => return Err(Error::internal_error().with_message(e.to_string())),
-                };
-                self.notify(Event::Edited);
-                value
-            }
-        };
-        if params.command == handlers::coherence::SHOW_COMMAND
-            && let Some(vector) = answer.get("vector")
-        {
-            let text = answer["summary"]
-                .as_str()
-                .map_or_else(|| format!("coherence {vector}"), str::to_string);
-            let client = self.client.clone();
-            tokio::spawn(async move { client.show_message(MessageType::Info, text).await });
-        }
-        Ok(Some(answer))
+        self.execute(params).await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
