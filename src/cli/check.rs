@@ -12,7 +12,7 @@ use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::coherence::{Coherence, vault_coherence};
 use crate::config::load_config;
 use crate::resolve::build_link_graph;
-use crate::rules::{RULES, Severity, check_vault};
+use crate::rules::{RULES, Severity, check_vault_with};
 use crate::vault::load_vault;
 
 #[derive(Args, Debug)]
@@ -97,7 +97,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let graph = build_link_graph(&vault);
     let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    let fulltext = super::queries::fulltext(&vault, &config.queries.active(&config));
+    let diagnostics = check_vault_with(&vault, &graph, &coherence, &config, Some(&fulltext));
     drop(spinner);
 
     let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
@@ -115,8 +116,10 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let diagnostics = outcome.diagnostics;
-    let report =
-        Report::new(&vault, &diagnostics, started.elapsed()).with_coherence(score, vectors);
+    let queries = config.queries.rules.iter().collect();
+    let report = Report::new(&vault, &diagnostics, started.elapsed())
+        .with_coherence(score, vectors)
+        .with_queries(queries);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
