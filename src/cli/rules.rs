@@ -24,7 +24,7 @@ pub struct RulesArgs {
 
 pub fn run(args: &RulesArgs) -> u8 {
     let result = match &args.explain {
-        None => config_of(&args.path).and_then(|config| list(&config)),
+        None => config_of(&args.path).and_then(|config| list(&args.path, &config)),
         Some(code) => explain(args, code),
     };
     match result {
@@ -46,7 +46,7 @@ fn level_text(level: Option<RuleLevel>, default: &str, on_by_default: bool) -> S
     }
 }
 
-fn list(config: &Config) -> Result<(), String> {
+fn list(root: &std::path::Path, config: &Config) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     let mut write = |code: &str, level: String, source: String, summary: &str| {
         let _ = writeln!(out, "{code:<28} {level:<14} {source:<32} {summary}");
@@ -68,12 +68,7 @@ fn list(config: &Config) -> Result<(), String> {
         let source = match &rule.source {
             crate::query::RuleSource::Pack(name) => format!("pack {name}"),
             crate::query::RuleSource::File(path) => {
-                let shown = config
-                    .source
-                    .as_ref()
-                    .and_then(|c| c.parent()?.parent())
-                    .and_then(|root| path.strip_prefix(root).ok())
-                    .unwrap_or(path);
+                let shown = path.strip_prefix(root).unwrap_or(path);
                 format!("{}:{}", shown.display(), rule.line)
             }
         };
