@@ -20,6 +20,7 @@ mod incremental;
 mod log;
 mod model;
 mod query;
+mod query_rules;
 mod refactor;
 mod server;
 mod snapshot;
