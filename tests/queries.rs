@@ -317,3 +317,45 @@ fn rules_lists_sources_and_explains_a_rule() {
         run.stdout
     );
 }
+
+#[test]
+fn one_note_matching_agrees_with_the_index() {
+    use twin::config::load_config;
+    use twin::query::FullText;
+    use twin::vault::load_vault;
+    let queries = [
+        "gardening",
+        "gardens -draft",
+        "\"evergreen notes\"",
+        "title:zettelkasten",
+        "tag:project",
+        "#project/alpha",
+        "path:proj",
+        "linking OR заметки",
+        "-garden",
+        "the",
+        "связи",
+        "häuser",
+    ];
+    let mut matched = 0;
+    for name in ["search", "queries/selectors", "demo-vault"] {
+        let root = fixture(name);
+        let known: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
+        let config = load_config(&root, &known).unwrap();
+        let vault = load_vault(&root, &config).unwrap();
+        let indexed = FullText::in_memory(&vault, &queries);
+        for id in vault.note_ids() {
+            let alone = FullText::for_note(&vault, id, &queries);
+            let path = &vault.note(id).path;
+            for query in queries {
+                assert_eq!(
+                    alone.contains(query, path),
+                    indexed.contains(query, path),
+                    "{name}: `{query}` on {path}"
+                );
+                matched += usize::from(indexed.contains(query, path));
+            }
+        }
+    }
+    assert!(matched > 20, "the queries should match notes: {matched}");
+}

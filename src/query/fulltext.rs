@@ -5,8 +5,10 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::QueryRule;
+use super::single::{NoteTerms, note_matches};
 use crate::note::VaultPath;
 use crate::rules::Severity;
+use crate::search::schema::Analyzers;
 use crate::search::{IndexOptions, SearchError, SearchIndex, parse_query};
 use crate::vault::{NoteId, Vault};
 
@@ -56,19 +58,25 @@ impl FullText {
             .unwrap_or_default()
     }
 
-    /// The queries run against one note alone (the language server after an edit). A
-    /// note's match does not depend on the other notes, so a one-note index answers it.
+    /// The queries run against one note alone (the language server after an edit): a
+    /// note's match does not depend on the other notes, so it is decided from the note's
+    /// own terms, without an index.
     pub fn for_note(vault: &Vault, id: NoteId, queries: &[&str]) -> FullText {
+        let mut sets = FxHashMap::default();
         if queries.is_empty() {
-            return FullText::default();
+            return FullText { sets };
         }
-        let one = Vault::from_parts(
-            vault.root.clone(),
-            vec![vault.notes[id.0 as usize].clone()],
-            Vec::new(),
-            Vec::new(),
-        );
-        FullText::in_memory(&one, queries)
+        let note = vault.note(id);
+        let mut analyzers = Analyzers::default();
+        let terms = NoteTerms::new(note, &mut analyzers);
+        for query in queries {
+            let mut set = FxHashSet::default();
+            if note_matches(&terms, &parse_query(query), &mut analyzers) {
+                set.insert(note.path.clone());
+            }
+            sets.insert((*query).to_owned(), set);
+        }
+        FullText { sets }
     }
 
     /// Whether `query` matched the note at `path`.

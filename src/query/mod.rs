@@ -5,6 +5,7 @@
 //! - `select.rs`: which notes a rule applies to (folders, tags, properties, relations, search);
 //! - `require.rs`: what must or must not hold, and where a finding points;
 //! - `fulltext.rs`: full-text selectors, each query run once per check against the index;
+//! - `single.rs`: one note against a search query without an index (after an edit);
 //! - `eval.rs`: one note against the rules in effect;
 //! - `packs.rs`: the built-in packs (`queries/*.toml` at the repository root, compiled in);
 //! - `intern.rs`: rule codes as `&'static str`, like the built-in codes.
@@ -18,6 +19,7 @@ mod intern;
 mod packs;
 mod require;
 mod select;
+mod single;
 #[cfg(test)]
 mod tests;
 
