@@ -6,6 +6,7 @@
 mod check;
 mod graph;
 mod history;
+mod load;
 mod progress;
 mod queries;
 pub mod report;

@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use crate::coherence::Coherence;
-use crate::config::{Config, load_config};
+use crate::config::Config;
 use crate::query::{FullText, QueryRule};
 use crate::resolve::{LinkGraph, build_link_graph};
-use crate::rules::{RULES, Severity};
+use crate::rules::Severity;
 use crate::search::{IndexOptions, SearchIndex};
-use crate::vault::{Vault, load_vault};
+use crate::vault::Vault;
 
 /// A vault loaded with everything query rules read.
 pub struct Loaded {
@@ -20,27 +20,11 @@ pub struct Loaded {
     pub coherence: Coherence,
 }
 
-/// Reads the configuration (rule files included) of the vault at `root`; the error is one
-/// line for stderr.
-pub fn config_of(root: &Path) -> Result<Config, String> {
-    if !root.is_dir() {
-        return Err(format!(
-            "vault path {} does not exist or is not a folder",
-            root.display()
-        ));
-    }
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).map_err(|e| e.to_string())?;
-    for warning in &config.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(config)
-}
-
-/// Loads the vault at `root` with its links and coherence model.
-pub fn load(root: &Path) -> Result<Loaded, String> {
-    let config = config_of(root)?;
-    let vault = load_vault(root, &config).map_err(|e| e.to_string())?;
+/// Loads the vault at `root` with its links and coherence model; failures are reported
+/// on stderr and give the exit code.
+pub fn load(root: &Path) -> Result<Loaded, u8> {
+    let config = super::load::open_config(root)?;
+    let vault = super::load::open_vault(root, &config)?;
     let graph = build_link_graph(&vault);
     let coherence = Coherence::build(&vault, &graph, &config);
     Ok(Loaded {

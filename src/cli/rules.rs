@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::queries::{config_of, fulltext, load};
+use super::queries::{fulltext, load};
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::config::{Config, RuleLevel};
 use crate::query::{QueryContext, matched_notes};
@@ -24,15 +24,12 @@ pub struct RulesArgs {
 
 pub fn run(args: &RulesArgs) -> u8 {
     let result = match &args.explain {
-        None => config_of(&args.path).and_then(|config| list(&args.path, &config)),
+        None => super::load::open_config(&args.path).map(|config| list(&args.path, &config)),
         Some(code) => explain(args, code),
     };
     match result {
         Ok(()) => EXIT_OK,
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_ERROR
-        }
+        Err(code) => code,
     }
 }
 
@@ -46,7 +43,7 @@ fn level_text(level: Option<RuleLevel>, default: &str, on_by_default: bool) -> S
     }
 }
 
-fn list(root: &std::path::Path, config: &Config) -> Result<(), String> {
+fn list(root: &std::path::Path, config: &Config) {
     let mut out = std::io::stdout().lock();
     let mut write = |code: &str, level: String, source: String, summary: &str| {
         let _ = writeln!(out, "{code:<28} {level:<14} {source:<32} {summary}");
@@ -74,10 +71,9 @@ fn list(root: &std::path::Path, config: &Config) -> Result<(), String> {
         };
         write(rule.code, level, source, &rule.message);
     }
-    Ok(())
 }
 
-fn explain(args: &RulesArgs, code: &str) -> Result<(), String> {
+fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
     let loaded = load(&args.path)?;
     let config = &loaded.config;
     let mut out = std::io::stdout().lock();
@@ -96,7 +92,8 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), String> {
         return Ok(());
     }
     let Some(rule) = config.queries.rule(code) else {
-        return Err(format!("no rule `{code}`; `twin rules` lists them"));
+        eprintln!("error: no rule `{code}`; `twin rules` lists them");
+        return Err(EXIT_ERROR);
     };
     let severity = rule.severity(config);
     let with_severity = [(rule, severity.unwrap_or(rule.default_severity()))];

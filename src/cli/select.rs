@@ -57,10 +57,7 @@ pub fn run(args: &SelectArgs) -> u8 {
     };
     let loaded = match load(&args.path) {
         Ok(loaded) => loaded,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     // The selector runs as a rule would, so full-text matching is the same code path.
     let probe = QueryRule {

@@ -302,6 +302,10 @@ pub fn check_note(
     };
     let mut diagnostics = run_note_rules(&rules, cx, id);
     let queries = config.queries.active(config);
+    if queries.is_empty() {
+        sort_diagnostics(&mut diagnostics);
+        return diagnostics;
+    }
     // The one-note index is built only when a full-text selector could still select it.
     let searched: Vec<(&QueryRule, Severity)> = queries
         .iter()
