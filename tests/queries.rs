@@ -359,3 +359,34 @@ fn one_note_matching_agrees_with_the_index() {
     }
     assert!(matched > 20, "the queries should match notes: {matched}");
 }
+
+#[test]
+fn query_fingerprints_survive_edits_elsewhere_and_tell_requirements_apart() {
+    use twin::history::fingerprint::fingerprints;
+    let rules = "[[rule]]\ncode = \"frame-ish\"\nmessage = \"m\"\nrequire.properties = [\"description\", \"tags\"]\nforbid.tags = [\"draft\"]\n";
+    let dir = vault_with_rules(rules, None);
+    let note = dir.path().join("Note.md");
+    let fps = |text: &str| {
+        std::fs::write(&note, text).unwrap();
+        let known: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
+        let config = twin::config::load_config(dir.path(), &known).unwrap();
+        let vault = twin::vault::load_vault(dir.path(), &config).unwrap();
+        let found: Vec<_> = check(dir.path())
+            .into_iter()
+            .filter(|d| d.code == "frame-ish")
+            .collect();
+        let mut fps: Vec<String> = fingerprints(&found, &vault)
+            .into_iter()
+            .map(|f| f.fp.to_string())
+            .collect();
+        fps.sort();
+        fps
+    };
+    let before = fps("# Note\nText #draft.\n");
+    assert_eq!(before.len(), 3, "two missing properties and one tag");
+    let mut unique = before.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "each failure has its own fingerprint");
+    let after = fps("# Note\nA new paragraph above.\n\nText #draft.\n");
+    assert_eq!(before, after);
+}
