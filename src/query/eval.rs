@@ -73,7 +73,7 @@ pub fn check_note_queries(
                 severity: *severity,
                 code: rule.code,
                 message: format!("{}: {}", rule.message, failure.detail),
-                related: Vec::new(),
+                related: failure.related,
             });
         }
     }

@@ -9,6 +9,7 @@ use super::select::{names_note, tag_under};
 use crate::coherence::Relation;
 use crate::note::{Note, YamlValue};
 use crate::resolve::LinkTarget;
+use crate::rules::Related;
 use crate::text::Span;
 use crate::vault::NoteId;
 
@@ -130,6 +131,8 @@ fn is_link(s: &str) -> bool {
 pub struct Failure {
     pub span: Span,
     pub detail: String,
+    /// The other side, when there is one (the note a forbidden link reaches).
+    pub related: Vec<Related>,
 }
 
 /// Every failure of one note against a rule's requirements and forbids, in a fixed order.
@@ -141,7 +144,13 @@ pub fn failures(
 ) -> Vec<Failure> {
     let note = cx.vault.note(id);
     let mut out = Vec::new();
-    let mut fail = |span: Span, detail: String| out.push(Failure { span, detail });
+    let mut fail = |span: Span, detail: String, related: Option<Related>| {
+        out.push(Failure {
+            span,
+            detail,
+            related: related.into_iter().collect(),
+        })
+    };
     let fm = note.frontmatter.as_ref();
     let property = |key: &str| {
         fm.and_then(|fm| fm.get(key))
@@ -150,7 +159,11 @@ pub fn failures(
 
     for key in &require.properties {
         if property(key).is_none() {
-            fail(properties_span(note), format!("missing property `{key}`"));
+            fail(
+                properties_span(note),
+                format!("missing property `{key}`"),
+                None,
+            );
         }
     }
     if !require.any_property.is_empty()
@@ -164,6 +177,7 @@ pub fn failures(
         fail(
             properties_span(note),
             format!("missing property {}", names.join(" or ")),
+            None,
         );
     }
     for (key, kind) in &require.property_types {
@@ -173,6 +187,7 @@ pub fn failures(
             fail(
                 entry.value.span,
                 format!("property `{key}` is not a {}", kind.as_str()),
+                None,
             );
         }
     }
@@ -187,6 +202,7 @@ pub fn failures(
                     "{count} {} relation(s), at least {min} required",
                     relation.as_str()
                 ),
+                None,
             );
         }
     }
@@ -195,6 +211,7 @@ pub fn failures(
             fail(
                 note_span(note),
                 format!("no {} link section", relation.as_str()),
+                None,
             );
         }
     }
@@ -214,6 +231,7 @@ pub fn failures(
                     "{} footnote source(s), at least {min} required",
                     labels.len()
                 ),
+                None,
             );
         }
     }
@@ -223,6 +241,7 @@ pub fn failures(
             fail(
                 note_span(note),
                 format!("links to {count} note(s), at least {min} required"),
+                None,
             );
         }
     }
@@ -232,6 +251,7 @@ pub fn failures(
             fail(
                 note_span(note),
                 format!("linked from {count} note(s), at least {min} required"),
+                None,
             );
         }
     }
@@ -241,6 +261,7 @@ pub fn failures(
             fail(
                 note_span(note),
                 format!("{words} words, at most {max} allowed"),
+                None,
             );
         }
     }
@@ -253,6 +274,7 @@ pub fn failures(
             format!(
                 "the body's similarity to the note's identity is {similarity:.2}, under {floor}"
             ),
+            None,
         );
     }
     if let Some(keys) = &require.identifier
@@ -264,7 +286,7 @@ pub fn failures(
             let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             what.push_str(&format!(" and no property {}", names.join(" or ")));
         }
-        fail(note_span(note), what);
+        fail(note_span(note), what, None);
     }
 
     forbidden(cx, id, note, forbid, &mut fail);
@@ -276,13 +298,14 @@ fn forbidden(
     id: NoteId,
     note: &Note,
     forbid: &Forbids,
-    fail: &mut impl FnMut(Span, String),
+    fail: &mut impl FnMut(Span, String, Option<Related>),
 ) {
     for tag in &note.tags {
         if let Some(banned) = forbid.tags.iter().find(|b| tag_under(&tag.name, b)) {
             fail(
                 tag.span,
                 format!("tag `{}` is not allowed here (`{banned}`)", tag.name),
+                None,
             );
         }
     }
@@ -292,6 +315,7 @@ fn forbidden(
                 fail(
                     entry.key_span,
                     format!("property `{key}` is not allowed here"),
+                    None,
                 );
             }
         }
@@ -308,6 +332,14 @@ fn forbidden(
         if link.target.is_empty() {
             continue;
         }
+        // The note a forbidden link reaches, as related information.
+        let reached = || match resolution.target {
+            Some(LinkTarget::Note(to)) => Some(crate::rules::related_note(
+                cx.vault.note(to),
+                format!("`{}` is here", cx.vault.note(to).name()),
+            )),
+            _ => None,
+        };
         let target_path: Option<&str> = match resolution.target {
             Some(LinkTarget::Note(to)) => Some(&cx.vault.note(to).path),
             Some(LinkTarget::Attachment(a)) => Some(cx.vault.attachment(a)),
@@ -319,6 +351,7 @@ fn forbidden(
             fail(
                 link.span,
                 format!("links to {banned}, which is not allowed here"),
+                reached(),
             );
             continue;
         }
@@ -329,6 +362,7 @@ fn forbidden(
             fail(
                 link.span,
                 format!("links into {path}, a folder it must not link into"),
+                reached(),
             );
             continue;
         }
@@ -341,6 +375,7 @@ fn forbidden(
             fail(
                 link.span,
                 format!("links to `{}`, which the vault excludes", link.target),
+                reached(),
             );
             continue;
         }
@@ -348,6 +383,7 @@ fn forbidden(
             fail(
                 link.span,
                 format!("embeds `{}`, which is not in the vault", link.target),
+                None,
             );
         }
     }
