@@ -112,7 +112,8 @@ fn has_relation(cx: &QueryContext<'_>, id: NoteId, relation: Relation, targets: 
 }
 
 /// Whether `[[X]]` (or `X`, a path or a name, `.md` optional) names the note at `path`,
-/// case-insensitively.
+/// case-insensitively. Runs for every link of a vault, so a file name that cannot match
+/// is refused before anything is allocated.
 pub fn names_note(written: &str, path: &str) -> bool {
     let name = written
         .trim()
@@ -120,8 +121,20 @@ pub fn names_note(written: &str, path: &str) -> bool {
         .trim_start_matches("[[")
         .trim_end_matches("]]");
     let name = name.split(['|', '#']).next().unwrap_or(name).trim();
-    let name = strip_md_extension(name).to_lowercase();
-    let path = strip_md_extension(path).to_lowercase();
+    let name = strip_md_extension(name);
+    let path = strip_md_extension(path);
+    let (written_file, path_file) = (
+        name.rsplit('/').next().unwrap_or(name),
+        path.rsplit('/').next().unwrap_or(path),
+    );
+    if written_file.is_ascii()
+        && path_file.is_ascii()
+        && !written_file.eq_ignore_ascii_case(path_file)
+    {
+        return false;
+    }
+    let name = name.to_lowercase();
+    let path = path.to_lowercase();
     !name.is_empty()
         && (path == name || path.ends_with(&format!("/{}", name.trim_start_matches('/'))))
 }
