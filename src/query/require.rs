@@ -93,7 +93,8 @@ impl PropertyType {
         }
     }
 
-    fn accepts(self, value: &YamlValue) -> bool {
+    /// Whether a property value has this type.
+    pub fn accepts_value(self, value: &YamlValue) -> bool {
         match (self, value) {
             (PropertyType::String, YamlValue::String(_)) => true,
             (PropertyType::List, YamlValue::List(_)) => true,
@@ -182,7 +183,7 @@ pub fn failures(
     }
     for (key, kind) in &require.property_types {
         if let Some(entry) = property(key)
-            && !kind.accepts(&entry.value.value)
+            && !kind.accepts_value(&entry.value.value)
         {
             fail(
                 entry.value.span,

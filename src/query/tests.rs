@@ -49,3 +49,36 @@ fn search_queries_are_checked() {
     assert!(check_search("   ").is_err());
     assert!(check_search("tag:").is_err());
 }
+
+#[test]
+fn property_types_accept_what_they_name() {
+    use super::require::PropertyType;
+    use crate::note::YamlValue;
+    let string = |s: &str| YamlValue::String(s.to_owned());
+    assert!(
+        PropertyType::parse("date")
+            .unwrap()
+            .accepts_value(&string("2025-01-02"))
+    );
+    assert!(
+        PropertyType::parse("date")
+            .unwrap()
+            .accepts_value(&string("2025-01-02T10:00"))
+    );
+    assert!(
+        !PropertyType::parse("date")
+            .unwrap()
+            .accepts_value(&string("yesterday"))
+    );
+    assert!(
+        PropertyType::parse("link")
+            .unwrap()
+            .accepts_value(&string("[[A]]"))
+    );
+    assert!(
+        !PropertyType::parse("link")
+            .unwrap()
+            .accepts_value(&string("A"))
+    );
+    assert!(PropertyType::parse("colour").is_none());
+}
