@@ -64,6 +64,7 @@ impl FailOn {
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
+    let mut timings = super::timings::Timings::start();
     let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
         Err(code) => return code,
@@ -73,10 +74,15 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(vault) => vault,
         Err(code) => return code,
     };
+    timings.phase("load");
     let graph = build_link_graph(&vault);
+    timings.phase("resolve");
     let coherence = Coherence::build(&vault, &graph, &config);
+    timings.phase("coherence");
     let fulltext = super::queries::fulltext(&vault, &config.queries.active(&config));
+    timings.phase("full-text selectors");
     let diagnostics = check_vault_with(&vault, &graph, &coherence, &config, Some(&fulltext));
+    timings.phase("rules");
     drop(spinner);
 
     let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
@@ -94,6 +100,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let diagnostics = outcome.diagnostics;
+    timings.phase("score+trace");
     let queries = config.queries.rules.iter().collect();
     let report = Report::new(&vault, &diagnostics, started.elapsed())
         .with_coherence(score, vectors)
@@ -115,7 +122,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             report::human::write(&mut out, &report, color)
         }
     };
-    if let Err(err) = written.and_then(|()| out.flush()) {
+    let written = written.and_then(|()| out.flush());
+    timings.phase("report");
+    if let Err(err) = written {
         // A closed pipe (`twin check | head`) is not worth a message.
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {err}");

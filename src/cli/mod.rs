@@ -13,6 +13,7 @@ pub mod report;
 mod rules;
 mod search;
 mod select;
+mod timings;
 
 use std::process::ExitCode;
 
