@@ -10,6 +10,7 @@ pub mod config;
 pub mod history;
 pub mod lsp;
 pub mod note;
+pub mod query;
 pub mod resolve;
 pub mod rules;
 pub mod search;

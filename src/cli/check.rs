@@ -11,7 +11,7 @@ use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::coherence::{Coherence, vault_coherence};
 use crate::resolve::build_link_graph;
-use crate::rules::{Severity, check_vault};
+use crate::rules::{Severity, check_vault_with};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -79,7 +79,9 @@ pub fn run(args: &CheckArgs) -> u8 {
     timings.phase("resolve");
     let coherence = Coherence::build(&vault, &graph, &config);
     timings.phase("coherence");
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    let fulltext = super::queries::fulltext(&vault, &config.queries.active(&config));
+    timings.phase("full-text selectors");
+    let diagnostics = check_vault_with(&vault, &graph, &coherence, &config, Some(&fulltext));
     timings.phase("rules");
     drop(spinner);
 
@@ -99,8 +101,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let diagnostics = outcome.diagnostics;
     timings.phase("score+trace");
-    let report =
-        Report::new(&vault, &diagnostics, started.elapsed()).with_coherence(score, vectors);
+    let queries = config.queries.rules.iter().collect();
+    let report = Report::new(&vault, &diagnostics, started.elapsed())
+        .with_coherence(score, vectors)
+        .with_queries(queries);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {

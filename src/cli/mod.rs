@@ -8,8 +8,11 @@ mod graph;
 mod history;
 mod load;
 mod progress;
+mod queries;
 pub mod report;
+mod rules;
 mod search;
+mod select;
 mod timings;
 
 use std::process::ExitCode;
@@ -44,8 +47,11 @@ pub enum Command {
     Search(search::SearchArgs),
     /// The microconflict history: events newest first, a trend, compaction, re-anchoring.
     History(history::HistoryArgs),
-    /// List every rule with its default severity.
-    Rules,
+    /// List every rule in effect (built-in, packs, the vault's rule files) with its level
+    /// and source; `--explain CODE` prints one rule and what it matches.
+    Rules(rules::RulesArgs),
+    /// List the notes a selector matches (to try a query rule's `select` before enforcing it).
+    Select(select::SelectArgs),
     /// Run the language server over stdio (for editors).
     Lsp,
     /// Appends test events to a vault's trace in a loop (tests of concurrent and killed
@@ -81,23 +87,7 @@ pub fn run() -> ExitCode {
         Command::History(args) => ExitCode::from(history::run(&args)),
         Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
-        Command::Rules => {
-            print_rules();
-            ExitCode::from(EXIT_OK)
-        }
-    }
-}
-
-fn print_rules() {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for rule in crate::rules::RULES {
-        // Rules that are off unless configured show the level they get when turned on.
-        let level = if rule.enabled_by_default() {
-            rule.default_severity.as_str().to_string()
-        } else {
-            format!("off ({})", rule.default_severity.as_str())
-        };
-        let _ = writeln!(out, "{:<28} {:<10} {}", rule.code, level, rule.summary);
+        Command::Rules(args) => ExitCode::from(rules::run(&args)),
+        Command::Select(args) => ExitCode::from(select::run(&args)),
     }
 }

@@ -79,9 +79,10 @@ impl Coherence {
     }
 }
 
-/// Whether either drift rule is on.
+/// Whether either drift rule is on, or a query rule in effect sets a `drift-floor`.
 pub fn drift_enabled(config: &Config) -> bool {
     DRIFT_RULES
         .iter()
         .any(|code| config.rules.get(*code) != Some(&RuleLevel::Off))
+        || config.queries.needs_drift(config)
 }

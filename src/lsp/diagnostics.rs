@@ -119,8 +119,10 @@ impl Worker {
             for event in events {
                 match event {
                     Event::Edited => {}
-                    Event::Closed(path) => files::apply(&self.shared, &[FileChange::changed(path)]),
-                    Event::Files(changes) => files::apply(&self.shared, &changes),
+                    Event::Closed(path) => {
+                        files::apply(&self.shared, &[FileChange::changed(path)], &self.out)
+                    }
+                    Event::Files(changes) => files::apply(&self.shared, &changes, &self.out),
                     Event::Load => self.load(),
                     Event::Settings => reconsider_all = true,
                     Event::Shutdown => return,

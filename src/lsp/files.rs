@@ -7,9 +7,8 @@ use std::sync::Arc;
 use super::model::{Change, Effect, Model};
 use super::state::{Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
-use crate::config::{Config, load_config};
+use crate::config::Config;
 use crate::note::VaultPath;
-use crate::rules::RULES;
 use crate::vault::{SkippedFile, Vault, is_excluded, load_vault};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,28 +91,13 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
 }
 
 fn read_config(root: &Path, out: &Out) -> Config {
-    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(root, &codes) {
-        Ok(config) => config,
-        Err(err) => {
-            log::send(
-                out,
-                log::Level::Error,
-                format!("configuration error: {err}"),
-            );
-            Config::default()
-        }
-    };
-    for warning in &config.warnings {
-        log::send(out, log::Level::Warning, warning.clone());
-    }
-    config
+    super::query_rules::read_config(root, out, None)
 }
 
 /// Applies changes on disk to the models of the workspaces they fall in.
-pub fn apply(shared: &Shared, changes: &[FileChange]) {
+pub fn apply(shared: &Shared, changes: &[FileChange], out: &Out) {
     for change in expand_folders(changes) {
-        apply_one(shared, &change);
+        apply_one(shared, &change, out);
     }
 }
 
@@ -146,7 +130,7 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
     out
 }
 
-fn apply_one(shared: &Shared, change: &FileChange) {
+fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
     let (ws, root, vpath, open, config, known_note, known_attachment, under) = {
         let state = shared.lock();
         let Some((ws, vpath)) = state.workspace_of(&change.path) else {
@@ -181,7 +165,12 @@ fn apply_one(shared: &Shared, change: &FileChange) {
         )
     };
     if vpath.ends_with(".twin/config.toml") || vpath.ends_with(".obsidian/app.json") {
-        reload_config(shared, ws);
+        reload_config(shared, ws, out, None);
+        return;
+    }
+    if super::query_rules::is_rule_file(&vpath) {
+        let gone = (!change.path.exists()).then_some(&*change.path);
+        reload_config(shared, ws, out, gone);
         return;
     }
     // Discovery's rules (hidden folders, ignore files, `exclude`, Obsidian's filters) keep
@@ -226,10 +215,9 @@ fn apply_one(shared: &Shared, change: &FileChange) {
 }
 
 /// Reads the configuration again and rechecks the whole workspace with it.
-fn reload_config(shared: &Shared, ws: usize) {
+fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let config = read_config(&root, &tx);
+    let config = super::query_rules::read_config(&root, out, gone);
     let config = Arc::new(config);
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];

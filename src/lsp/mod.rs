@@ -23,6 +23,7 @@ mod live;
 mod log;
 mod model;
 mod query;
+mod query_rules;
 mod recorder;
 mod refactor;
 mod server;

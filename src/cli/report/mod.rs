@@ -58,6 +58,8 @@ pub struct Report<'a> {
     pub elapsed: Duration,
     /// The vault's coherence, when it was measured.
     pub coherence: Option<CoherenceSummary>,
+    /// The query rules in effect (packs and the vault's rule files), for SARIF's rule list.
+    pub queries: Vec<&'a crate::query::QueryRule>,
 }
 
 /// The vault's coherence score and every note's vector, in note order.
@@ -76,7 +78,14 @@ impl<'a> Report<'a> {
             diagnostics,
             elapsed,
             coherence: None,
+            queries: Vec::new(),
         }
+    }
+
+    /// Adds the query rules in effect, so SARIF describes their codes too.
+    pub fn with_queries(mut self, queries: Vec<&'a crate::query::QueryRule>) -> Self {
+        self.queries = queries;
+        self
     }
 
     /// Adds the coherence score and the per-note vectors (in note order).
