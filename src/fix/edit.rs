@@ -120,4 +120,42 @@ mod tests {
         assert_eq!(apply_changes("é", &[change(1, 2, "x")]), "é");
         assert_eq!(apply_changes("ab", &[change(1, 9, "x")]), "ab");
     }
+
+    proptest::proptest! {
+        /// Whatever the changes, applying them never panics, and with sorted disjoint
+        /// changes every byte outside them is kept in order.
+        #[test]
+        fn keeps_every_byte_outside_the_changes(
+            text in "[a-cé\n]{0,40}",
+            raw in proptest::collection::vec((0usize..50, 0usize..6, "[xy\n]{0,3}"), 0..6),
+        ) {
+            let mut changes: Vec<TextChange> = raw
+                .iter()
+                .map(|(start, len, new)| change(*start, start + len, new))
+                .collect();
+            let _ = apply_changes(&text, &changes);
+            changes.sort_by_key(|c| (c.span.start, c.span.end));
+            let mut kept: Vec<TextChange> = Vec::new();
+            for c in changes {
+                let (start, end) = (c.span.start as usize, c.span.end as usize);
+                let fits = end <= text.len()
+                    && text.is_char_boundary(start)
+                    && text.is_char_boundary(end)
+                    && kept.last().is_none_or(|k| k.span.end as usize <= start);
+                if fits {
+                    kept.push(c);
+                }
+            }
+            let out = apply_changes(&text, &kept);
+            let mut expected = String::new();
+            let mut at = 0;
+            for c in &kept {
+                expected.push_str(&text[at..c.span.start as usize]);
+                expected.push_str(&c.new_text);
+                at = c.span.end as usize;
+            }
+            expected.push_str(&text[at..]);
+            proptest::prop_assert_eq!(out, expected);
+        }
+    }
 }
