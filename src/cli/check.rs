@@ -10,11 +10,9 @@ use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::coherence::{Coherence, vault_coherence};
-use crate::config::load_config;
 use crate::fix::{FixContext, KnownRenames, group_broken_links};
 use crate::resolve::build_link_graph;
-use crate::rules::{RULES, Severity, check_vault};
-use crate::vault::load_vault;
+use crate::rules::{Severity, check_vault};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -77,38 +75,18 @@ impl FailOn {
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
-    if !args.path.exists() {
-        eprintln!("error: vault path {} does not exist", args.path.display());
-        return EXIT_ERROR;
-    }
-    if !args.path.is_dir() {
-        eprintln!("error: vault path {} is not a folder", args.path.display());
-        return EXIT_ERROR;
-    }
     if args.group_by.is_some() && matches!(args.format, Format::Sarif | Format::Github) {
         eprintln!("error: --group-by prints human or JSON output only");
         return EXIT_ERROR;
     }
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(&args.path, &known) {
+    let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
-    for warning in &config.warnings {
-        eprintln!("warning: {warning}");
-    }
-
     let spinner = DelayedSpinner::start("checking the vault");
-    let vault = match load_vault(&args.path, &config) {
+    let vault = match super::load::open_vault(&args.path, &config) {
         Ok(vault) => vault,
-        Err(err) => {
-            drop(spinner);
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let graph = build_link_graph(&vault);
     let coherence = Coherence::build(&vault, &graph, &config);

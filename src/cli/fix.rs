@@ -10,7 +10,7 @@ use super::diff::write_diff;
 use super::report::locate_in;
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::coherence::Coherence;
-use crate::config::{Config, RuleLevel, load_config};
+use crate::config::{Config, RuleLevel};
 use crate::fix::create::load_template;
 use crate::fix::{
     ApplyOutcome, FIXABLE, FileChange, FixContext, FixPlan, KnownRenames, PlanOptions, Safety,
@@ -19,7 +19,7 @@ use crate::fix::{
 use crate::resolve::build_link_graph;
 use crate::rules::{RULES, check_vault};
 use crate::text::ColumnEncoding;
-use crate::vault::{Vault, load_vault};
+use crate::vault::Vault;
 
 #[derive(Args, Debug)]
 pub struct FixArgs {
@@ -45,10 +45,6 @@ pub struct FixArgs {
 }
 
 pub fn run(args: &FixArgs) -> u8 {
-    if !args.path.is_dir() {
-        eprintln!("error: vault path {} is not a folder", args.path.display());
-        return EXIT_ERROR;
-    }
     if let Some(code) = args.codes.iter().find(|c| !FIXABLE.contains(&c.as_str())) {
         eprintln!(
             "error: `{code}` is not a rule twin fixes (it fixes {})",
@@ -56,23 +52,13 @@ pub fn run(args: &FixArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(&args.path, &known) {
+    let config = match super::load::open_config(&args.path) {
         Ok(config) => only_fixable_rules(config),
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
-    for warning in &config.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let vault = match load_vault(&args.path, &config) {
+    let vault = match super::load::open_vault(&args.path, &config) {
         Ok(vault) => vault,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let graph = build_link_graph(&vault);
     let coherence = Coherence::build(&vault, &graph, &config);

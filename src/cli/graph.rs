@@ -10,11 +10,9 @@ use serde::Serialize;
 
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::coherence::{Relation, Topology};
-use crate::config::load_config;
 use crate::note::parse_note;
 use crate::resolve::{LinkTarget, build_link_graph, resolve_link};
-use crate::rules::RULES;
-use crate::vault::{NoteId, Vault, load_vault};
+use crate::vault::{NoteId, Vault};
 
 #[derive(Args, Debug)]
 pub struct GraphArgs {
@@ -85,24 +83,13 @@ pub struct Edge {
 }
 
 pub fn run(args: &GraphArgs) -> u8 {
-    if !args.path.is_dir() {
-        eprintln!("error: vault path {} is not a folder", args.path.display());
-        return EXIT_ERROR;
-    }
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(&args.path, &known) {
+    let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
-    let vault = match load_vault(&args.path, &config) {
+    let vault = match super::load::open_vault(&args.path, &config) {
         Ok(vault) => vault,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let graph = build_link_graph(&vault);
     let topology = Topology::build(&vault, &graph, &config.relations);

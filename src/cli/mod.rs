@@ -8,6 +8,7 @@ mod diff;
 mod fix;
 mod graph;
 mod history;
+mod load;
 mod progress;
 pub mod report;
 mod search;

@@ -10,9 +10,7 @@ use serde_json::json;
 
 use super::report::human::escape_control;
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::config::load_config;
 use crate::note::{Note, parse_note};
-use crate::rules::RULES;
 use crate::search::cache::read_note_text;
 use crate::search::{IndexOptions, LineMatch, SearchIndex, SearchQuery, parse_query};
 
@@ -73,20 +71,9 @@ struct ShownLine {
 }
 
 pub fn run(args: &SearchArgs) -> u8 {
-    if !args.path.is_dir() {
-        eprintln!(
-            "error: vault path {} does not exist or is not a folder",
-            args.path.display()
-        );
-        return EXIT_ERROR;
-    }
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(&args.path, &known) {
+    let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let options = IndexOptions {
         cache_dir: args.cache_dir.clone(),
