@@ -21,8 +21,29 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Edit distance when it is at most `limit`; `None` as soon as it cannot be, which
+/// makes rejecting a distant name cost a few rows instead of the whole table.
+pub fn edit_distance_within(a: &str, b: &[char], limit: usize) -> Option<usize> {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut best = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            best = best.min(row[j + 1]);
+            prev = cur;
+        }
+        if best > limit {
+            return None;
+        }
+    }
+    (row[b.len()] <= limit).then_some(row[b.len()])
+}
+
 /// The largest distance still taken for a typo of a name of this many characters.
-fn limit(chars: usize) -> usize {
+pub fn limit(chars: usize) -> usize {
     (chars / 3).max(2)
 }
 
@@ -32,18 +53,16 @@ pub fn scored<'a>(
     wanted: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Vec<(usize, &'a str)> {
-    let wanted = normalize_key(wanted).into_owned();
-    let wanted_chars = wanted.chars().count();
-    let limit = limit(wanted_chars);
+    let wanted: Vec<char> = normalize_key(wanted).chars().collect();
+    let limit = limit(wanted.len());
     let mut scored: Vec<(usize, &str)> = candidates
         .filter_map(|c| {
             let key = normalize_key(c);
             // Lengths alone bound the distance: skip the work when they are too far apart.
-            if key.chars().count().abs_diff(wanted_chars) > limit {
+            if key.chars().count().abs_diff(wanted.len()) > limit {
                 return None;
             }
-            let d = edit_distance(&wanted, &key);
-            (d <= limit).then_some((d, c))
+            edit_distance_within(&key, &wanted, limit).map(|d| (d, c))
         })
         .collect();
     scored.sort();
@@ -79,6 +98,10 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("Заметка", "Заметки"), 1);
+        let sitting: Vec<char> = "sitting".chars().collect();
+        assert_eq!(edit_distance_within("kitten", &sitting, 3), Some(3));
+        assert_eq!(edit_distance_within("kitten", &sitting, 2), None);
+        assert_eq!(edit_distance_within("", &[], 0), Some(0));
     }
 
     #[test]

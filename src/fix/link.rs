@@ -89,8 +89,7 @@ fn renamed_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option<F
 /// Points a broken link to the single note with the closest name.
 fn closest_note_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix> {
     let wanted = note_name(strip_md_extension(&link.target));
-    let best = single_best(wanted, cx.vault.notes.iter().map(|n| n.name()))?;
-    let target = cx.vault.notes.iter().find(|n| n.name() == best)?;
+    let target = cx.vault.note(cx.names().closest_note(wanted)?);
     Some(change_link(cx, note, link, &target.path, true))
 }
 
@@ -319,7 +318,6 @@ pub fn candidate(cx: &FixContext<'_>, id: NoteId, j: usize) -> Option<(Safety, S
         return Some((Safety::Safe, cx.vault.note(renamed).path.to_string()));
     }
     let wanted = note_name(strip_md_extension(&link.target));
-    let best = single_best(wanted, cx.vault.notes.iter().map(|n| n.name()))?;
-    let target = cx.vault.notes.iter().find(|n| n.name() == best)?;
+    let target = cx.vault.note(cx.names().closest_note(wanted)?);
     Some((Safety::Unsafe, target.path.to_string()))
 }

@@ -60,6 +60,8 @@ struct Entry {
 /// Every note and file of a vault under its loose name, for near-miss lookups.
 pub struct NameTable {
     entries: Vec<Entry>,
+    /// Every note's name key (NFC, lowercase) as characters, for edit distances.
+    note_names: Vec<(Vec<char>, NoteId)>,
     /// Loose file name → indexes into `entries`.
     by_name: FxHashMap<String, Vec<u32>>,
 }
@@ -68,6 +70,10 @@ impl NameTable {
     pub fn build(vault: &Vault) -> NameTable {
         let mut table = NameTable {
             entries: Vec::with_capacity(vault.notes.len() + vault.attachments.len()),
+            note_names: vault
+                .note_ids()
+                .map(|id| (normalize_key(vault.note(id).name()).chars().collect(), id))
+                .collect(),
             by_name: FxHashMap::default(),
         };
         for id in vault.note_ids() {
@@ -142,6 +148,40 @@ impl NameTable {
         match self.matching(&key).as_slice() {
             [one] => Ok(*one),
             many => Err(many.to_vec()),
+        }
+    }
+
+    /// The one note whose name is strictly closest to `wanted` by edit distance, within
+    /// typo range (see [`super::distance::limit`]).
+    pub fn closest_note(&self, wanted: &str) -> Option<NoteId> {
+        let wanted = normalize_key(wanted);
+        let limit = super::distance::limit(wanted.chars().count());
+        let wanted_len = wanted.chars().count();
+        // The best distance and the index of its first name; whether another name ties.
+        let mut best: Option<(usize, usize)> = None;
+        let mut tied = false;
+        for (i, (name, _)) in self.note_names.iter().enumerate() {
+            if name.len().abs_diff(wanted_len) > limit {
+                continue;
+            }
+            // Only names as close as the best so far matter.
+            let bound = best.map_or(limit, |(d, _)| d);
+            let Some(d) = super::distance::edit_distance_within(&wanted, name, bound) else {
+                continue;
+            };
+            match best {
+                // Two notes may share a name: the same name twice is no tie.
+                Some((b, first)) if d == b => tied |= self.note_names[first].0 != *name,
+                Some((b, _)) if d > b => {}
+                _ => {
+                    best = Some((d, i));
+                    tied = false;
+                }
+            }
+        }
+        match best {
+            Some((_, i)) if !tied => Some(self.note_names[i].1),
+            _ => None,
         }
     }
 
