@@ -79,6 +79,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("error: --group-by prints human or JSON output only");
         return EXIT_ERROR;
     }
+    let mut timings = super::timings::Timings::start();
     let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
         Err(code) => return code,
@@ -88,9 +89,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(vault) => vault,
         Err(code) => return code,
     };
+    timings.phase("load");
     let graph = build_link_graph(&vault);
+    timings.phase("resolve");
     let coherence = Coherence::build(&vault, &graph, &config);
+    timings.phase("coherence");
     let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    timings.phase("rules");
     drop(spinner);
 
     let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
@@ -108,6 +113,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let diagnostics = outcome.diagnostics;
+    timings.phase("score+trace");
     if args.group_by.is_some() {
         return write_groups(args, &vault, &graph, &coherence, &config, &diagnostics);
     }
@@ -130,7 +136,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             report::human::write(&mut out, &report, color)
         }
     };
-    if let Err(err) = written.and_then(|()| out.flush()) {
+    let written = written.and_then(|()| out.flush());
+    timings.phase("report");
+    if let Err(err) = written {
         // A closed pipe (`twin check | head`) is not worth a message.
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {err}");

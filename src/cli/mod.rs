@@ -12,6 +12,7 @@ mod load;
 mod progress;
 pub mod report;
 mod search;
+mod timings;
 
 use std::process::ExitCode;
 

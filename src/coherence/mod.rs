@@ -19,7 +19,10 @@ pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
 pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
 pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
-pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
+pub use vector::{
+    COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence,
+    vector_with_conflicts,
+};
 
 /// The rules that need term vectors; with both off, none are built (unless `anchor-drift` is
 /// on and the vault's trace has anchors).

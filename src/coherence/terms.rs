@@ -165,6 +165,8 @@ fn count<'t>(
             _ => counts.push((id, 1)),
         }
     }
+    // Kept for the vault's lifetime: no spare capacity.
+    counts.shrink_to_fit();
     (counts, len, cyrillic)
 }
 

@@ -4,15 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
 use super::model::{Change, Effect, Model};
 use super::state::{Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
 use crate::config::{Config, load_config};
 use crate::note::VaultPath;
 use crate::rules::RULES;
-use crate::vault::{SkippedFile, Vault, load_vault};
+use crate::vault::{SkippedFile, Vault, is_excluded, load_vault};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileChangeKind {
@@ -149,7 +147,7 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
 }
 
 fn apply_one(shared: &Shared, change: &FileChange) {
-    let (ws, vpath, open, config, known_note, known_attachment, under) = {
+    let (ws, root, vpath, open, config, known_note, known_attachment, under) = {
         let state = shared.lock();
         let Some((ws, vpath)) = state.workspace_of(&change.path) else {
             return;
@@ -173,6 +171,7 @@ fn apply_one(shared: &Shared, change: &FileChange) {
             .collect();
         (
             ws,
+            workspace.root().to_path_buf(),
             vpath.clone(),
             open,
             workspace.config.clone(),
@@ -185,7 +184,9 @@ fn apply_one(shared: &Shared, change: &FileChange) {
         reload_config(shared, ws);
         return;
     }
-    if is_hidden(&vpath) || excluded(&config, &vpath) {
+    // Discovery's rules (hidden folders, ignore files, `exclude`, Obsidian's filters) keep
+    // new files out; a file the model already holds is still updated or removed.
+    if !known_note && !known_attachment && is_excluded(&root, &config, &vpath) {
         return;
     }
     let mut changes = Vec::new();
@@ -248,25 +249,4 @@ pub fn read_note(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
-}
-
-/// Whether a vault path has a hidden segment (`.obsidian/`, `.git/`, `.trash/`).
-fn is_hidden(path: &str) -> bool {
-    path.split('/').any(|seg| seg.starts_with('.'))
-}
-
-fn excluded(config: &Config, path: &str) -> bool {
-    if config.exclude.is_empty() {
-        return false;
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &config.exclude {
-        if let Ok(glob) = Glob::new(pattern) {
-            builder.add(glob);
-        }
-    }
-    builder
-        .build()
-        .unwrap_or_else(|_| GlobSet::empty())
-        .is_match(path)
 }

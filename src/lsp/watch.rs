@@ -16,7 +16,13 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub fn start(roots: &[PathBuf], events: Sender<Event>) -> notify::Result<Watcher> {
+    /// Watches `roots`, sending file events to the worker; `on_change` is told too (the
+    /// history recorder waits for renames it proposed to show on disk).
+    pub fn start(
+        roots: &[PathBuf],
+        events: Sender<Event>,
+        on_change: impl Fn() + Send + 'static,
+    ) -> notify::Result<Watcher> {
         let vaults = roots.to_vec();
         // Hidden folders inside the vault (`.git/`, `.obsidian/` but for app.json) are noise.
         let hidden = move |path: &std::path::Path| {
@@ -49,6 +55,7 @@ impl Watcher {
                     .collect();
                 if !changes.is_empty() {
                     let _ = events.send(Event::Files(changes));
+                    on_change();
                 }
             })?;
         for root in roots {

@@ -31,6 +31,23 @@ pub struct Note {
 }
 
 impl Note {
+    /// Gives back the spare capacity of every list: a vault keeps thousands of notes for
+    /// its whole life, and parsing grows the lists by doubling.
+    pub fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.block_ids.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.footnote_refs.shrink_to_fit();
+        self.footnote_defs.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.callouts.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        if let Some(frontmatter) = &mut self.frontmatter {
+            frontmatter.entries.shrink_to_fit();
+        }
+    }
+
     /// The note's name as Obsidian shows it: the file name without `.md`.
     pub fn name(&self) -> &str {
         note_name(&self.path)

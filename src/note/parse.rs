@@ -50,7 +50,7 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
     let mut tags = fm.tags;
     tags.extend(scan.tags);
 
-    Note {
+    let mut note = Note {
         path,
         line_index: LineIndex::new(&text),
         frontmatter: fm.frontmatter,
@@ -67,7 +67,9 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
         callouts,
         problems: fm.problems,
         text,
-    }
+    };
+    note.shrink_to_fit();
+    note
 }
 
 #[cfg(test)]

@@ -18,14 +18,19 @@ const MAX_WORD_BYTES: usize = 40;
 /// The per-word cache is cleared when it grows past this many entries.
 const MAX_CACHED_WORDS: usize = 200_000;
 
-/// The stable identity of a stemmed term: a 64-bit hash of its text.
-pub type TermId = u64;
+/// The stable identity of a stemmed term: a 32-bit hash of its text. Term vectors of every
+/// note stay in memory, and 32 bits halve them (an id and a count or weight fit in 8 bytes).
+/// A vault of a million distinct stems has about a hundred colliding pairs: two rare words
+/// counted as one, which moves a similarity by far less than its calibration notices.
+pub type TermId = u32;
 
 /// The id of a stem, as [`Analyzer`] computes it.
 pub fn term_id(stem: &str) -> TermId {
     let mut hasher = FxHasher::default();
     stem.hash(&mut hasher);
-    hasher.finish()
+    let hash = hasher.finish();
+    // FxHash mixes into the high bits: fold them in.
+    ((hash >> 32) ^ hash) as u32
 }
 
 /// One analyzed word: the word lowercased, its stem and the stem's id.

@@ -61,6 +61,7 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        line_starts.shrink_to_fit();
         let checkpoints = long_line_checkpoints(text, &line_starts);
         LineIndex {
             line_starts,
