@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod coherence;
 pub mod config;
+pub mod fix;
 pub mod history;
 pub mod lsp;
 pub mod note;

@@ -4,6 +4,8 @@
 //! JSON reports and exit codes; they convert the core's byte spans at the edge.
 
 mod check;
+mod diff;
+mod fix;
 mod graph;
 mod history;
 mod load;
@@ -41,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every note of a vault and report what is broken.
     Check(check::CheckArgs),
+    /// Fix what can be fixed: print the changes as a diff, write them when confirmed.
+    Fix(fix::FixArgs),
     /// Print the frame topology (typed and plain links) as DOT, Mermaid or JSON.
     Graph(graph::GraphArgs),
     /// Search the vault's notes; ranked notes with their matching lines.
@@ -82,6 +86,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Fix(args) => ExitCode::from(fix::run(&args)),
         Command::Graph(args) => ExitCode::from(graph::run(&args)),
         Command::Search(args) => ExitCode::from(search::run(&args)),
         Command::History(args) => ExitCode::from(history::run(&args)),

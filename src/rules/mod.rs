@@ -41,6 +41,7 @@ use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use one_sided_relation::is_one_sided;
 pub use registry::{OFF_BY_DEFAULT, RULES, rule};
 
 /// What a rule inspects.

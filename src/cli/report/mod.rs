@@ -1,6 +1,7 @@
 //! Reports of `twin check`: the core's findings converted to 1-based lines and columns.
 
 pub mod github;
+pub mod groups;
 pub mod human;
 pub mod json;
 pub mod sarif;
