@@ -14,7 +14,9 @@
 //! - `TWIN_BENCH_RUNS`: measured runs per size (default 5);
 //! - `TWIN_BENCH_ARGS`: the subcommand and flags; the vault path is appended
 //!   (default `check --format json --fail-on never`);
-//! - `TWIN_BENCH_SEED`: generator seed (default 1).
+//! - `TWIN_BENCH_SEED`: generator seed (default 1);
+//! - `TWIN_BENCH_EXIT`: the exit code a run is expected to end with (default 0; `1` for
+//!   `fix --diff`, which exits 1 when there is something to fix).
 
 use std::fs::{self, File};
 use std::io;
@@ -40,6 +42,8 @@ struct Settings {
     args: Vec<String>,
     seed: u64,
     cache: PathBuf,
+    /// The exit code of a normal run.
+    exit: i32,
 }
 
 struct Measurement {
@@ -138,7 +142,15 @@ impl Settings {
                 .map_err(|e| format!("TWIN_BENCH_SEED: {seed:?}: {e}"))?,
             Err(_) => 1,
         };
+        let exit = match std::env::var("TWIN_BENCH_EXIT") {
+            Ok(code) => code
+                .trim()
+                .parse()
+                .map_err(|e| format!("TWIN_BENCH_EXIT: {code:?}: {e}"))?,
+            Err(_) => 0,
+        };
         Ok(Settings {
+            exit,
             bin,
             sizes,
             runs,
@@ -168,7 +180,7 @@ fn run(settings: &Settings) -> io::Result<()> {
         let mut runs = Vec::with_capacity(settings.runs);
         for _ in 0..settings.runs {
             let m = run_once(settings, &vault, &stderr_path)?;
-            if m.exit_code != 0 {
+            if m.exit_code != settings.exit {
                 let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
                 let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
                 eprintln!(

@@ -6,7 +6,9 @@
 //!
 //! Measures the time from `initialized` to the first diagnostics and to the end of
 //! indexing, an edit's diagnostics after the debounce, the latency of completion,
-//! definition, references and hover, and the server's peak RSS. The vault is generated
+//! definition, references and hover, the search requests (`twin/search`,
+//! `twin/unlinkedMentions`, ranked `workspace/symbol`) once the index is ready, and the
+//! server's peak RSS. The vault is generated
 //! once with [`twin::synth`] and cached under `target/bench-vaults/lsp-<notes>-<seed>/`.
 //!
 //! Environment: `TWIN_BENCH_NOTES` (default 10000), `TWIN_BENCH_SEED` (default 1),
@@ -83,6 +85,7 @@ fn main() {
     let (target, linker) = pick_notes(&vault);
     edits(&mut c, &vault, &target, iters.min(100));
     requests(&mut c, &vault, &linker, iters);
+    search_requests(&mut c, &vault, &target, iters, t0);
     println!(
         "peak RSS: {:.1} MB",
         c.peak_rss_kib().unwrap_or(0) as f64 / 1024.0
@@ -244,4 +247,67 @@ fn requests(c: &mut Client, vault: &Path, rel: &str, n: usize) {
             json!({"textDocument": doc, "position": link}),
         ),
     );
+}
+
+/// The search requests, once the index (opened in the background) is ready.
+fn search_requests(c: &mut Client, vault: &Path, rel: &str, n: usize, t0: Instant) {
+    loop {
+        let answer = c.request("twin/search", json!({"query": "x", "limit": 1}));
+        if answer["ready"] == true {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    println!(
+        "search index ready after initialized: {:>8.1} ms (polled after the other measures)",
+        ms(t0.elapsed())
+    );
+    let text = std::fs::read_to_string(vault.join(rel)).expect("note");
+    // Words of the edited note's body as queries: each finds that note and others.
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 4)
+        .take(20)
+        .map(str::to_lowercase)
+        .collect();
+    let mut samples = Vec::new();
+    for i in 0..n {
+        let query = if i % 3 == 2 {
+            format!(
+                "{} {}",
+                words[i % words.len()],
+                words[(i + 7) % words.len()]
+            )
+        } else {
+            words[i % words.len()].clone()
+        };
+        let t = Instant::now();
+        let response = c.request_raw("twin/search", json!({"query": query, "limit": 20}));
+        samples.push(t.elapsed());
+        assert!(response.get("error").is_none(), "twin/search: {response}");
+    }
+    report("twin/search (limit 20)", samples);
+    let uri = c.uri(rel);
+    let mut samples = Vec::new();
+    let mut found = 0;
+    for _ in 0..n.min(50) {
+        let t = Instant::now();
+        let response = c.request_raw(
+            "twin/unlinkedMentions",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        samples.push(t.elapsed());
+        found = response["result"]["mentions"]
+            .as_array()
+            .map_or(0, Vec::len);
+    }
+    report(&format!("twin/unlinkedMentions ({found} found)"), samples);
+    let mut samples = Vec::new();
+    for i in 0..n {
+        let query: String = words[i % words.len()].chars().take(3).collect();
+        let t = Instant::now();
+        c.request_raw("workspace/symbol", json!({"query": query}));
+        samples.push(t.elapsed());
+    }
+    report("workspace/symbol (3 letters)", samples);
 }

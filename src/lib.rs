@@ -7,9 +7,11 @@
 pub mod cli;
 pub mod coherence;
 pub mod config;
+pub mod fix;
 pub mod history;
 pub mod lsp;
 pub mod note;
+pub mod query;
 pub mod resolve;
 pub mod rules;
 pub mod search;

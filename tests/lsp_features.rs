@@ -176,6 +176,12 @@ fn completion_honours_markdown_link_settings() {
 #[test]
 fn symbols_lenses_links_folding_and_semantic_tokens() {
     let mut c = Client::ready(&vault());
+    // Workspace symbols are ranked through the search index once it is ready.
+    let deadline = std::time::Instant::now() + lsp_support::TIMEOUT;
+    while c.request("twin/search", json!({"query": "x"}))["ready"] != true {
+        assert!(std::time::Instant::now() < deadline, "no search index");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let doc = |c: &Client, rel: &str| json!({"textDocument": {"uri": c.uri(rel)}});
     let mut out = serde_json::Map::new();
     out.insert(

@@ -10,8 +10,9 @@ use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::coherence::{Coherence, vault_coherence};
+use crate::fix::{FixContext, KnownRenames, group_broken_links};
 use crate::resolve::build_link_graph;
-use crate::rules::{Severity, check_vault};
+use crate::rules::{Severity, check_vault_with};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -27,8 +28,18 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print broken links grouped by their missing target (human or JSON) instead of
+    /// every finding.
+    #[arg(long, value_enum)]
+    pub group_by: Option<GroupBy>,
     #[command(flatten)]
     pub history: super::history::CheckHistoryArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// The target a broken link misses.
+    Target,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,6 +75,10 @@ impl FailOn {
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
+    if args.group_by.is_some() && matches!(args.format, Format::Sarif | Format::Github) {
+        eprintln!("error: --group-by prints human or JSON output only");
+        return EXIT_ERROR;
+    }
     let mut timings = super::timings::Timings::start();
     let config = match super::load::open_config(&args.path) {
         Ok(config) => config,
@@ -79,7 +94,9 @@ pub fn run(args: &CheckArgs) -> u8 {
     timings.phase("resolve");
     let coherence = Coherence::build(&vault, &graph, &config);
     timings.phase("coherence");
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    let fulltext = super::queries::fulltext(&vault, &config.queries.active(&config));
+    timings.phase("full-text selectors");
+    let diagnostics = check_vault_with(&vault, &graph, &coherence, &config, Some(&fulltext));
     timings.phase("rules");
     drop(spinner);
 
@@ -99,8 +116,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let diagnostics = outcome.diagnostics;
     timings.phase("score+trace");
-    let report =
-        Report::new(&vault, &diagnostics, started.elapsed()).with_coherence(score, vectors);
+    if args.group_by.is_some() {
+        return write_groups(args, &vault, &graph, &coherence, &config, &diagnostics);
+    }
+    let queries = config.queries.rules.iter().collect();
+    let report = Report::new(&vault, &diagnostics, started.elapsed())
+        .with_coherence(score, vectors)
+        .with_queries(queries);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
@@ -137,4 +159,35 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--group-by target`: broken links by missing target; the exit code as for the report.
+fn write_groups(
+    args: &CheckArgs,
+    vault: &crate::vault::Vault,
+    graph: &crate::resolve::LinkGraph,
+    coherence: &Coherence,
+    config: &crate::config::Config,
+    diagnostics: &[crate::rules::Diagnostic],
+) -> u8 {
+    let renames = KnownRenames::from_trace(&args.path).unwrap_or_default();
+    let cx = FixContext::new(vault, graph, coherence, config).with_renames(&renames);
+    let groups = group_broken_links(&cx, diagnostics);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Json => report::groups::write_json(&mut out, vault, &groups),
+        _ => report::groups::write_human(&mut out, &groups),
+    };
+    if let Err(err) = written.and_then(|()| out.flush()) {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {err}");
+        }
+        return EXIT_ERROR;
+    }
+    let failed = args
+        .fail_on
+        .threshold()
+        .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)));
+    if failed { EXIT_FINDINGS } else { EXIT_OK }
 }

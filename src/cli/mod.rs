@@ -4,12 +4,17 @@
 //! JSON reports and exit codes; they convert the core's byte spans at the edge.
 
 mod check;
+mod diff;
+mod fix;
 mod graph;
 mod history;
 mod load;
 mod progress;
+mod queries;
 pub mod report;
+mod rules;
 mod search;
+mod select;
 mod timings;
 
 use std::process::ExitCode;
@@ -38,14 +43,19 @@ pub struct Cli {
 pub enum Command {
     /// Check every note of a vault and report what is broken.
     Check(check::CheckArgs),
+    /// Fix what can be fixed: print the changes as a diff, write them when confirmed.
+    Fix(fix::FixArgs),
     /// Print the frame topology (typed and plain links) as DOT, Mermaid or JSON.
     Graph(graph::GraphArgs),
     /// Search the vault's notes; ranked notes with their matching lines.
     Search(search::SearchArgs),
     /// The microconflict history: events newest first, a trend, compaction, re-anchoring.
     History(history::HistoryArgs),
-    /// List every rule with its default severity.
-    Rules,
+    /// List every rule in effect (built-in, packs, the vault's rule files) with its level
+    /// and source; `--explain CODE` prints one rule and what it matches.
+    Rules(rules::RulesArgs),
+    /// List the notes a selector matches (to try a query rule's `select` before enforcing it).
+    Select(select::SelectArgs),
     /// Run the language server over stdio (for editors).
     Lsp,
     /// Appends test events to a vault's trace in a loop (tests of concurrent and killed
@@ -76,28 +86,13 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Fix(args) => ExitCode::from(fix::run(&args)),
         Command::Graph(args) => ExitCode::from(graph::run(&args)),
         Command::Search(args) => ExitCode::from(search::run(&args)),
         Command::History(args) => ExitCode::from(history::run(&args)),
         Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
-        Command::Rules => {
-            print_rules();
-            ExitCode::from(EXIT_OK)
-        }
-    }
-}
-
-fn print_rules() {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for rule in crate::rules::RULES {
-        // Rules that are off unless configured show the level they get when turned on.
-        let level = if rule.enabled_by_default() {
-            rule.default_severity.as_str().to_string()
-        } else {
-            format!("off ({})", rule.default_severity.as_str())
-        };
-        let _ = writeln!(out, "{:<28} {:<10} {}", rule.code, level, rule.summary);
+        Command::Rules(args) => ExitCode::from(rules::run(&args)),
+        Command::Select(args) => ExitCode::from(select::run(&args)),
     }
 }

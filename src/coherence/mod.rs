@@ -19,7 +19,10 @@ pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
 pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
 pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
-pub use vector::{COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence};
+pub use vector::{
+    COHERENCE_RULES, CoherenceVector, coherence_vector, score, vault_coherence,
+    vector_with_conflicts,
+};
 
 /// The rules that need term vectors; with both off, none are built (unless `anchor-drift` is
 /// on and the vault's trace has anchors).
@@ -76,9 +79,10 @@ impl Coherence {
     }
 }
 
-/// Whether either drift rule is on.
+/// Whether either drift rule is on, or a query rule in effect sets a `drift-floor`.
 pub fn drift_enabled(config: &Config) -> bool {
     DRIFT_RULES
         .iter()
         .any(|code| config.rules.get(*code) != Some(&RuleLevel::Off))
+        || config.queries.needs_drift(config)
 }

@@ -63,7 +63,9 @@ pub fn coherence_vector(
     vector_with_conflicts(graph, coherence, id, conflicts)
 }
 
-fn vector_with_conflicts(
+/// The coherence vector of note `id` given its count of open conflicts (for callers that
+/// keep findings per note, such as the language server).
+pub fn vector_with_conflicts(
     graph: &LinkGraph,
     coherence: &Coherence,
     id: NoteId,

@@ -23,18 +23,23 @@ struct ConfigFile {
     relations: Option<RelationsFile>,
     #[serde(default)]
     history: Option<HistoryFile>,
+    /// Built-in rule packs to enable, by name.
+    #[serde(default)]
+    extends: Vec<Spanned<String>>,
 }
 
-/// Reads `.twin/config.toml` into `config`; a missing file leaves the defaults.
+/// Reads `.twin/config.toml` into `config`, then the query rules it enables and the vault's
+/// own (`.twin/queries/*.toml`); a missing file leaves the defaults. Errors in rule files
+/// are returned, not fatal: the caller decides (see [`super::load_config_lenient`]).
 pub(super) fn read_twin_config(
     root: &Path,
     known_rules: &[&str],
     config: &mut Config,
-) -> Result<(), ConfigError> {
+) -> Result<Vec<ConfigError>, ConfigError> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(error(&path, None, format!("cannot be read: {e}"))),
     };
     let parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
@@ -43,6 +48,21 @@ pub(super) fn read_twin_config(
     })?;
     let at = |span: std::ops::Range<usize>| Some(line_of(&text, span.start));
 
+    for pack in &parsed.extends {
+        if crate::query::pack(pack.get_ref()).is_none() {
+            let message = format!(
+                "unknown rule pack `{}` in extends; the packs are {}",
+                pack.get_ref(),
+                crate::query::pack_names().join(", ")
+            );
+            return Err(error(&path, at(pack.span()), message));
+        }
+        config.extends.push(pack.get_ref().clone());
+    }
+    let (queries, rule_errors) = crate::query::load_rules(root, &config.extends, known_rules);
+    let mut known: Vec<&str> = known_rules.to_vec();
+    known.extend(queries.rules.iter().map(|rule| rule.code));
+
     for glob in parsed.exclude {
         if let Err(message) = check_exclude_glob(root, glob.get_ref()) {
             return Err(error(&path, at(glob.span()), message));
@@ -50,7 +70,8 @@ pub(super) fn read_twin_config(
         config.exclude.push(glob.into_inner());
     }
     for (code, level) in parsed.rules {
-        if !known_rules.contains(&code.get_ref().as_str()) {
+        // A rule of a broken rule file is unknown for now; that file's error says why.
+        if !known.contains(&code.get_ref().as_str()) && rule_errors.is_empty() {
             let message = format!("unknown rule `{}` in [rules]", code.get_ref());
             return Err(error(&path, at(code.span()), message));
         }
@@ -72,8 +93,11 @@ pub(super) fn read_twin_config(
         config.history = history::read(file)
             .map_err(|refused| error(&path, at(refused.offset..refused.offset), refused.message))?;
     }
-    config.source = Some(path);
-    Ok(())
+    config.queries = std::sync::Arc::new(queries);
+    if !text.is_empty() || path.exists() {
+        config.source = Some(path);
+    }
+    Ok(rule_errors)
 }
 
 /// Checks an `exclude` entry with globset (strict: `bad[` is refused) and with the

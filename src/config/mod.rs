@@ -59,6 +59,10 @@ pub struct Config {
     pub history: HistoryConfig,
     /// Problems that did not stop loading, such as an unreadable `.obsidian/app.json`.
     pub warnings: Vec<String>,
+    /// Built-in rule packs enabled by `extends = ["frames"]`.
+    pub extends: Vec<String>,
+    /// Query rules: the packs named by `extends` and the vault's `.twin/queries/*.toml`.
+    pub queries: std::sync::Arc<crate::query::QuerySet>,
 }
 
 /// A configuration that cannot be used; reported with exit code 2.
@@ -86,9 +90,25 @@ impl std::error::Error for ConfigError {}
 ///
 /// Errors in `.twin/config.toml` are fatal; problems in `.obsidian/app.json` only
 /// add to [`Config::warnings`], since that file belongs to Obsidian.
+///
+/// Query rules are loaded too; a bad rule file is an error here, as it is for `twin check`.
 pub fn load_config(root: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+    let (config, mut rule_errors) = load_config_lenient(root, known_rules)?;
+    match rule_errors.is_empty() {
+        true => Ok(config),
+        false => Err(rule_errors.swap_remove(0)),
+    }
+}
+
+/// As [`load_config`], but errors in rule files (`.twin/queries/*.toml`) are returned next
+/// to a configuration holding every rule that could be read, so the other rules keep working
+/// (the language server reports the errors on the rule files themselves).
+pub fn load_config_lenient(
+    root: &Path,
+    known_rules: &[&str],
+) -> Result<(Config, Vec<ConfigError>), ConfigError> {
     let mut config = Config::default();
-    file::read_twin_config(root, known_rules, &mut config)?;
+    let rule_errors = file::read_twin_config(root, known_rules, &mut config)?;
     obsidian::read_app_json(root, &mut config);
-    Ok(config)
+    Ok((config, rule_errors))
 }

@@ -85,6 +85,11 @@ pub fn subject(diagnostic: &Diagnostic, vault: &Vault) -> String {
     if NOTE_LEVEL.contains(&diagnostic.code) {
         return diagnostic.path.to_string();
     }
+    // A query rule's message names what failed (the property, tag, link or section) and
+    // never a position; several requirements of one rule may point at the same place.
+    if crate::query::is_query_code(diagnostic.code) {
+        return normalize(&diagnostic.message);
+    }
     if diagnostic.code == "relation-cycle" {
         let mut members: Vec<&str> = std::iter::once(&*diagnostic.path)
             .chain(diagnostic.related.iter().map(|r| &*r.path))

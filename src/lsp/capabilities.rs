@@ -57,6 +57,7 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
         "documentSymbolProvider": true,
         "workspaceSymbolProvider": true,
         "codeLensProvider": {"resolveProvider": false},
+        "executeCommandProvider": {"commands": super::commands::announced()},
         "documentLinkProvider": {"resolveProvider": false},
         "foldingRangeProvider": true,
         "semanticTokensProvider": {

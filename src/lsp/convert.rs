@@ -29,7 +29,7 @@ pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> ColumnEnc
 
 pub mod to_proto {
     use super::*;
-    use crate::lsp::fixes::{FileOp, Fix};
+    use crate::fix::{FileOp, Fix};
     use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
     use crate::note::Note;
     use crate::rules::{Diagnostic, Severity};
@@ -141,16 +141,15 @@ pub mod to_proto {
         document_changes: bool,
     ) -> lsp::WorkspaceEdit {
         let enc = snap.encoding;
-        let text_edits =
-            |path: &str, changes: &[crate::lsp::fixes::TextChange]| -> Vec<lsp::TextEdit> {
-                let Some(note) = ws.note_by_path(path) else {
-                    return Vec::new();
-                };
-                changes
-                    .iter()
-                    .map(|c| lsp::TextEdit::new(note_range(note, c.span, enc), c.new_text.clone()))
-                    .collect()
+        let text_edits = |path: &str, changes: &[crate::fix::TextChange]| -> Vec<lsp::TextEdit> {
+            let Some(note) = ws.note_by_path(path) else {
+                return Vec::new();
             };
+            changes
+                .iter()
+                .map(|c| lsp::TextEdit::new(note_range(note, c.span, enc), c.new_text.clone()))
+                .collect()
+        };
         if !document_changes {
             let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
             for op in &fix.ops {

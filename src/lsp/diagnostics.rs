@@ -19,6 +19,7 @@ use super::snapshot::{Snapshot, WorkspaceSnapshot};
 use super::state::{DiagnosticsScope, Shared};
 use super::vault_rules::vault_findings;
 use super::{Outgoing, log};
+use crate::coherence::COHERENCE_RULES;
 use crate::note::VaultPath;
 use crate::rules::{Diagnostic, check_note};
 
@@ -78,6 +79,8 @@ struct Worker {
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     caches: Vec<WsCache>,
     scope: DiagnosticsScope,
+    /// The `history.escalate-after-days` setting, over the vault's configuration.
+    escalate: Option<u32>,
 }
 
 impl Worker {
@@ -87,6 +90,7 @@ impl Worker {
             out,
             caches: Vec::new(),
             scope: DiagnosticsScope::Vault,
+            escalate: None,
         }
     }
 
@@ -115,8 +119,10 @@ impl Worker {
             for event in events {
                 match event {
                     Event::Edited => {}
-                    Event::Closed(path) => files::apply(&self.shared, &[FileChange::changed(path)]),
-                    Event::Files(changes) => files::apply(&self.shared, &changes),
+                    Event::Closed(path) => {
+                        files::apply(&self.shared, &[FileChange::changed(path)], &self.out)
+                    }
+                    Event::Files(changes) => files::apply(&self.shared, &changes, &self.out),
                     Event::Load => self.load(),
                     Event::Settings => reconsider_all = true,
                     Event::Shutdown => return,
@@ -150,6 +156,7 @@ impl Worker {
             });
             let loaded = started.elapsed();
             self.publish(false);
+            super::live::start_search(&self.shared, ws, &self.out);
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
             let message = format!(
                 "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
@@ -172,6 +179,7 @@ impl Worker {
             let mut state = self.shared.lock();
             state.sync();
             self.scope = state.settings.scope;
+            self.escalate = state.settings.escalate_after_days;
             let effects: Vec<_> = state
                 .workspaces
                 .iter_mut()
@@ -215,6 +223,7 @@ impl Worker {
                     touched.insert(path.clone());
                 }
                 cache.vault = by_path;
+                ws.live.set_vault_findings(Arc::new(cache.vault.clone()));
             }
             if reconsider_all {
                 touched.extend(cache.note.keys().cloned());
@@ -246,38 +255,62 @@ impl Worker {
                     &snap,
                     ws,
                     cache,
-                    self.scope,
+                    (self.scope, self.escalate),
                     std::mem::take(&mut touched),
                     &self.out,
                 );
             }
-            publish_paths(&snap, ws, cache, self.scope, touched, &self.out);
+            publish_paths(
+                &snap,
+                ws,
+                cache,
+                (self.scope, self.escalate),
+                touched,
+                &self.out,
+            );
         }
     }
 }
 
 /// Sends the diagnostics of each touched path when they differ from what was sent.
+/// Messages carry each finding's age from the vault's trace (`history_view.rs`).
 fn publish_paths(
     snap: &Snapshot,
     ws: &WorkspaceSnapshot,
     cache: &mut WsCache,
-    scope: DiagnosticsScope,
+    (scope, escalate): (DiagnosticsScope, Option<u32>),
     touched: BTreeSet<VaultPath>,
     out: &tokio::sync::mpsc::UnboundedSender<Outgoing>,
 ) {
-    for path in touched {
-        let visible = scope == DiagnosticsScope::Vault || ws.open_uris.contains_key(&path);
+    let mut found: Vec<(VaultPath, Vec<Diagnostic>)> = touched
+        .into_iter()
+        .map(|path| {
+            let conflicts = cache
+                .note
+                .get(&path)
+                .into_iter()
+                .chain(cache.vault.get(&path))
+                .flatten()
+                .filter(|d| COHERENCE_RULES.contains(&d.code))
+                .count();
+            ws.live.set_conflicts(&path, conflicts);
+            let visible = scope == DiagnosticsScope::Vault || ws.open_uris.contains_key(&path);
+            let mut all: Vec<Diagnostic> = Vec::new();
+            if visible {
+                all.extend(cache.note.get(&path).into_iter().flatten().cloned());
+                all.extend(cache.vault.get(&path).into_iter().flatten().cloned());
+                all.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+            }
+            (path, all)
+        })
+        .collect();
+    super::history_view::annotate(ws, &mut found, escalate);
+    for (path, all) in found {
         let note = ws.note_by_path(&path);
-        let diagnostics: Vec<lsp::Diagnostic> = if visible {
-            let mut all: Vec<&Diagnostic> = cache.note.get(&path).into_iter().flatten().collect();
-            all.extend(cache.vault.get(&path).into_iter().flatten());
-            all.sort_by_key(|d| (d.span.start, d.span.end, d.code));
-            all.into_iter()
-                .map(|d| to_proto::diagnostic(ws, note, d, snap.encoding))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let diagnostics: Vec<lsp::Diagnostic> = all
+            .iter()
+            .map(|d| to_proto::diagnostic(ws, note, d, snap.encoding))
+            .collect();
         let before = cache.published.get(&path);
         let unchanged = match before {
             Some(before) => *before == diagnostics,

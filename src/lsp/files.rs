@@ -4,15 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
 use super::model::{Change, Effect, Model};
 use super::state::{Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
-use crate::config::{Config, load_config};
+use crate::config::Config;
 use crate::note::VaultPath;
-use crate::rules::RULES;
-use crate::vault::{SkippedFile, Vault, load_vault};
+use crate::vault::{SkippedFile, Vault, is_excluded, load_vault};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileChangeKind {
@@ -94,28 +91,13 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
 }
 
 fn read_config(root: &Path, out: &Out) -> Config {
-    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = match load_config(root, &codes) {
-        Ok(config) => config,
-        Err(err) => {
-            log::send(
-                out,
-                log::Level::Error,
-                format!("configuration error: {err}"),
-            );
-            Config::default()
-        }
-    };
-    for warning in &config.warnings {
-        log::send(out, log::Level::Warning, warning.clone());
-    }
-    config
+    super::query_rules::read_config(root, out, None)
 }
 
 /// Applies changes on disk to the models of the workspaces they fall in.
-pub fn apply(shared: &Shared, changes: &[FileChange]) {
+pub fn apply(shared: &Shared, changes: &[FileChange], out: &Out) {
     for change in expand_folders(changes) {
-        apply_one(shared, &change);
+        apply_one(shared, &change, out);
     }
 }
 
@@ -148,8 +130,8 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
     out
 }
 
-fn apply_one(shared: &Shared, change: &FileChange) {
-    let (ws, vpath, open, config, known_note, known_attachment, under) = {
+fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
+    let (ws, root, vpath, open, config, known_note, known_attachment, under) = {
         let state = shared.lock();
         let Some((ws, vpath)) = state.workspace_of(&change.path) else {
             return;
@@ -173,6 +155,7 @@ fn apply_one(shared: &Shared, change: &FileChange) {
             .collect();
         (
             ws,
+            workspace.root().to_path_buf(),
             vpath.clone(),
             open,
             workspace.config.clone(),
@@ -182,10 +165,17 @@ fn apply_one(shared: &Shared, change: &FileChange) {
         )
     };
     if vpath.ends_with(".twin/config.toml") || vpath.ends_with(".obsidian/app.json") {
-        reload_config(shared, ws);
+        reload_config(shared, ws, out, None);
         return;
     }
-    if is_hidden(&vpath) || excluded(&config, &vpath) {
+    if super::query_rules::is_rule_file(&vpath) {
+        let gone = (!change.path.exists()).then_some(&*change.path);
+        reload_config(shared, ws, out, gone);
+        return;
+    }
+    // Discovery's rules (hidden folders, ignore files, `exclude`, Obsidian's filters) keep
+    // new files out; a file the model already holds is still updated or removed.
+    if !known_note && !known_attachment && is_excluded(&root, &config, &vpath) {
         return;
     }
     let mut changes = Vec::new();
@@ -225,10 +215,9 @@ fn apply_one(shared: &Shared, change: &FileChange) {
 }
 
 /// Reads the configuration again and rechecks the whole workspace with it.
-fn reload_config(shared: &Shared, ws: usize) {
+fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let config = read_config(&root, &tx);
+    let config = super::query_rules::read_config(&root, out, gone);
     let config = Arc::new(config);
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];
@@ -248,25 +237,4 @@ pub fn read_note(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
-}
-
-/// Whether a vault path has a hidden segment (`.obsidian/`, `.git/`, `.trash/`).
-fn is_hidden(path: &str) -> bool {
-    path.split('/').any(|seg| seg.starts_with('.'))
-}
-
-fn excluded(config: &Config, path: &str) -> bool {
-    if config.exclude.is_empty() {
-        return false;
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &config.exclude {
-        if let Ok(glob) = Glob::new(pattern) {
-            builder.add(glob);
-        }
-    }
-    builder
-        .build()
-        .unwrap_or_else(|_| GlobSet::empty())
-        .is_match(path)
 }

@@ -9,18 +9,21 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod capabilities;
+mod commands;
 mod convert;
 mod diagnostics;
 mod documents;
 mod files;
-pub mod fixes;
 mod fuzzy;
 mod handlers;
+mod history_view;
 mod incremental;
+mod live;
 mod log;
 mod model;
 mod query;
-mod refactor;
+mod query_rules;
+mod recorder;
 mod server;
 mod snapshot;
 mod state;
@@ -63,6 +66,10 @@ pub fn run() -> u8 {
         let (service, socket) = LspService::build(server::Server::new)
             .custom_method("twin/documentText", server::Server::document_text)
             .custom_method("twin/debugPanic", server::Server::debug_panic)
+            .custom_method("twin/search", server::Server::search)
+            .custom_method("twin/unlinkedMentions", server::Server::unlinked_mentions)
+            .custom_method("twin/history", server::Server::history)
+            .custom_method("twin/coherence", server::Server::coherence)
             .finish();
         let shared = service.inner().shared();
         transport::serve(service, socket).await;

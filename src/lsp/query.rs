@@ -1,6 +1,7 @@
 //! What is at a byte offset of a note, and who refers to what: plain core types, no
 //! LSP, so a later CLI (`twin fix`, `twin refs`) can share it.
 
+pub use crate::fix::refs::{links_to, tag_key, tag_matches};
 use crate::note::Note;
 use crate::resolve::{AnchorResolution, LinkGraph, LinkTarget};
 use crate::text::Span;
@@ -107,45 +108,11 @@ pub fn symbol_of(vault: &Vault, graph: &LinkGraph, id: NoteId, item: Item) -> Op
     })
 }
 
-/// A tag as compared: without `#`, trimmed, lowercased (Obsidian ignores case).
-pub fn tag_key(name: &str) -> String {
-    name.trim().trim_start_matches('#').to_lowercase()
-}
-
-/// Whether tag `name` is `key` or nested under it (`a/b` under `a`).
-pub fn tag_matches(name: &str, key: &str) -> bool {
-    let name = tag_key(name);
-    name == key
-        || name
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
-
 /// A place in a note.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
     pub note: NoteId,
     pub span: Span,
-}
-
-/// Links resolving to `target` whose anchor resolution passes `keep`.
-pub fn links_to(
-    graph: &LinkGraph,
-    target: NoteId,
-    keep: impl Fn(&AnchorResolution) -> bool,
-) -> Vec<(NoteId, usize)> {
-    let Some(edges) = graph.backlinks.get(target.0 as usize) else {
-        return Vec::new();
-    };
-    edges
-        .iter()
-        .filter(|(src, j)| {
-            graph.resolutions[src.0 as usize]
-                .get(*j as usize)
-                .is_some_and(|r| keep(&r.anchor))
-        })
-        .map(|(src, j)| (*src, *j as usize))
-        .collect()
 }
 
 /// Every link (source note, link index) that refers to the symbol.

@@ -19,9 +19,12 @@ use super::convert::{self, from_proto};
 use super::diagnostics::{self, Event};
 use super::files::{FileChange, FileChangeKind};
 use super::handlers;
+use super::recorder::Recorder;
 use super::snapshot::Snapshot;
 use super::state::{Shared, Workspace};
 use super::{Outgoing, capabilities, log, watch};
+
+mod custom;
 
 pub struct Server {
     client: Client,
@@ -30,6 +33,8 @@ pub struct Server {
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     /// Our own file watcher, when the client cannot watch for us.
     watcher: Mutex<Option<watch::Watcher>>,
+    /// Records the history on save and carries it across renames.
+    recorder: Recorder,
 }
 
 impl Server {
@@ -38,12 +43,14 @@ impl Server {
         let (out, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(send_loop(client.clone(), rx, shared.clone()));
         let events = diagnostics::spawn(shared.clone(), out.clone());
+        let recorder = Recorder::spawn(shared.clone(), events.clone(), out.clone());
         Server {
             client,
             shared,
             events,
             out,
             watcher: Mutex::new(None),
+            recorder,
         }
     }
 
@@ -277,8 +284,11 @@ impl LanguageServer for Server {
         } else if !roots.is_empty() {
             // A recursive watch walks the vault: on a blocking thread.
             let events = self.events.clone();
-            let started =
-                tokio::task::spawn_blocking(move || watch::Watcher::start(&roots, events)).await;
+            let recorder = self.recorder.clone();
+            let started = tokio::task::spawn_blocking(move || {
+                watch::Watcher::start(&roots, events, move || recorder.files_changed())
+            })
+            .await;
             match started {
                 Ok(Ok(watcher)) => {
                     *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
@@ -290,7 +300,13 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shared.lock().shutdown_requested = true;
+        let lives: Vec<_> = {
+            let mut state = self.shared.lock();
+            state.shutdown_requested = true;
+            state.workspaces.iter().map(|w| w.live.clone()).collect()
+        };
+        // The search index commits what it has pending, off the runtime.
+        let _ = tokio::task::spawn_blocking(move || lives.iter().for_each(|l| l.flush())).await;
         self.notify(Event::Shutdown);
         self.watcher
             .lock()
@@ -348,7 +364,11 @@ impl LanguageServer for Server {
         }
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = from_proto::file_path(&params.text_document.uri) {
+            self.recorder.saved(path);
+        }
+    }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.shared.lock().settings.update(&params.settings);
@@ -369,10 +389,22 @@ impl LanguageServer for Server {
                 Some(FileChange { path, kind })
             })
             .collect();
+        self.recorder.files_changed();
         self.notify(Event::Files(changes));
     }
 
     async fn did_rename_files(&self, params: RenameFilesParams) {
+        let renamed: Vec<(PathBuf, PathBuf)> = params
+            .files
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    from_proto::file_path(&f.old_uri)?,
+                    from_proto::file_path(&f.new_uri)?,
+                ))
+            })
+            .collect();
+        self.recorder.renamed(renamed);
         let mut changes = Vec::new();
         for file in &params.files {
             if let Some(path) = from_proto::file_path(&file.old_uri) {
@@ -429,7 +461,7 @@ impl LanguageServer for Server {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.run(params, handlers::hover::hover).await
+        self.run(params, handlers::extras::hover_all).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -444,7 +476,11 @@ impl LanguageServer for Server {
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.run(params, handlers::rename::rename).await
+        let edit = self.run(params, handlers::rename::rename).await;
+        if let Ok(edit) = &edit {
+            self.expect_renames(edit);
+        }
+        edit
     }
 
     async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
@@ -455,7 +491,7 @@ impl LanguageServer for Server {
         &self,
         params: CodeActionParams,
     ) -> Result<Option<Vec<CodeActionResponse>>> {
-        self.run(params, handlers::code_action::code_action).await
+        self.run(params, handlers::extras::code_action_all).await
     }
 
     async fn document_symbol(
@@ -469,11 +505,15 @@ impl LanguageServer for Server {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.run(params, handlers::symbols::workspace_symbol).await
+        self.run(params, handlers::search::workspace_symbol).await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.run(params, handlers::code_lens::code_lens).await
+        self.run(params, handlers::extras::code_lens_all).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        self.execute(params).await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {

@@ -26,6 +26,8 @@ pub struct WorkspaceSnapshot {
     pub indexed: bool,
     /// The URIs the client uses for open notes, which win over ones we would spell.
     pub open_uris: Arc<HashMap<VaultPath, Uri>>,
+    /// The search index and latest vault-wide findings.
+    pub live: Arc<super::live::Live>,
 }
 
 impl WorkspaceSnapshot {

@@ -32,12 +32,18 @@ pub enum DiagnosticsScope {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub scope: DiagnosticsScope,
+    /// `history.record`: record findings on save and renames in `.twin/trace.jsonl`.
+    pub history_record: bool,
+    /// `history.escalate-after-days`; `None` leaves it to `.twin/config.toml`.
+    pub escalate_after_days: Option<u32>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             scope: DiagnosticsScope::Vault,
+            history_record: true,
+            escalate_after_days: None,
         }
     }
 }
@@ -52,6 +58,7 @@ impl Settings {
             Some("vault") => self.scope = DiagnosticsScope::Vault,
             _ => {}
         }
+        super::recorder::update_settings(self, value);
     }
 }
 
@@ -80,6 +87,8 @@ pub struct Workspace {
     pub model: Arc<Model>,
     /// What changed since the diagnostics were last computed.
     pub effect: Effect,
+    /// Its search index and latest vault-wide findings (`live.rs`).
+    pub live: Arc<super::live::Live>,
 }
 
 impl Workspace {
@@ -98,6 +107,7 @@ impl Workspace {
             config: Arc::new(Config::default()),
             model: Arc::new(model),
             effect: Effect::default(),
+            live: Arc::default(),
         }
     }
 
@@ -110,6 +120,7 @@ impl Workspace {
         if changes.is_empty() {
             return;
         }
+        self.live.feed(&changes);
         let started = std::time::Instant::now();
         let effect = Arc::make_mut(&mut self.model).apply(changes);
         if std::env::var_os("TWIN_LSP_TIMINGS").is_some() {
@@ -233,6 +244,7 @@ impl State {
                     config: ws.config.clone(),
                     indexed: ws.indexed,
                     open_uris: Arc::new(open_uris),
+                    live: ws.live.clone(),
                 }
             })
             .collect();

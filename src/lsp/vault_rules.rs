@@ -18,5 +18,9 @@ pub fn vault_findings(model: &Model) -> Vec<Diagnostic> {
             config.rules.insert(rule.code.to_string(), RuleLevel::Off);
         }
     }
+    // Query rules are per-note rules too: `check_note` runs them.
+    for rule in &model.config.queries.rules {
+        config.rules.insert(rule.code.to_string(), RuleLevel::Off);
+    }
     check_vault(&model.vault, &model.graph, &model.coherence, &config)
 }

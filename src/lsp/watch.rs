@@ -16,7 +16,13 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub fn start(roots: &[PathBuf], events: Sender<Event>) -> notify::Result<Watcher> {
+    /// Watches `roots`, sending file events to the worker; `on_change` is told too (the
+    /// history recorder waits for renames it proposed to show on disk).
+    pub fn start(
+        roots: &[PathBuf],
+        events: Sender<Event>,
+        on_change: impl Fn() + Send + 'static,
+    ) -> notify::Result<Watcher> {
         let vaults = roots.to_vec();
         // Hidden folders inside the vault (`.git/`, `.obsidian/` but for app.json) are noise.
         let hidden = move |path: &std::path::Path| {
@@ -26,6 +32,9 @@ impl Watcher {
                         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                         && !rel.ends_with(".obsidian/app.json")
                         && !rel.ends_with(".twin/config.toml")
+                        && !super::query_rules::is_rule_file(
+                            &rel.to_string_lossy().replace('\\', "/"),
+                        )
                 })
             })
         };
@@ -49,6 +58,7 @@ impl Watcher {
                     .collect();
                 if !changes.is_empty() {
                     let _ = events.send(Event::Files(changes));
+                    on_change();
                 }
             })?;
         for root in roots {

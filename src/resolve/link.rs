@@ -206,7 +206,8 @@ where
     Some((best, all))
 }
 
-fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution {
+/// How an anchor resolves in `note`: a heading, a block, missing, or none.
+pub fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution {
     let Some(anchor) = anchor else {
         return AnchorResolution::None;
     };

@@ -9,5 +9,5 @@ pub(crate) mod tests;
 
 pub use graph::{LinkGraph, build_link_graph};
 pub use index::NameIndex;
-pub use link::{AnchorResolution, LinkResolution, LinkTarget, resolve_link};
-pub use normalize::{heading_matches, normalize_key};
+pub use link::{AnchorResolution, LinkResolution, LinkTarget, resolve_anchor, resolve_link};
+pub use normalize::{heading_matches, join_relative, normalize_key, parent_folder};

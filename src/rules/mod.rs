@@ -35,11 +35,13 @@ use rayon::prelude::*;
 use crate::coherence::{Coherence, TypedEdge};
 use crate::config::{Config, RuleLevel};
 use crate::note::{Anchor, Note, VaultPath};
+use crate::query::{FullText, QueryContext, QueryRule, check_note_queries};
 use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use one_sided_relation::is_one_sided;
 pub use registry::{OFF_BY_DEFAULT, RULES, rule};
 pub(crate) use tag_invalid::tag_problem;
 
@@ -227,14 +229,36 @@ pub fn active_rules(config: &Config) -> Vec<(&'static Rule, Severity)> {
 }
 
 /// Runs every active rule over the vault. Diagnostics come back sorted by path, then
-/// position, then code.
+/// position, then code. Full-text selectors of query rules are run against an index built
+/// in RAM; [`check_vault_with`] takes their matches from a cached index instead.
 pub fn check_vault(
     vault: &Vault,
     graph: &LinkGraph,
     coherence: &Coherence,
     config: &Config,
 ) -> Vec<Diagnostic> {
+    check_vault_with(vault, graph, coherence, config, None)
+}
+
+/// As [`check_vault`], with the full-text selectors' matches already computed.
+pub fn check_vault_with(
+    vault: &Vault,
+    graph: &LinkGraph,
+    coherence: &Coherence,
+    config: &Config,
+    fulltext: Option<&FullText>,
+) -> Vec<Diagnostic> {
     let rules = active_rules(config);
+    let queries = config.queries.active(config);
+    let built;
+    let fulltext = match fulltext {
+        Some(fulltext) => fulltext,
+        None => {
+            built = FullText::in_memory(vault, &FullText::queries(&queries));
+            &built
+        }
+    };
+    let qcx = QueryContext::new(vault, graph, coherence, config, fulltext);
     let cx = VaultContext {
         vault,
         graph,
@@ -244,7 +268,11 @@ pub fn check_vault(
         .note_ids()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .flat_map_iter(|id| run_note_rules(&rules, cx, id))
+        .flat_map_iter(|id| {
+            let mut out = run_note_rules(&rules, cx, id);
+            check_note_queries(&qcx, &queries, id, &mut out);
+            out
+        })
         .collect();
     for (rule, severity) in &rules {
         if let Check::Vault(check) = rule.check {
@@ -275,6 +303,26 @@ pub fn check_note(
         coherence,
     };
     let mut diagnostics = run_note_rules(&rules, cx, id);
+    let queries = config.queries.active(config);
+    if queries.is_empty() {
+        sort_diagnostics(&mut diagnostics);
+        return diagnostics;
+    }
+    // The one-note index is built only when a full-text selector could still select it.
+    let searched: Vec<(&QueryRule, Severity)> = queries
+        .iter()
+        .copied()
+        .filter(|(rule, _)| rule.select.search.is_some())
+        .collect();
+    let fulltext = FullText::default();
+    let probe = QueryContext::new(vault, graph, coherence, config, &fulltext);
+    let searched: Vec<_> = searched
+        .into_iter()
+        .filter(|(rule, _)| rule.select.matches_without_search(&probe, id))
+        .collect();
+    let fulltext = FullText::for_note(vault, id, &FullText::queries(&searched));
+    let qcx = QueryContext::new(vault, graph, coherence, config, &fulltext);
+    check_note_queries(&qcx, &queries, id, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     diagnostics
 }

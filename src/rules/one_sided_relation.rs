@@ -2,7 +2,7 @@
 //! answer: no inverse relation, and, unless reciprocity is `explicit`, no link back.
 
 use super::{Check, Emitter, NoteContext, Related, Rule, Severity, quote};
-use crate::coherence::{Confirmation, HeadingMatcher, Relation, TypedEdge};
+use crate::coherence::{Coherence, Confirmation, HeadingMatcher, Relation, TypedEdge};
 use crate::config::Reciprocity;
 use crate::note::Note;
 use crate::text::Span;
@@ -16,18 +16,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
-    let topology = &cx.coherence.topology;
     let mode = cx.coherence.config.reciprocity;
-    let edges = topology.typed(cx.id);
+    let edges = cx.coherence.topology.typed(cx.id);
     for (k, edge) in edges.iter().enumerate() {
-        if edge.to == cx.id || repeats_earlier(&edges[..k], edge) {
-            continue;
-        }
-        // Both sides claiming the same direction is a relation-conflict, not a missing answer.
-        if edge.relation != Relation::Related && topology.declares(edge.to, cx.id, edge.relation) {
-            continue;
-        }
-        if topology.confirmation(cx.id, edge, mode) != Confirmation::Missing {
+        if !is_one_sided(cx.coherence, cx.id, k) {
             continue;
         }
         let other = cx.vault.note(edge.to);
@@ -51,6 +43,24 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
                 message: format!("{that} would answer with a {inverse} link here"),
             });
     }
+}
+
+/// Whether typed edge `k` of note `id` is one-sided, as this rule reports it: the other
+/// note neither answers nor claims the same direction, and no earlier edge repeats it.
+pub fn is_one_sided(coherence: &Coherence, id: NoteId, k: usize) -> bool {
+    let topology = &coherence.topology;
+    let edges = topology.typed(id);
+    let Some(edge) = edges.get(k) else {
+        return false;
+    };
+    if edge.to == id || repeats_earlier(&edges[..k], edge) {
+        return false;
+    }
+    // Both sides claiming the same direction is a relation-conflict, not a missing answer.
+    if edge.relation != Relation::Related && topology.declares(edge.to, id, edge.relation) {
+        return false;
+    }
+    topology.confirmation(id, edge, coherence.config.reciprocity) == Confirmation::Missing
 }
 
 /// Whether an earlier edge already declares the same target with the same relation.

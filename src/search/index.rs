@@ -344,6 +344,26 @@ impl SearchIndex {
         Ok((self.run(&*q, limit)?, total))
     }
 
+    /// Every note a query matches, unranked and unsorted (the full-text selectors of query
+    /// rules need the whole set, not the best few).
+    pub fn matching_paths(&self, query: &SearchQuery) -> Result<Vec<VaultPath>, SearchError> {
+        let modes = self.modes();
+        let built = query.build(&self.fields, &modes, &mut lock(&self.analyzers));
+        let Some(q) = built else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&*q, &tantivy::collector::DocSetCollector)?;
+        let mut paths = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(path) = doc.get_first(self.fields.path).and_then(|v| v.as_str()) {
+                paths.push(VaultPath::from(path));
+            }
+        }
+        Ok(paths)
+    }
+
     /// Runs a tantivy query; hits best first, ties by path.
     pub(crate) fn run(
         &self,

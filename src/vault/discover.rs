@@ -108,6 +108,63 @@ fn slashed(path: &str) -> String {
     }
 }
 
+/// Whether [`discover_files`] would skip the file at vault path `rel` (for one file that
+/// appeared later, as the language server learns of it): a hidden segment, an ignore file
+/// of a folder inside the vault (`.gitignore`, `.ignore`, `.git/info/exclude`), an
+/// `exclude` glob or an Obsidian ignore filter, on the file or any folder above it.
+/// `root` is the vault's canonical root.
+pub fn is_excluded(root: &Path, config: &Config, rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| p.starts_with('.')) {
+        return true;
+    }
+    let filters = Filters::new(root, config);
+    // As in the walk: `.ignore` files decide first, then `.gitignore` files, then
+    // `.git/info/exclude`; within a kind, the deepest folder's file that matches decides.
+    let mut ignores: Vec<Gitignore> = Vec::new();
+    let mut gitignores: Vec<Gitignore> = Vec::new();
+    let mut exclude = Gitignore::empty();
+    let exclude_file = root.join(".git/info/exclude");
+    if exclude_file.is_file() {
+        let mut builder = GitignoreBuilder::new(root);
+        let _ = builder.add(exclude_file);
+        exclude = builder.build().unwrap_or_else(|_| Gitignore::empty());
+    }
+    let mut dir = root.to_path_buf();
+    for (depth, part) in parts.iter().enumerate() {
+        for (name, kind) in [(".gitignore", &mut gitignores), (".ignore", &mut ignores)] {
+            let file = dir.join(name);
+            if file.is_file() {
+                kind.push(Gitignore::new(file).0);
+            }
+        }
+        let is_dir = depth + 1 < parts.len();
+        let sub = parts[..=depth].join("/");
+        if filters.exclude.matched(Path::new(&sub), is_dir).is_ignore()
+            || filters.obsidian_ignored(&sub, is_dir)
+        {
+            return true;
+        }
+        let path = dir.join(part);
+        let deepest = |matchers: &[Gitignore]| {
+            matchers
+                .iter()
+                .rev()
+                .map(|m| m.matched(&path, is_dir))
+                .find(|m| !m.is_none())
+                .map(|m| m.is_ignore())
+        };
+        let ignored = deepest(&ignores)
+            .or_else(|| deepest(&gitignores))
+            .unwrap_or_else(|| exclude.matched(&path, is_dir).is_ignore());
+        if ignored {
+            return true;
+        }
+        dir = path;
+    }
+    false
+}
+
 /// The vault's own exclusions, applied to every entry below the root.
 struct Filters {
     root: PathBuf,

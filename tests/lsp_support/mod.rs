@@ -70,9 +70,27 @@ pub fn file_uri(path: &Path) -> String {
 impl Client {
     /// Starts the server and initializes it on `root` (no workspace folder when `None`).
     pub fn start(root: Option<&Path>, capabilities: Value, options: Value) -> Client {
+        Client::start_with_env(root, capabilities, options, &[])
+    }
+
+    /// [`Client::start`] with extra environment variables for the server.
+    pub fn start_with_env(
+        root: Option<&Path>,
+        capabilities: Value,
+        options: Value,
+        env: &[(&str, &str)],
+    ) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
             .arg("lsp")
+            .envs(env.iter().copied())
             .env("TWIN_LSP_TEST_HOOKS", "1")
+            // The search index's cache stays in the build folder, not the user's cache.
+            .env(
+                "TWIN_CACHE_DIR",
+                std::env::var_os("TWIN_CACHE_DIR").unwrap_or_else(|| {
+                    concat!(env!("CARGO_TARGET_TMPDIR"), "/search-cache").into()
+                }),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() {

@@ -19,6 +19,7 @@ for nvim in "${@:-nvim}"; do
     echo "FAILED with $nvim" >&2
     status=1
   fi
-  rm -rf "$scratch"
+  # The server may still be finishing its search-index commit for a moment.
+  rm -rf "$scratch" 2>/dev/null || { sleep 1; rm -rf "$scratch"; }
 done
 exit $status

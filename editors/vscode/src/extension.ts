@@ -15,11 +15,13 @@ import { findServer } from "./discovery";
 import {
   type Item,
   METHODS,
+  SHOW_REFERENCES,
   coherenceScore,
   coherenceStatus,
   historyItems,
   isMethodNotFound,
   mentionItems,
+  referenceArgs,
   searchItems,
   symbolItems,
 } from "./protocol";
@@ -51,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("twin.showHistory", showHistory),
     vscode.commands.registerCommand("twin.showUnlinkedMentions", showUnlinkedMentions),
     vscode.commands.registerCommand("twin.restartServer", () => restart(context)),
+    vscode.commands.registerCommand(SHOW_REFERENCES, showReferences),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) {
         void restart(context);
@@ -234,6 +237,20 @@ type PickItem = vscode.QuickPickItem & { item: Item };
 
 function toPick(item: Item): PickItem {
   return { label: item.label, description: item.description, detail: item.detail, item };
+}
+
+/** A reference lens was clicked: VS Code's references peek at the lens. */
+async function showReferences(...args: unknown[]): Promise<void> {
+  const parsed = referenceArgs(args);
+  if (parsed === undefined) return;
+  const range = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+    new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(parsed.uri),
+    new vscode.Position(parsed.position.line, parsed.position.character),
+    parsed.locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), range(l.range))),
+  );
 }
 
 /** "twin: Search vault": `twin/search` as you type, or workspace symbols without it. */

@@ -1,8 +1,8 @@
 // twin's own LSP methods and tolerant readers of their answers. No `vscode` import.
 //
-// `twin lsp` answers the standard methods today. The methods below are twin's own;
-// a server that does not have one answers MethodNotFound, and the extension then says
-// so instead of failing (the status bar simply stays without a score).
+// `twin lsp` answers the methods below besides the standard ones. An older server that
+// lacks one answers MethodNotFound, and the extension then says so instead of failing
+// (the status bar simply stays without a score).
 
 export const METHODS = {
   /** Request `{query, limit}` → a list of hits. */
@@ -14,6 +14,9 @@ export const METHODS = {
   /** Request `{}` → `{score}`; also a notification `{score}` the server may push. */
   coherence: "twin/coherence",
 } as const;
+
+/** The client command of twin's reference lenses: `[uri, position, locations]`. */
+export const SHOW_REFERENCES = "twin.showReferences";
 
 /** JSON-RPC's "method not found". */
 export const METHOD_NOT_FOUND = -32601;
@@ -191,6 +194,26 @@ export function historyItems(result: unknown): Item[] {
       },
     ];
   });
+}
+
+/**
+ * The arguments of a reference lens's `twin.showReferences` command, checked: the note's
+ * URI, the lens position and the referencing locations; `undefined` when malformed.
+ */
+export function referenceArgs(
+  args: unknown,
+): { uri: string; position: Position; locations: { uri: string; range: Range }[] } | undefined {
+  if (!Array.isArray(args)) return undefined;
+  const [uri, position, locations] = args as unknown[];
+  if (typeof uri !== "string" || !isPosition(position)) return undefined;
+  const found = Array.isArray(locations)
+    ? locations.flatMap((l) => {
+        const loc = l as { uri?: unknown; range?: unknown };
+        const r = range(loc?.range);
+        return typeof loc?.uri === "string" && r ? [{ uri: loc.uri, range: r }] : [];
+      })
+    : [];
+  return { uri, position, locations: found };
 }
 
 /** The coherence score in `{score}` or a bare number, when it is one in [0, 1]. */

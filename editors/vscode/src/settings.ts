@@ -18,7 +18,7 @@ export const DEFAULTS: Settings = {
   enable: "auto",
   serverPath: "",
   scope: "vault",
-  recordHistory: false,
+  recordHistory: true,
   trace: "off",
 };
 
@@ -28,7 +28,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     enable: oneOf(get("enable"), ["auto", "always", "never"], DEFAULTS.enable),
     serverPath: typeof get("server.path") === "string" ? (get("server.path") as string).trim() : "",
     scope: oneOf(get("diagnostics.scope"), ["open", "vault"], DEFAULTS.scope),
-    recordHistory: get("history.record") === true,
+    recordHistory: get("history.record") !== false,
     trace: oneOf(get("trace.server"), ["off", "messages", "verbose"], DEFAULTS.trace),
   };
 }
@@ -42,8 +42,8 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 /**
  * `initializationOptions` for `twin lsp`. The server reads
  * `{"diagnostics": {"scope": ...}}` (also nested under `"twin"` in
- * `workspace/didChangeConfiguration`); unknown keys such as `history` are ignored by
- * servers that do not know them.
+ * `workspace/didChangeConfiguration`) and `{"history": {"record": ...}}`: whether it
+ * records findings on save and renames in the vault's `.twin/trace.jsonl`.
  */
 export function initializationOptions(settings: Settings): {
   diagnostics: { scope: Scope };

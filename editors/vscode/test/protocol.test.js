@@ -99,3 +99,16 @@ test("URI labels are decoded and made relative to the vault", () => {
   assert.equal(p.uriLabel("file:///v/a%20b/%D0%97.md", "/v"), "a b/З.md");
   assert.equal(p.uriLabel("untitled:x"), "untitled:x");
 });
+
+test("reference lens arguments: uri, position and the locations that are well-formed", () => {
+  const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } };
+  const args = ["file:///v/a.md", { line: 0, character: 0 }, [{ uri: "file:///v/b.md", range }, { uri: 3 }]];
+  assert.deepEqual(p.referenceArgs(args), {
+    uri: "file:///v/a.md",
+    position: { line: 0, character: 0 },
+    locations: [{ uri: "file:///v/b.md", range }],
+  });
+  assert.equal(p.referenceArgs(["file:///v/a.md"]), undefined);
+  assert.equal(p.referenceArgs("nope"), undefined);
+  assert.equal(p.SHOW_REFERENCES, "twin.showReferences");
+});

@@ -39,7 +39,7 @@ test("settings are read and invalid values fall back", () => {
   );
   assert.equal(bad.enable, "auto");
   assert.equal(bad.scope, "vault");
-  assert.equal(bad.recordHistory, false);
+  assert.equal(bad.recordHistory, true, "recording is on unless turned off");
   assert.equal(bad.serverPath, "");
 });
 

@@ -1,6 +1,7 @@
 //! Reports of `twin check`: the core's findings converted to 1-based lines and columns.
 
 pub mod github;
+pub mod groups;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -58,6 +59,8 @@ pub struct Report<'a> {
     pub elapsed: Duration,
     /// The vault's coherence, when it was measured.
     pub coherence: Option<CoherenceSummary>,
+    /// The query rules in effect (packs and the vault's rule files), for SARIF's rule list.
+    pub queries: Vec<&'a crate::query::QueryRule>,
 }
 
 /// The vault's coherence score and every note's vector, in note order.
@@ -76,7 +79,14 @@ impl<'a> Report<'a> {
             diagnostics,
             elapsed,
             coherence: None,
+            queries: Vec::new(),
         }
+    }
+
+    /// Adds the query rules in effect, so SARIF describes their codes too.
+    pub fn with_queries(mut self, queries: Vec<&'a crate::query::QueryRule>) -> Self {
+        self.queries = queries;
+        self
     }
 
     /// Adds the coherence score and the per-note vectors (in note order).

@@ -33,7 +33,7 @@ fn physical_location(path: &str, loc: super::Location) -> Value {
 
 pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
     let vault = report.vault;
-    let rules: Vec<Value> = RULES
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
             json!({
@@ -49,13 +49,35 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
             })
         })
         .collect();
+    // Query rules follow the built-in ones; a pack's rules link to the pack's section.
+    rules.extend(report.queries.iter().map(|rule| {
+        let mut described = json!({
+            "id": rule.code,
+            "name": rule.code,
+            "shortDescription": { "text": rule.message },
+            "fullDescription": { "text": rule.message },
+            "defaultConfiguration": {
+                "level": level(rule.default_severity()),
+                "enabled": rule.level != crate::config::RuleLevel::Off,
+            },
+        });
+        if let crate::query::RuleSource::Pack(name) = rule.source {
+            described["helpUri"] = Value::String(docs_url(&format!("pack-{name}")));
+        }
+        described
+    }));
+    let codes: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.code)
+        .chain(report.queries.iter().map(|r| r.code))
+        .collect();
     let results: Vec<Value> = report
         .diagnostics
         .iter()
         .map(|d| {
             // SARIF counts columns in UTF-16 code units unless told otherwise.
             let loc = locate(vault, &d.path, d.span, ColumnEncoding::Utf16);
-            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let rule_index = codes.iter().position(|c| *c == d.code).unwrap_or(0);
             let related: Vec<Value> = d
                 .related
                 .iter()

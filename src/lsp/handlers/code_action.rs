@@ -1,14 +1,13 @@
-//! `textDocument/codeAction`: quick fixes for broken links and headings and for
-//! footnote mistakes, computed by `fixes` and converted here.
+//! `textDocument/codeAction`: quick fixes for broken links and headings, footnote
+//! mistakes and one-sided relations, computed by `crate::fix` and converted here.
 
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
 use super::note_of;
+use crate::fix::{FileOp, FixContext, QuickFix, quick_fixes};
 use crate::lsp::convert::{from_proto, to_proto};
-use crate::lsp::fixes::{self, FileOp, Fix};
 use crate::lsp::snapshot::Snapshot;
-use crate::text::Span;
 
 pub fn code_action(
     snap: &Snapshot,
@@ -26,58 +25,20 @@ pub fn code_action(
     };
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
-    let hits = |span: Span| span.start as usize <= end && start <= span.end as usize;
-    let (vault, graph) = (ws.vault(), ws.graph());
-    let mut found: Vec<(Span, &str, Fix)> = Vec::new();
-    for (j, link) in note.links.iter().enumerate().filter(|(_, l)| hits(l.span)) {
-        let code = if graph.resolutions[id.0 as usize][j].target.is_none() {
-            "broken-link"
-        } else {
-            "broken-heading"
-        };
-        for fix in fixes::link_fixes(vault, graph, id, j, ws.config.new_link_format.as_deref()) {
-            found.push((link.span, code, fix));
-        }
-    }
-    for (i, r) in note
-        .footnote_refs
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| hits(r.span))
-    {
-        if !note
-            .footnote_defs
-            .iter()
-            .any(|d| !d.malformed && d.label == r.label)
-        {
-            found.push((
-                r.span,
-                "footnote-undefined",
-                fixes::add_footnote_definition(note, i),
-            ));
-        }
-    }
-    for (i, d) in note
-        .footnote_defs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| hits(d.span) && !d.malformed)
-    {
-        if !note.footnote_refs.iter().any(|r| r.label == d.label) {
-            found.push((
-                d.span,
-                "footnote-unused",
-                fixes::remove_footnote_definition(note, i),
-            ));
-        }
-    }
+    let cx = FixContext::new(ws.vault(), ws.graph(), &ws.model.coherence, &ws.config);
+    let found = quick_fixes(&cx, id, start, end);
     let can_create = snap.caps.document_changes && snap.caps.create_files;
     let actions = found
         .into_iter()
-        .filter(|(_, _, fix)| {
-            can_create || !fix.ops.iter().any(|op| matches!(op, FileOp::Create { .. }))
+        .filter(|q| {
+            can_create
+                || !q
+                    .fix
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op, FileOp::Create { .. }))
         })
-        .map(|(span, code, fix)| {
+        .map(|QuickFix { span, code, fix }| {
             let range = to_proto::note_range(note, span, snap.encoding);
             let diagnostics: Vec<Diagnostic> = params
                 .context

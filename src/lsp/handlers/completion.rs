@@ -8,10 +8,10 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
 use super::{Cursor, cursor};
+use crate::fix::target::{anchor_heading_text, markdown_target, wiki_target};
 use crate::lsp::convert::to_proto;
 use crate::lsp::fuzzy;
 use crate::lsp::query;
-use crate::lsp::refactor::{anchor_heading_text, markdown_target, wiki_target};
 use crate::note::{Link, LinkKind, LinkSource, Note};
 use crate::resolve::{LinkTarget, resolve_link};
 use crate::text::Span;

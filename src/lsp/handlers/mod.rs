@@ -3,13 +3,17 @@
 
 pub mod code_action;
 pub mod code_lens;
+pub mod coherence;
 pub mod completion;
 pub mod definition;
 pub mod document_link;
+pub mod extras;
 pub mod folding;
+pub mod history;
 pub mod hover;
 pub mod references;
 pub mod rename;
+pub mod search;
 pub mod semantic_tokens;
 pub mod symbols;
 

@@ -5,10 +5,10 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 
 use super::cursor;
+use crate::fix::Fix;
+use crate::fix::rename::{self as refactor, RenameError};
 use crate::lsp::convert::{from_proto, to_proto};
-use crate::lsp::fixes::Fix;
 use crate::lsp::query::{self, Item, LinkPart};
-use crate::lsp::refactor::{self, RenameError};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::resolve::{AnchorResolution, LinkTarget};
 use crate::text::Span;

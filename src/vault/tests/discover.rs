@@ -198,3 +198,51 @@ fn non_utf8_names_are_flagged() {
     assert_eq!(files[0].kind, FileKind::Note);
     assert!(!files[1].lossy_name);
 }
+
+/// `is_excluded` agrees with the walk on every file, whatever rule keeps it out.
+#[test]
+fn is_excluded_agrees_with_discovery_path_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "drafts/\n*.log\n!keep.log\n");
+    write(dir.path(), "sub/.ignore", "private.md\n");
+    write(dir.path(), "sub/deeper/.gitignore", "!private.md\n");
+    write(dir.path(), ".git/info/exclude", "scratch.md\n");
+    let files = [
+        "drafts/a.md",
+        "drafts/nested/b.md",
+        "x.log",
+        "keep.log",
+        "keep.md",
+        "sub/private.md",
+        "sub/deeper/private.md",
+        "sub/ok.md",
+        "private.md",
+        "scratch.md",
+        "Archive/old.md",
+        "Templates/t.md",
+        "Templates.md",
+        "a/b.tmp.md",
+        ".hidden/n.md",
+        "sub/.hidden.md",
+    ];
+    for rel in files {
+        write(dir.path(), rel, "x");
+    }
+    let config = Config {
+        exclude: vec!["Archive/".into(), "*.tmp.md".into()],
+        obsidian_ignore: vec!["Templates".into()],
+        ..Config::default()
+    };
+    let listed = paths(dir.path(), &config);
+    let root = dir.path().canonicalize().unwrap();
+    for rel in files {
+        assert_eq!(
+            crate::vault::is_excluded(&root, &config, rel),
+            !listed.iter().any(|p| p == rel),
+            "{rel}: discovery listed {listed:?}"
+        );
+    }
+    // A whitelist in a deeper `.gitignore` does not beat an `.ignore` above it.
+    assert!(!listed.contains(&"sub/deeper/private.md".to_string()));
+    assert!(listed.contains(&"keep.log".to_string()));
+}

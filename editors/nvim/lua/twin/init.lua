@@ -14,8 +14,9 @@ local defaults = {
   root_markers = { ".obsidian", ".twin", ".git" },
   -- "vault": findings for every note; "open": for open notes only.
   diagnostics_scope = "vault",
-  -- Ask the server to record note versions for :TwinHistory (ignored by servers without it).
-  record_history = false,
+  -- Let the server record findings on save and renames in .twin/trace.jsonl (the history
+  -- :TwinHistory lists and diagnostics' ages come from).
+  record_history = true,
   on_attach = nil,
   capabilities = nil,
   -- Extra fields merged into the client configuration.
@@ -279,6 +280,21 @@ function M.unlinked_mentions()
   end)
 end
 
+--- The client command of twin's reference lenses: `{uri, position, locations}` into the
+--- quickfix list.
+function M.show_references(command, ctx)
+  local args = command.arguments or {}
+  local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+  local encoding = client and client.offset_encoding or "utf-16"
+  local items = vim.lsp.util.locations_to_items(args[3] or {}, encoding)
+  vim.fn.setqflist({}, " ", { title = "twin: references", items = items })
+  if #items > 0 then
+    vim.cmd("copen")
+  else
+    vim.notify("twin: no references", vim.log.levels.INFO)
+  end
+end
+
 local function create_commands()
   vim.api.nvim_create_user_command("TwinSearch", function(opts)
     local query = opts.args
@@ -295,6 +311,7 @@ end
 function M.setup(opts)
   M.config = vim.tbl_deep_extend("force", vim.deepcopy(defaults), opts or {})
   create_commands()
+  vim.lsp.commands["twin.showReferences"] = M.show_references
   if has_011 and vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
     local config = client_config(nil)
     config.name = nil

@@ -1,151 +1,21 @@
-//! Renames as byte-span edits with no LSP types: a note (every link to it keeps its
-//! anchor, display text, wiki or markdown style and URL-encoding), a heading, a block
-//! id, a tag. Like `fixes`, this belongs in the core (`src/fix/`) once a CLI needs it.
+//! Renames as byte-span edits: a note (every link to it keeps its anchor, display text,
+//! wiki or markdown style and URL-encoding), a heading, a block id, a tag.
 
 use std::collections::BTreeMap;
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
-use super::fixes::{FileOp, Fix, TextChange};
-use super::query::{self, Symbol};
-use crate::note::{Link, LinkKind, Note, VaultPath, note_name, strip_md_extension};
-use crate::resolve::{LinkGraph, LinkTarget, normalize_key};
+use super::edit::{FileOp, Fix, TextChange, group_edits};
+use super::refs::{links_to_block, links_to_heading, links_to_note, tag_matches};
+use super::target::{anchor_heading_text, encode_target, parent_folder, relative_path, retarget};
+use crate::note::{Link, LinkKind, Note, VaultPath, strip_md_extension};
+use crate::resolve::{LinkGraph, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
-
-/// What markdown link targets percent-encode, as Obsidian writes them.
-const LINK_SET: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'%')
-    .add(b'(')
-    .add(b')')
-    .add(b'<')
-    .add(b'>')
-    .add(b'[')
-    .add(b']')
-    .add(b'#')
-    .add(b'^')
-    .add(b'|');
 
 /// Why a rename cannot be done.
 #[derive(Debug, PartialEq, Eq)]
 pub struct RenameError(pub String);
-
-/// The folder of a vault path (`a/b` for `a/b/c.md`, empty at the root).
-pub fn parent_folder(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
-/// `to` relative to folder `from` (`../c/x.md`).
-pub fn relative_path(from: &str, to: &str) -> String {
-    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut out: Vec<&str> = vec![".."; from.len() - common];
-    out.extend(&to_parts[common..]);
-    out.join("/")
-}
-
-/// Percent-encodes a markdown link target.
-pub fn encode_target(path: &str) -> String {
-    utf8_percent_encode(path, LINK_SET).to_string()
-}
-
-/// Whether a bare note name would resolve to more than the one note at `path`.
-fn name_is_shared(vault: &Vault, path: &str) -> bool {
-    let key = normalize_key(note_name(path));
-    vault
-        .index
-        .notes_named(&key)
-        .iter()
-        .any(|id| *vault.note(*id).path != *path)
-}
-
-/// The wikilink target to write for a note at `target` (a vault path with `.md`) from a
-/// note at `from`, following Obsidian's `newLinkFormat`.
-pub fn wiki_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
-    let stem = strip_md_extension(target);
-    match format {
-        Some("relative") => {
-            strip_md_extension(&relative_path(parent_folder(from), target)).to_string()
-        }
-        Some("absolute") => stem.to_string(),
-        _ if name_is_shared(vault, target) => stem.to_string(),
-        _ => note_name(target).to_string(),
-    }
-}
-
-/// The markdown link target (encoded, with extension) for a file at `target`.
-pub fn markdown_target(vault: &Vault, from: &str, target: &str, format: Option<&str>) -> String {
-    let path = match format {
-        Some("absolute") => target.to_string(),
-        Some("shortest") | None if !name_is_shared(vault, target) && !target.contains('/') => {
-            target.to_string()
-        }
-        _ => relative_path(parent_folder(from), target),
-    };
-    encode_target(&path)
-}
-
-/// The new text of a link's target part when the note it points to moves from `old`
-/// to `new` (vault paths with `.md`), in the link's own style.
-pub fn retarget(vault: &Vault, from: &Note, link: &Link, old: &str, new: &str) -> String {
-    let written = &from.text[link.target_span.range()];
-    match link.kind {
-        LinkKind::Wiki => {
-            let keep_md = strip_md_extension(written).len() != written.len();
-            let mut out = if written.starts_with("./") || written.starts_with("../") {
-                relative_path(parent_folder(&from.path), strip_md_extension(new))
-            } else if written.contains('/') || name_is_shared(vault, new) {
-                strip_md_extension(new).to_string()
-            } else {
-                note_name(new).to_string()
-            };
-            if keep_md {
-                out.push_str(".md");
-            }
-            out
-        }
-        LinkKind::Markdown => {
-            let decoded = percent_decode_str(written).decode_utf8_lossy();
-            let encoded = decoded != written || !written.contains(' ');
-            let keep_md = strip_md_extension(&decoded).len() != decoded.len();
-            let path = if decoded.starts_with('/') {
-                format!("/{new}")
-            } else if decoded.contains('/')
-                || parent_folder(old) != parent_folder(&from.path)
-                || name_is_shared(vault, new)
-            {
-                relative_path(parent_folder(&from.path), new)
-            } else {
-                new.rsplit('/').next().unwrap_or(new).to_string()
-            };
-            let path = if keep_md {
-                path
-            } else {
-                strip_md_extension(&path).to_string()
-            };
-            if encoded { encode_target(&path) } else { path }
-        }
-    }
-}
-
-/// Groups changes by note path into edit operations, sorted and free of duplicates.
-fn edits(changes: BTreeMap<VaultPath, Vec<TextChange>>) -> Vec<FileOp> {
-    changes
-        .into_iter()
-        .map(|(path, mut changes)| {
-            changes.sort_by_key(|c| (c.span.start, c.span.end));
-            changes.dedup();
-            FileOp::Edit { path, changes }
-        })
-        .collect()
-}
 
 /// Edits every link to the notes in `moves` (old path → new path, with `.md`), as when
 /// files are renamed or moved. Relative markdown links inside moved notes are updated too.
@@ -159,7 +29,7 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
     };
     for (id, new) in moves {
         let old = &vault.note(*id).path;
-        for (src, j) in query::symbol_links(graph, &Symbol::Note(*id)) {
+        for (src, j) in links_to_note(graph, *id) {
             let from = vault.note(src);
             let link = &from.links[j];
             if link.target.is_empty() {
@@ -227,7 +97,7 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
                 });
         }
     }
-    edits(changes)
+    group_edits(changes)
 }
 
 /// Renames a note to `new_name` (a name in the same folder, or a vault path with `/`).
@@ -288,15 +158,6 @@ pub fn rename_note(
     })
 }
 
-/// A heading as a link anchor writes it: characters Obsidian treats as spaces become one.
-pub fn anchor_heading_text(text: &str) -> String {
-    let replaced: String = text
-        .chars()
-        .map(|c| if "#|^:%[]".contains(c) { ' ' } else { c })
-        .collect();
-    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The span of the last part of a heading anchor (`Sub` in `Note#Top#Sub`).
 fn last_anchor_part(note: &Note, link: &Link) -> Option<Span> {
     let anchor = link.anchor.as_ref()?;
@@ -332,7 +193,7 @@ pub fn rename_heading(
             new_text: new_text.to_string(),
         });
     let anchor_text = anchor_heading_text(new_text);
-    for (src, j) in query::symbol_links(graph, &Symbol::Heading(id, h)) {
+    for (src, j) in links_to_heading(graph, id, h) {
         let from = vault.note(src);
         if let Some(span) = last_anchor_part(from, &from.links[j]) {
             changes
@@ -346,7 +207,7 @@ pub fn rename_heading(
     }
     Ok(Fix {
         title: format!("Rename heading to {new_text}"),
-        ops: edits(changes),
+        ops: group_edits(changes),
         preferred: true,
     })
 }
@@ -380,7 +241,7 @@ pub fn rename_block(
             span: marker,
             new_text: new_id.to_string(),
         });
-    for (src, j) in query::symbol_links(graph, &Symbol::Block(id, b)) {
+    for (src, j) in links_to_block(graph, id, b) {
         let from = vault.note(src);
         let Some(anchor) = &from.links[j].anchor else {
             continue;
@@ -401,7 +262,7 @@ pub fn rename_block(
     }
     Ok(Fix {
         title: format!("Rename block to ^{new_id}"),
-        ops: edits(changes),
+        ops: group_edits(changes),
         preferred: true,
     })
 }
@@ -417,7 +278,7 @@ pub fn rename_tag(vault: &Vault, key: &str, new_name: &str) -> Result<Fix, Renam
     let mut changes: BTreeMap<VaultPath, Vec<TextChange>> = BTreeMap::new();
     for note in &vault.notes {
         for tag in &note.tags {
-            if !query::tag_matches(&tag.name, key) {
+            if !tag_matches(&tag.name, key) {
                 continue;
             }
             let text = &note.text[tag.span.range()];
@@ -444,7 +305,7 @@ pub fn rename_tag(vault: &Vault, key: &str, new_name: &str) -> Result<Fix, Renam
     }
     Ok(Fix {
         title: format!("Rename tag #{key} to #{new_name}"),
-        ops: edits(changes),
+        ops: group_edits(changes),
         preferred: true,
     })
 }

@@ -1,0 +1,55 @@
+//! Creating the note a broken link names: where it goes, and its text from the vault's
+//! optional template `.twin/templates/new-note.md` (`{{title}}` becomes the note's name).
+
+use std::path::Path;
+
+use super::target::parent_folder;
+use crate::note::{LinkKind, Note, strip_md_extension};
+
+/// The template for new notes, relative to the vault root.
+pub const TEMPLATE_FILE: &str = ".twin/templates/new-note.md";
+
+/// The vault's template for new notes, when it has one that can be read.
+pub fn load_template(root: &Path) -> Option<String> {
+    std::fs::read_to_string(root.join(TEMPLATE_FILE)).ok()
+}
+
+/// The text of a new note named `title`: the template, or a heading.
+pub fn new_note_text(title: &str, template: Option<&str>) -> String {
+    match template {
+        Some(template) => template.replace("{{title}}", title),
+        None => format!("# {title}\n"),
+    }
+}
+
+/// Where a note for a broken link's target would be created.
+pub fn new_note_path(note: &Note, target: &str, kind: LinkKind) -> Option<String> {
+    let target = target.trim().trim_start_matches('/');
+    if target.is_empty() || target.ends_with('/') {
+        return None;
+    }
+    let stem = strip_md_extension(target);
+    let joined = match kind {
+        // Markdown links are relative to the linking note.
+        LinkKind::Markdown if !target.starts_with('/') => {
+            let folder = parent_folder(&note.path);
+            if folder.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{folder}/{stem}")
+            }
+        }
+        _ => stem.to_string(),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| format!("{}.md", parts.join("/")))
+}

@@ -1,0 +1,98 @@
+//! Notes known to have been renamed: the `moved` events of the history trace (and any
+//! other source of old → new paths), followed to the note that exists now.
+
+use std::io;
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use super::names::loose_key;
+use crate::history::EventKind;
+use crate::history::trace::{read_events, trace_path};
+use crate::note::note_name;
+use crate::vault::{NoteId, Vault};
+
+/// How many renames in a row are followed before giving up (a loop in the record).
+const MAX_HOPS: usize = 32;
+
+/// Old paths and where they went, by loose key.
+#[derive(Clone, Debug, Default)]
+pub struct KnownRenames {
+    /// Loose key of an old path (without `.md`) → the new vault path.
+    moved: FxHashMap<String, String>,
+    /// Loose key of an old file name → loose keys of the old paths with that name.
+    by_name: FxHashMap<String, Vec<String>>,
+}
+
+impl KnownRenames {
+    /// The renames recorded in the vault's trace (`moved` events); none without a trace.
+    pub fn from_trace(root: &Path) -> io::Result<KnownRenames> {
+        let mut renames = KnownRenames::default();
+        read_events(&trace_path(root), |event| {
+            if event.kind == EventKind::Moved && !event.from.is_empty() && !event.path.is_empty() {
+                renames.add(&event.from, &event.path);
+            }
+        })?;
+        Ok(renames)
+    }
+
+    /// Records that the note at `old` now lives at `new` (vault paths).
+    pub fn add(&mut self, old: &str, new: &str) {
+        let key = loose_key(old);
+        if key.is_empty() || key == loose_key(new) {
+            return;
+        }
+        let name = loose_key(note_name(old));
+        let paths = self.by_name.entry(name).or_default();
+        if !paths.contains(&key) {
+            paths.push(key.clone());
+        }
+        // A later rename of the same old path wins: the record is in time order.
+        self.moved.insert(key, new.to_string());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.moved.is_empty()
+    }
+
+    /// The note a broken target (a path or a bare name) was renamed to, when the renames
+    /// lead to exactly one note that exists.
+    pub fn renamed_note(&self, vault: &Vault, target: &str) -> Option<NoteId> {
+        let key = loose_key(target.trim_start_matches('/'));
+        if key.is_empty() || self.moved.is_empty() {
+            return None;
+        }
+        let name = key.rsplit('/').next().unwrap_or(&key);
+        let mut found: Vec<NoteId> = self
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|old| {
+                **old == key
+                    || old
+                        .strip_suffix(key.as_str())
+                        .is_some_and(|rest| rest.ends_with('/'))
+            })
+            .filter_map(|old| self.follow(vault, old))
+            .collect();
+        found.sort();
+        found.dedup();
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Follows renames from an old path key to a note of the vault.
+    fn follow(&self, vault: &Vault, old: &str) -> Option<NoteId> {
+        let mut new = self.moved.get(old)?;
+        for _ in 0..MAX_HOPS {
+            if let Some(id) = vault.note_by_path(new) {
+                return Some(id);
+            }
+            new = self.moved.get(&loose_key(new))?;
+        }
+        None
+    }
+}

@@ -1,0 +1,135 @@
+//! `workspace/executeCommand`: the server's commands, for editor integrations and for
+//! the code lenses and actions that cannot be plain edits.
+//!
+//! - `twin.server.search [query, limit?]`, `twin.server.unlinkedMentions [uri]`,
+//!   `twin.server.history [uri?]`, `twin.server.coherence [uri?]`: the answers of
+//!   `twin/search`, `twin/unlinkedMentions`, `twin/history` and `twin/coherence`;
+//! - `twin.server.reanchor [uri]`: records a new drift anchor for the note (the
+//!   "Re-anchor this note" action) and rechecks it;
+//! - `twin.showReferences [uri, position, locations]`: the reference lens's client command,
+//!   answered with its locations for clients that pass it on to the server.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tower_lsp_server::gen_lsp_types::{TextDocumentIdentifier, Uri};
+
+use super::handlers::{code_lens, coherence, history, search};
+use super::history_view::now;
+use super::model::Effect;
+use super::snapshot::Snapshot;
+use super::state::Shared;
+
+pub const SEARCH: &str = "twin.server.search";
+pub const MENTIONS: &str = "twin.server.unlinkedMentions";
+pub const HISTORY: &str = "twin.server.history";
+
+/// The commands announced in `executeCommandProvider`.
+pub fn announced() -> Vec<String> {
+    [
+        SEARCH,
+        MENTIONS,
+        HISTORY,
+        coherence::SHOW_COMMAND,
+        history::REANCHOR_COMMAND,
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect()
+}
+
+/// A command answered from a snapshot.
+pub type ReadCommand = Box<dyn FnOnce(&Snapshot) -> Result<Value, String> + Send>;
+
+/// What a command does, once its arguments are read.
+pub enum Command {
+    /// Answered from a snapshot.
+    Read(ReadCommand),
+    /// Re-anchors the note at this URI.
+    Reanchor(Uri),
+}
+
+/// Reads a command and its arguments; `Err` names what is wrong.
+pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
+    let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
+    let uri_arg = |i: usize| -> Option<Uri> { arg(i).as_str().map(|s| Uri::from(s.to_string())) };
+    let doc = |i: usize| uri_arg(i).map(TextDocumentIdentifier::new);
+    match command {
+        SEARCH => {
+            let query = arg(0).as_str().unwrap_or_default().to_string();
+            let limit = arg(1).as_u64().map(|n| n as usize);
+            Ok(Command::Read(Box::new(move |snap| {
+                search::search(snap, search::SearchParams { query, limit })
+                    .map_err(|e| e.message.to_string())
+            })))
+        }
+        MENTIONS => {
+            let text_document = doc(0).ok_or("the first argument must be a note's URI")?;
+            Ok(Command::Read(Box::new(move |snap| {
+                search::mentions(snap, search::MentionsParams { text_document })
+                    .map_err(|e| e.message.to_string())
+            })))
+        }
+        HISTORY => {
+            let params = history::HistoryParams {
+                text_document: doc(0),
+                ..Default::default()
+            };
+            Ok(Command::Read(Box::new(move |snap| {
+                history::history(snap, params).map_err(|e| e.message.to_string())
+            })))
+        }
+        c if c == coherence::SHOW_COMMAND => {
+            let params = coherence::CoherenceParams {
+                text_document: doc(0),
+            };
+            Ok(Command::Read(Box::new(move |snap| {
+                coherence::coherence(snap, params).map_err(|e| e.message.to_string())
+            })))
+        }
+        c if c == history::REANCHOR_COMMAND => Ok(Command::Reanchor(
+            uri_arg(0).ok_or("the first argument must be a note's URI")?,
+        )),
+        c if c == code_lens::SHOW_REFERENCES => {
+            let locations = arg(2);
+            Ok(Command::Read(Box::new(move |_| Ok(locations))))
+        }
+        other => Err(format!("unknown command {other}")),
+    }
+}
+
+/// Records a new drift anchor for the note at `uri` and brings the model's anchor
+/// comparison up to date; returns whether the note could be anchored (a body too short
+/// cannot). Runs on a blocking thread: it appends to the trace.
+pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, String> {
+    let snap = shared.snapshot();
+    let (ws, id) = snap.note(uri).ok_or("the note is not in a vault")?;
+    let vault = ws.vault();
+    let path = vault.note(id).path.clone();
+    let stats = ws.model.coherence.drift.as_ref().map(|d| &d.stats);
+    let anchored = crate::history::reanchor(&vault.root, vault, stats, id, now())
+        .map_err(|e| format!("cannot record the anchor: {e}"))?;
+    let roots = ws.roots.clone();
+    drop(snap);
+    if anchored {
+        let mut state = shared.lock();
+        if let Some(workspace) = state.workspaces.iter_mut().find(|w| w.roots == roots) {
+            let model = Arc::make_mut(&mut workspace.model);
+            if let Some(id) = model.vault.note_by_path(&path) {
+                let super::model::Model {
+                    vault,
+                    graph,
+                    coherence,
+                    ..
+                } = model;
+                coherence.update_note(vault, graph, id);
+                workspace.effect.merge(Effect {
+                    recheck: BTreeSet::from([path.clone()]),
+                    ..Effect::default()
+                });
+            }
+        }
+    }
+    Ok(json!({"reanchored": anchored, "path": &*path}))
+}

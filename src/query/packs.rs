@@ -1,0 +1,40 @@
+//! The built-in rule packs: TOML files in the repository's top-level `queries/` folder,
+//! compiled into the binary and enabled by name (`extends = ["frames"]`).
+
+/// A built-in pack.
+#[derive(Clone, Copy, Debug)]
+pub struct Pack {
+    pub name: &'static str,
+    /// One line for `twin rules` and errors.
+    pub summary: &'static str,
+    /// The rule file.
+    pub text: &'static str,
+}
+
+pub static PACKS: &[Pack] = &[
+    Pack {
+        name: "frames",
+        summary: "frame notes: description, tags, upstream/downstream/related sections, footnote sources",
+        text: include_str!("../../queries/frames.toml"),
+    },
+    Pack {
+        name: "zettelkasten",
+        summary: "one idea per note, at least one outgoing link, an id or date",
+        text: include_str!("../../queries/zettelkasten.toml"),
+    },
+    Pack {
+        name: "publish",
+        summary: "a title or description, no broken embeds, no links into excluded folders",
+        text: include_str!("../../queries/publish.toml"),
+    },
+];
+
+/// The pack with this name.
+pub fn pack(name: &str) -> Option<&'static Pack> {
+    PACKS.iter().find(|pack| pack.name == name)
+}
+
+/// The names of every pack, for error messages.
+pub fn pack_names() -> Vec<&'static str> {
+    PACKS.iter().map(|pack| pack.name).collect()
+}
