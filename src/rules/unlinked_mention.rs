@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::{Check, Emitter, Rule, Severity, VaultContext, quote, related_note};
-use crate::search::mentions::{Mention, MentionFinder, link_edit, linked_notes};
+use crate::search::mentions::{Mention, MentionFinder, link_edit, unlinked_mentions_in};
 use crate::text::analyze::Analyzer;
 use crate::vault::NoteId;
 
@@ -26,22 +26,8 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
         .collect::<Vec<_>>()
         .into_par_iter()
         .map_init(Analyzer::default, |analyzer, source| {
-            let note = vault.note(source);
-            let linked = linked_notes(&cx.graph.resolutions[source.0 as usize]);
-            let mut found = Vec::new();
-            finder.find(note, analyzer, |span, targets| {
-                for &target in targets {
-                    if target != source && !linked.contains(&target) {
-                        let mention = Mention {
-                            path: note.path.clone(),
-                            span,
-                            text: note.text[span.range()].to_string(),
-                        };
-                        found.push((mention, target));
-                    }
-                }
-            });
-            found
+            let resolutions = &cx.graph.resolutions[source.0 as usize];
+            unlinked_mentions_in(vault, resolutions, &finder, source, analyzer)
         })
         .flatten()
         .collect();

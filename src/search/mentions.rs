@@ -277,6 +277,27 @@ pub fn unlinked_mentions(vault: &Vault, index: &SearchIndex, id: NoteId) -> Vec<
         .filter(|&source| source != id)
         .collect();
     sources.sort_unstable();
+    mentions_in(vault, &finder, id, &sources)
+}
+
+/// Mentions of note `id` without an index: every other note is read (the language server's
+/// answer while its index is still opening).
+pub fn scan_unlinked_mentions(vault: &Vault, id: NoteId) -> Vec<Mention> {
+    let finder = MentionFinder::new(vault, [id]);
+    if finder.is_empty() {
+        return Vec::new();
+    }
+    let sources: Vec<NoteId> = vault.note_ids().filter(|&source| source != id).collect();
+    mentions_in(vault, &finder, id, &sources)
+}
+
+/// The unlinked mentions of `id` that `finder` finds in `sources` (sorted note ids).
+fn mentions_in(
+    vault: &Vault,
+    finder: &MentionFinder,
+    id: NoteId,
+    sources: &[NoteId],
+) -> Vec<Mention> {
     // Scanning dominates for common names, so notes are scanned in parallel, and links
     // are resolved only for notes that do mention the target.
     sources
@@ -310,8 +331,36 @@ pub(crate) fn links_to(vault: &Vault, source: NoteId, target: NoteId) -> bool {
     })
 }
 
+/// The mentions in note `source` of any note `finder` knows that `source` does not link
+/// to, each with the note it names (the `unlinked-mention` rule and the editor's "Link to"
+/// action).
+pub fn unlinked_mentions_in(
+    vault: &Vault,
+    resolutions: &[crate::resolve::LinkResolution],
+    finder: &MentionFinder,
+    source: NoteId,
+    analyzer: &mut Analyzer,
+) -> Vec<(Mention, NoteId)> {
+    let note = vault.note(source);
+    let linked = linked_notes(resolutions);
+    let mut found = Vec::new();
+    finder.find(note, analyzer, |span, targets| {
+        for &target in targets {
+            if target != source && !linked.contains(&target) {
+                let mention = Mention {
+                    path: note.path.clone(),
+                    span,
+                    text: note.text[span.range()].to_string(),
+                };
+                found.push((mention, target));
+            }
+        }
+    });
+    found
+}
+
 /// The notes that `source` links to, from any of its links.
-pub(crate) fn linked_notes(resolutions: &[crate::resolve::LinkResolution]) -> FxHashSet<NoteId> {
+fn linked_notes(resolutions: &[crate::resolve::LinkResolution]) -> FxHashSet<NoteId> {
     resolutions
         .iter()
         .filter_map(|r| match r.target {

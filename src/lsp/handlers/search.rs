@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_lsp_server::gen_lsp_types::*;
@@ -19,15 +18,14 @@ use super::note_of;
 use crate::lsp::convert::{from_proto, to_proto};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::note::Note;
-use crate::search::mentions::{MentionFinder, linked_notes, links_to};
+use crate::search::mentions::{MentionFinder, scan_unlinked_mentions, unlinked_mentions_in};
 use crate::search::symbols::{fold_case, fuzzy_score};
 use crate::search::{
-    LinkEdit, Mention, SymbolKind as HitKind, link_edit, parse_query, unlinked_mentions,
-    workspace_symbols,
+    LinkEdit, SymbolKind as HitKind, link_edit, parse_query, unlinked_mentions, workspace_symbols,
 };
 use crate::text::Span;
 use crate::text::analyze::Analyzer;
-use crate::vault::{NoteId, Vault};
+use crate::vault::Vault;
 
 /// Hits when the request names no limit.
 const DEFAULT_LIMIT: usize = 20;
@@ -153,7 +151,7 @@ pub fn mentions(snap: &Snapshot, params: MentionsParams) -> Result<Value> {
     let vault = ws.vault();
     let (found, ready) = match ws.live.search_index() {
         Some(index) => (unlinked_mentions(vault, &index, id), true),
-        None => (scan_mentions(vault, id), false),
+        None => (scan_unlinked_mentions(vault, id), false),
     };
     let enc = snap.encoding;
     let items: Vec<Value> = found
@@ -173,36 +171,6 @@ pub fn mentions(snap: &Snapshot, params: MentionsParams) -> Result<Value> {
         })
         .collect();
     Ok(json!({"mentions": items, "ready": ready}))
-}
-
-/// Mentions of note `id` without the index: every other note is scanned.
-fn scan_mentions(vault: &Vault, id: NoteId) -> Vec<Mention> {
-    let finder = MentionFinder::new(vault, [id]);
-    if finder.is_empty() {
-        return Vec::new();
-    }
-    vault
-        .note_ids()
-        .filter(|&source| source != id)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map_init(Analyzer::default, |analyzer, &source| {
-            let note = vault.note(source);
-            let mut found = Vec::new();
-            finder.find(note, analyzer, |span, _| {
-                found.push(Mention {
-                    path: note.path.clone(),
-                    span,
-                    text: note.text[span.range()].to_string(),
-                });
-            });
-            if !found.is_empty() && links_to(vault, source, id) {
-                found.clear();
-            }
-            found
-        })
-        .flatten()
-        .collect()
 }
 
 fn line_of(note: &Note, span: Span) -> Span {
@@ -279,24 +247,9 @@ pub fn mention_actions(snap: &Snapshot, params: &CodeActionParams) -> Vec<CodeAc
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
     let finder = all_names(vault);
-    let linked = linked_notes(&ws.graph().resolutions[id.0 as usize]);
-    let mut analyzer = Analyzer::default();
-    let mut found: Vec<(Mention, NoteId)> = Vec::new();
-    finder.find(note, &mut analyzer, |span, targets| {
-        if (span.start as usize) > end || (span.end as usize) < start {
-            return;
-        }
-        for &target in targets {
-            if target != id && !linked.contains(&target) {
-                let mention = Mention {
-                    path: note.path.clone(),
-                    span,
-                    text: note.text[span.range()].to_string(),
-                };
-                found.push((mention, target));
-            }
-        }
-    });
+    let resolutions = &ws.graph().resolutions[id.0 as usize];
+    let mut found = unlinked_mentions_in(vault, resolutions, &finder, id, &mut Analyzer::default());
+    found.retain(|(m, _)| (m.span.start as usize) <= end && (m.span.end as usize) >= start);
     found
         .into_iter()
         .map(|(mention, target)| {
