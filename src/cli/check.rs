@@ -142,23 +142,31 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let written = written.and_then(|()| out.flush());
     timings.phase("report");
-    if let Err(err) = written {
-        // A closed pipe (`twin check | head`) is not worth a message.
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {err}");
-        }
-        return EXIT_ERROR;
+    if let Some(code) = report_failed(written) {
+        return code;
     }
-
-    let failed = args
-        .fail_on
-        .threshold()
-        .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)));
-    if failed && !outcome.wrote_baseline {
+    if fails(args, &diagnostics) && !outcome.wrote_baseline {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// The exit code when the report could not be written; a closed pipe (`twin check | head`)
+/// is not worth a message.
+fn report_failed(written: std::io::Result<()>) -> Option<u8> {
+    let err = written.err()?;
+    if err.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("error: cannot write the report: {err}");
+    }
+    Some(EXIT_ERROR)
+}
+
+/// Whether a finding reaches `--fail-on`.
+fn fails(args: &CheckArgs, diagnostics: &[crate::rules::Diagnostic]) -> bool {
+    args.fail_on
+        .threshold()
+        .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)))
 }
 
 /// `--group-by target`: broken links by missing target; the exit code as for the report.
@@ -179,15 +187,12 @@ fn write_groups(
         Format::Json => report::groups::write_json(&mut out, vault, &groups),
         _ => report::groups::write_human(&mut out, &groups),
     };
-    if let Err(err) = written.and_then(|()| out.flush()) {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {err}");
-        }
-        return EXIT_ERROR;
+    if let Some(code) = report_failed(written.and_then(|()| out.flush())) {
+        return code;
     }
-    let failed = args
-        .fail_on
-        .threshold()
-        .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)));
-    if failed { EXIT_FINDINGS } else { EXIT_OK }
+    if fails(args, diagnostics) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
