@@ -22,6 +22,9 @@ pub struct Note {
     pub tags: Vec<Tag>,
     pub footnote_refs: Vec<FootnoteRef>,
     pub footnote_defs: Vec<FootnoteDef>,
+    /// Code blocks (fenced and indented), inline code, math and raw HTML, sorted: where
+    /// neither Obsidian syntax nor prose applies.
+    pub code: Vec<Span>,
     /// `%%comment%%` ranges, markers included; an unclosed `%%` runs to the end of the note.
     pub comments: Vec<Span>,
     /// `> [!type] Title` callouts in document order, nested ones included.
@@ -40,6 +43,7 @@ impl Note {
         self.tags.shrink_to_fit();
         self.footnote_refs.shrink_to_fit();
         self.footnote_defs.shrink_to_fit();
+        self.code.shrink_to_fit();
         self.comments.shrink_to_fit();
         self.callouts.shrink_to_fit();
         self.problems.shrink_to_fit();

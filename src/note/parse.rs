@@ -60,6 +60,11 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
         tags,
         footnote_refs: scan.footnote_refs,
         footnote_defs: scan.footnote_defs,
+        code: code
+            .ranges()
+            .iter()
+            .map(|r| Span::new(r.start, r.end))
+            .collect(),
         comments: comments
             .into_iter()
             .map(|r| Span::new(r.start, r.end))

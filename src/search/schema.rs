@@ -20,7 +20,7 @@ use crate::note::{Note, YamlValue, strip_md_extension};
 use crate::text::analyze::{Analyzer, language_from_tag};
 
 /// Bumped whenever the schema or the analysis changes, so older caches are rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tokenizer of title, alias, heading and body values.
 const NOTE_TOKENIZER: &str = "twin_note";
