@@ -191,29 +191,56 @@ impl Analyzer {
 /// [`MAX_WORD_BYTES`] or more left out (their positions still count). Latin and Cyrillic
 /// letters skip the Unicode tables, which dominate analysis time otherwise.
 pub fn split_words(text: &str, lowered: &mut String, mut f: impl FnMut(usize, usize, usize, &str)) {
+    let bytes = text.as_bytes();
     let mut position = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !is_word_char(c) {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Skip to the next word; `at` always stays on a character boundary.
+        let (is_word, len) = char_at(text, at);
+        if !is_word {
+            at += len;
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(at, next)) = chars.peek() {
-            if !is_word_char(next) {
+        let start = at;
+        let mut ascii = len == 1;
+        at += len;
+        while at < bytes.len() {
+            let (is_word, len) = char_at(text, at);
+            if !is_word {
                 break;
             }
-            end = at + next.len_utf8();
-            chars.next();
+            ascii &= len == 1;
+            at += len;
         }
-        if end - start < MAX_WORD_BYTES {
+        if at - start < MAX_WORD_BYTES {
             lowered.clear();
-            for ch in text[start..end].chars() {
-                push_lowercase(lowered, ch);
+            if ascii {
+                // Most words of most vaults: one copy and a byte-wise lowercase.
+                lowered.push_str(&text[start..at]);
+                lowered.make_ascii_lowercase();
+            } else {
+                for ch in text[start..at].chars() {
+                    push_lowercase(lowered, ch);
+                }
             }
-            f(start, end, position, lowered);
+            f(start, at, position, lowered);
         }
         position += 1;
     }
+}
+
+/// Whether the character at byte `at` (a character boundary) is part of a word, and its
+/// length in bytes; ASCII is decided from the byte alone.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        return (byte.is_ascii_alphanumeric(), 1);
+    }
+    let c = text[at..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (is_word_char(c), c.len_utf8())
 }
 
 fn is_word_char(c: char) -> bool {
