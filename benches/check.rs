@@ -21,10 +21,14 @@
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use twin::synth::{SynthOptions, generate_vault};
+
+#[path = "support/child.rs"]
+mod child;
+use child::{Usage, wait};
 
 const DEFAULT_SIZES: &[usize] = &[1000, 10_000, 100_000];
 const DEFAULT_RUNS: usize = 5;
@@ -50,14 +54,6 @@ struct Measurement {
     wall: Duration,
     exit_code: i32,
     usage: Option<Usage>,
-}
-
-/// What the platform reports about a finished child.
-struct Usage {
-    /// Peak resident set size, in KiB.
-    max_rss_kib: u64,
-    /// User plus system CPU time: unlike wall time, not inflated by other load on the machine.
-    cpu: Duration,
 }
 
 fn main() -> ExitCode {
@@ -387,49 +383,4 @@ fn run_once(settings: &Settings, vault: &Path, stderr_path: &Path) -> io::Result
         exit_code,
         usage,
     })
-}
-
-/// Waits for the child and returns its exit code (128 + signal when killed) and resource usage.
-#[cfg(unix)]
-fn wait(child: Child) -> io::Result<(i32, Option<Usage>)> {
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain old data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers are to live locals; `pid` is our own child, not yet reaped.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-    // The child is reaped; dropping `Child` neither waits nor kills.
-    drop(child);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        128 + libc::WTERMSIG(status)
-    };
-    // `ru_maxrss` is in KiB on Linux and the BSDs, in bytes on macOS.
-    let maxrss = usage.ru_maxrss.max(0) as u64;
-    let max_rss_kib = if cfg!(target_os = "macos") {
-        maxrss / 1024
-    } else {
-        maxrss
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
-    };
-    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
-    Ok((code, Some(Usage { max_rss_kib, cpu })))
-}
-
-#[cfg(not(unix))]
-fn wait(mut child: Child) -> io::Result<(i32, Option<Usage>)> {
-    let status = child.wait()?;
-    Ok((status.code().unwrap_or(-1), None))
 }

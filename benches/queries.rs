@@ -19,10 +19,13 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use twin::synth::{SynthOptions, generate_vault};
+
+#[path = "support/child.rs"]
+mod child;
 
 /// 20 rules over what the generator writes (folders `Research/`, `Исследования/`, tags under
 /// `notes/`, `description` and `created` properties, typed link sections); the last five
@@ -245,7 +248,8 @@ fn run() -> io::Result<()> {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        let (code, cpu) = wait(child)?;
+        let (code, usage) = child::wait(child)?;
+        let cpu = usage.map_or(Duration::ZERO, |u| u.cpu);
         Ok(Run {
             wall: started.elapsed(),
             cpu,
@@ -302,40 +306,4 @@ fn run() -> io::Result<()> {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// Waits for the child; its exit code and CPU time (user + system).
-#[cfg(unix)]
-fn wait(child: Child) -> io::Result<(i32, Duration)> {
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain old data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers are to live locals; `pid` is our own child, not yet reaped.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-    drop(child);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        128 + libc::WTERMSIG(status)
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
-    };
-    Ok((code, time(usage.ru_utime) + time(usage.ru_stime)))
-}
-
-#[cfg(not(unix))]
-fn wait(mut child: Child) -> io::Result<(i32, Duration)> {
-    let status = child.wait()?;
-    Ok((status.code().unwrap_or(-1), Duration::ZERO))
 }
