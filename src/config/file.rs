@@ -1,7 +1,7 @@
 //! `.twin/config.toml`: kebab-case keys, unknown keys refused with their line.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -115,21 +115,11 @@ fn check_exclude_glob(root: &Path, glob: &str) -> Result<(), String> {
 }
 
 fn error(path: &Path, line: Option<usize>, message: String) -> ConfigError {
-    ConfigError {
-        file: PathBuf::from(path),
-        line,
-        message,
-    }
+    ConfigError::at(path, line, message)
 }
 
-/// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    ConfigError::line_of(text, offset)
 }
 
 fn first_line(message: &str) -> String {

@@ -85,6 +85,27 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// An error in `file`, at a 1-based `line` when known.
+    pub(crate) fn at(file: &std::path::Path, line: Option<usize>, message: String) -> ConfigError {
+        ConfigError {
+            file: file.to_path_buf(),
+            line,
+            message,
+        }
+    }
+
+    /// The 1-based line holding byte `offset` of `text`: where a TOML span points.
+    pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
+
 /// Reads the configuration of the vault at `root`; a missing file means defaults.
 /// `known_rules` are the rule codes a `[rules]` table may name.
 ///

@@ -459,19 +459,9 @@ fn rule_text(text: &str, offset: usize) -> String {
 }
 
 fn error(path: &Path, line: Option<usize>, message: String) -> ConfigError {
-    ConfigError {
-        file: path.to_path_buf(),
-        line,
-        message,
-    }
+    ConfigError::at(path, line, message)
 }
 
-/// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    ConfigError::line_of(text, offset)
 }
