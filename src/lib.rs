@@ -8,6 +8,7 @@ pub mod cli;
 pub mod coherence;
 pub mod config;
 pub mod fix;
+pub mod git;
 pub mod history;
 pub mod lsp;
 pub mod note;

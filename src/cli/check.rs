@@ -185,7 +185,10 @@ fn write_groups(
     config: &crate::config::Config,
     diagnostics: &[crate::rules::Diagnostic],
 ) -> u8 {
-    let renames = KnownRenames::from_trace(&args.path).unwrap_or_default();
+    let (renames, warnings) = KnownRenames::for_vault(vault);
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     let cx = FixContext::new(vault, graph, coherence, config).with_renames(&renames);
     let groups = group_broken_links(&cx, diagnostics);
     let stdout = std::io::stdout();

@@ -63,10 +63,10 @@ pub fn run(args: &FixArgs) -> u8 {
     let graph = build_link_graph(&vault);
     let coherence = Coherence::build(&vault, &graph, &config);
     let diagnostics = check_vault(&vault, &graph, &coherence, &config);
-    let renames = KnownRenames::from_trace(&args.path).unwrap_or_else(|err| {
-        eprintln!("warning: cannot read the history trace for renames: {err}");
-        KnownRenames::default()
-    });
+    let (renames, warnings) = KnownRenames::for_vault(&vault);
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     let template = load_template(&args.path);
     let cx = FixContext::new(&vault, &graph, &coherence, &config).with_renames(&renames);
     let plan = plan_fixes(

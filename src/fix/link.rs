@@ -18,8 +18,7 @@ use percent_encoding::percent_decode_str;
 
 /// Why a broken link has no safe repair when nothing resembles its target: the one case
 /// where creating the note it names makes sense.
-pub const NO_MATCH: &str =
-    "no note matches it up to case, spacing, `.md` or encoding, and no rename of it is recorded";
+pub const NO_MATCH: &str = "no note matches it up to case, spacing, `.md` or encoding, and neither git nor the history trace knows a rename of it";
 
 /// The one repair `twin fix` applies to link `j` of note `id`, or why there is none.
 /// Unsafe repairs are looked for only when `allow_unsafe`; creating a missing note is

@@ -95,7 +95,7 @@ fn discovered(root: &Path, entry: DirEntry) -> Option<DiscoveredFile> {
 }
 
 /// Whether a file name ends with `.md` in any case.
-fn is_markdown(path: &str) -> bool {
+pub fn is_markdown(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
     name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(b".md")
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::note::{Note, VaultPath};
 use crate::resolve::NameIndex;
 
-pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded};
+pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{LoadError, MAX_NOTE_BYTES, load_vault};
 
 /// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or

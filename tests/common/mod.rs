@@ -115,3 +115,46 @@ pub fn run_twin(args: &[&str], limit: Duration) -> Run {
         elapsed: started.elapsed(),
     }
 }
+
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `git args` in `dir` with a fixed identity and clock (`time`, Unix seconds), so
+/// commits and their times are the same on every run.
+pub fn git(dir: &Path, time: i64, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", format!("@{time} +0000"))
+        .env("GIT_COMMITTER_DATE", format!("@{time} +0000"))
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed in {}", dir.display());
+}
+
+/// Stages everything in `dir` and commits it at `time`.
+pub fn commit_all(dir: &Path, time: i64, message: &str) {
+    git(dir, time, &["add", "-A"]);
+    git(dir, time, &["commit", "-q", "-m", message]);
+}

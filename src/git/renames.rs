@@ -1,0 +1,175 @@
+//! Renames git knows of: committed ones (git's rename detection between each commit and
+//! its first parent) and uncommitted ones (a note of HEAD gone from the vault, and a new
+//! note with mostly the same lines).
+
+use gix::ObjectId;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{GitError, VaultRepo, failed};
+use crate::vault::{Vault, is_markdown};
+
+/// Git's default: a pair is a rename when at least half of it is the same.
+const MIN_SIMILARITY: f32 = 0.5;
+
+/// Above this many (gone × new) pairs, only identical contents are paired.
+const MAX_PAIRS: usize = 250_000;
+
+impl VaultRepo {
+    /// Notes renamed in the last `max_commits` commits of HEAD's first-parent history
+    /// (all when `None`), oldest first, as `(old, new)` vault paths.
+    pub fn committed_renames(
+        &self,
+        max_commits: Option<usize>,
+    ) -> Result<Vec<(String, String)>, GitError> {
+        let commits = self.commits(max_commits)?;
+        let mut renames = Vec::new();
+        for commit in &commits {
+            let parent = self.first_parent(commit.id)?;
+            renames.extend(self.renames_between(parent, commit.id)?);
+        }
+        Ok(renames)
+    }
+
+    /// The first parent of `commit`, if it has one.
+    pub fn first_parent(&self, commit: ObjectId) -> Result<Option<ObjectId>, GitError> {
+        let commit = self
+            .repo
+            .find_commit(commit)
+            .map_err(|e| failed("read a commit")(&e))?;
+        Ok(commit.parent_ids().next().map(|id| id.detach()))
+    }
+
+    /// Notes renamed from commit `old` (none: the empty tree) to commit `new`, as
+    /// `(old, new)` vault paths. A note moved into or out of the vault is not a rename.
+    pub fn renames_between(
+        &self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+    ) -> Result<Vec<(String, String)>, GitError> {
+        let Some(old) = old else {
+            return Ok(Vec::new());
+        };
+        let tree_of = |id: ObjectId| {
+            self.repo
+                .find_commit(id)
+                .map_err(|e| failed("read a commit")(&e))?
+                .tree()
+                .map_err(|e| failed("read a commit's tree")(&e))
+        };
+        let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
+        let mut options = gix::diff::Options::default();
+        options.track_rewrites(Some(gix::diff::Rewrites {
+            copies: None,
+            percentage: Some(MIN_SIMILARITY),
+            ..Default::default()
+        }));
+        let changes = self
+            .repo
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(options))
+            .map_err(|e| failed("compare two commits")(&e))?;
+        let mut renames = Vec::new();
+        for change in changes {
+            if let gix::object::tree::diff::ChangeDetached::Rewrite {
+                source_location,
+                location,
+                copy: false,
+                ..
+            } = change
+                && let (Some(from), Some(to)) = (
+                    self.vault_path(source_location.as_ref()),
+                    self.vault_path(location.as_ref()),
+                )
+                && is_markdown(&from)
+                && is_markdown(&to)
+            {
+                renames.push((from, to));
+            }
+        }
+        renames.sort();
+        Ok(renames)
+    }
+}
+
+/// Renames not committed yet: notes of HEAD missing from `vault` paired with notes of
+/// `vault` missing from HEAD when their lines are mostly the same (best pairs first, each
+/// note in at most one pair), as `(old, new)` vault paths.
+pub fn worktree_renames(
+    repo: &VaultRepo,
+    vault: &Vault,
+) -> Result<Vec<(String, String)>, GitError> {
+    let Some(head) = repo.commits(Some(1))?.pop() else {
+        return Ok(Vec::new());
+    };
+    let files = repo.files_at(head.id)?;
+    let in_head: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let gone: Vec<_> = files
+        .iter()
+        .filter(|f| is_markdown(&f.path) && vault.note_by_path(&f.path).is_none())
+        .filter(|f| !vault.skipped.iter().any(|s| *s.path == *f.path))
+        .collect();
+    let new: Vec<_> = vault
+        .notes
+        .iter()
+        .filter(|n| !in_head.contains(&*n.path))
+        .collect();
+    if gone.is_empty() || new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let exact_only = gone.len().saturating_mul(new.len()) > MAX_PAIRS;
+    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    for (g, file) in gone.iter().enumerate() {
+        let old = repo.read_blob(file.blob)?;
+        let Ok(old) = std::str::from_utf8(&old) else {
+            continue;
+        };
+        for (n, note) in new.iter().enumerate() {
+            let score = if old == &*note.text {
+                1.0
+            } else if exact_only {
+                continue;
+            } else {
+                content_similarity(old, &note.text)
+            };
+            if score >= MIN_SIMILARITY {
+                pairs.push((score, g, n));
+            }
+        }
+    }
+    // Best first; ties by path order, so the result does not depend on hashing.
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let (mut used_gone, mut used_new) = (FxHashSet::default(), FxHashSet::default());
+    let mut renames = Vec::new();
+    for (_, g, n) in pairs {
+        if !used_gone.contains(&g) && !used_new.contains(&n) {
+            used_gone.insert(g);
+            used_new.insert(n);
+            renames.push((gone[g].path.clone(), new[n].path.to_string()));
+        }
+    }
+    renames.sort();
+    Ok(renames)
+}
+
+/// How much of two texts is the same, from 0 to 1: shared lines (as a multiset, ignoring
+/// surrounding whitespace and blank lines) over the lines of both.
+pub fn content_similarity(a: &str, b: &str) -> f32 {
+    let (a, b) = (line_counts(a), line_counts(b));
+    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+    if total == 0 {
+        return 0.0;
+    }
+    let shared: u32 = a
+        .iter()
+        .map(|(line, n)| (*n).min(b.get(line).copied().unwrap_or(0)))
+        .sum();
+    2.0 * shared as f32 / total as f32
+}
+
+/// Each non-blank line of `text` (trimmed) and how often it occurs.
+fn line_counts(text: &str) -> FxHashMap<&str, u32> {
+    let mut counts = FxHashMap::default();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        *counts.entry(line).or_insert(0) += 1;
+    }
+    counts
+}

@@ -1,0 +1,177 @@
+//! The git module (`twin::git`) on repositories made with the `git` command: committed
+//! renames, a vault in a subfolder, uncommitted renames, and repositories without commits.
+
+mod common;
+
+use std::path::Path;
+
+use common::{commit_all, git};
+use twin::config::Config;
+use twin::git::{VaultRepo, content_similarity, worktree_renames};
+use twin::vault::load_vault;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const APPLE: &str = "# Apples\n\nApples grow on trees.\nThey are red or green.\nPies need them.\n";
+
+#[test]
+fn a_folder_outside_any_repository_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    if VaultRepo::open(dir.path()).unwrap().is_some() {
+        eprintln!("the temporary folder is inside a git repository; skipped");
+        return;
+    }
+    assert!(
+        VaultRepo::open(&dir.path().join("missing"))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn committed_renames_are_found_oldest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, 1_000, &["init", "-q"]);
+    write(root, "Apples.md", APPLE);
+    write(root, "Pears.md", "# Pears\n");
+    commit_all(root, 1_000, "first");
+    std::fs::create_dir(root.join("Fruit")).unwrap();
+    git(root, 2_000, &["mv", "Apples.md", "Fruit/Apple.md"]);
+    commit_all(root, 2_000, "move apples");
+    // A rename with an edit is still a rename; a rename of a non-note is not reported.
+    std::fs::rename(
+        root.join("Fruit/Apple.md"),
+        root.join("Fruit/Apple tree.md"),
+    )
+    .unwrap();
+    write(
+        root,
+        "Fruit/Apple tree.md",
+        &format!("{APPLE}One more line.\n"),
+    );
+    write(root, "image.png", "png");
+    commit_all(root, 3_000, "rename again");
+    git(root, 4_000, &["mv", "image.png", "picture.png"]);
+    commit_all(root, 4_000, "picture");
+
+    let repo = VaultRepo::open(root).unwrap().expect("a repository");
+    let commits = repo.commits(None).unwrap();
+    let times: Vec<i64> = commits.iter().map(|c| c.time).collect();
+    assert_eq!(times, [1_000, 2_000, 3_000, 4_000]);
+    assert_eq!(commits[1].summary, "move apples");
+    assert_eq!(
+        repo.committed_renames(None).unwrap(),
+        [
+            ("Apples.md".to_string(), "Fruit/Apple.md".to_string()),
+            (
+                "Fruit/Apple.md".to_string(),
+                "Fruit/Apple tree.md".to_string()
+            ),
+        ]
+    );
+    // The last two commits only see the second rename.
+    assert_eq!(
+        repo.committed_renames(Some(2)).unwrap(),
+        [(
+            "Fruit/Apple.md".to_string(),
+            "Fruit/Apple tree.md".to_string()
+        )]
+    );
+    let files = repo.files_at(commits[0].id).unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["Apples.md", "Pears.md"]);
+    assert_eq!(repo.read_blob(files[0].blob).unwrap(), APPLE.as_bytes());
+}
+
+#[test]
+fn a_vault_in_a_subfolder_sees_vault_paths_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, 1_000, &["init", "-q"]);
+    write(root, "docs/notes/A.md", APPLE);
+    write(
+        root,
+        "docs/notes/Out.md",
+        "# Out\nleaving the vault\nfor good\n",
+    );
+    write(root, "src/main.rs", "fn main() {}\n");
+    commit_all(root, 1_000, "first");
+    git(root, 2_000, &["mv", "docs/notes/A.md", "docs/notes/B.md"]);
+    git(root, 2_000, &["mv", "docs/notes/Out.md", "Out.md"]);
+    commit_all(root, 2_000, "moves");
+
+    let repo = VaultRepo::open(&root.join("docs/notes")).unwrap().unwrap();
+    assert_eq!(
+        repo.committed_renames(None).unwrap(),
+        [("A.md".to_string(), "B.md".to_string())]
+    );
+    let commits = repo.commits(None).unwrap();
+    let paths: Vec<String> = repo
+        .files_at(commits[0].id)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
+    assert_eq!(paths, ["A.md", "Out.md"]);
+    // A commit before the vault's folder existed has no files.
+    let other = tempfile::tempdir().unwrap();
+    git(other.path(), 1_000, &["init", "-q"]);
+    write(other.path(), "README", "x");
+    commit_all(other.path(), 1_000, "no vault yet");
+    std::fs::create_dir(other.path().join("vault")).unwrap();
+    let repo = VaultRepo::open(&other.path().join("vault"))
+        .unwrap()
+        .unwrap();
+    let first = repo.commits(None).unwrap()[0].id;
+    assert!(repo.files_at(first).unwrap().is_empty());
+}
+
+#[test]
+fn uncommitted_renames_pair_similar_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, 1_000, &["init", "-q"]);
+    write(root, "Apples.md", APPLE);
+    write(root, "Gone.md", "# Gone\nnothing like it remains\n");
+    write(root, "Stays.md", "# Stays\n");
+    commit_all(root, 1_000, "first");
+    // Renamed by hand (not committed) and edited a little; `Gone.md` is deleted.
+    std::fs::remove_file(root.join("Apples.md")).unwrap();
+    std::fs::remove_file(root.join("Gone.md")).unwrap();
+    write(root, "Fruit/Apple.md", &format!("{APPLE}An edit.\n"));
+    write(root, "Unrelated.md", "# Unrelated\nall new text\n");
+
+    let vault = load_vault(root, &Config::default()).unwrap();
+    let repo = VaultRepo::open(root).unwrap().unwrap();
+    assert_eq!(
+        worktree_renames(&repo, &vault).unwrap(),
+        [("Apples.md".to_string(), "Fruit/Apple.md".to_string())]
+    );
+}
+
+#[test]
+fn a_repository_without_commits_has_no_history() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), 1_000, &["init", "-q"]);
+    write(dir.path(), "A.md", "# A\n");
+    let repo = VaultRepo::open(dir.path()).unwrap().unwrap();
+    assert!(repo.commits(None).unwrap().is_empty());
+    assert!(repo.committed_renames(None).unwrap().is_empty());
+    let vault = load_vault(dir.path(), &Config::default()).unwrap();
+    assert!(worktree_renames(&repo, &vault).unwrap().is_empty());
+}
+
+#[test]
+fn similarity_counts_shared_lines() {
+    assert_eq!(content_similarity("a\nb\n", "a\nb\n"), 1.0);
+    assert_eq!(content_similarity("a\nb\n", "c\nd\n"), 0.0);
+    assert_eq!(content_similarity("a\nb\nc\nd\n", "a\nb\n"), 4.0 / 6.0);
+    // Blank lines and indentation do not count.
+    assert_eq!(content_similarity("a\n\n  b\n", "a\nb"), 1.0);
+    assert_eq!(content_similarity("", ""), 0.0);
+}
