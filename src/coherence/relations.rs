@@ -153,6 +153,7 @@ pub fn typed_links(
         })
         .collect();
     let footnotes = footnote_zones(note);
+    let mut sweep = SectionSweep::new(&sections);
     let mut out = Vec::new();
     for (i, link) in note.links.iter().enumerate() {
         let typed = match &link.source {
@@ -161,10 +162,10 @@ pub fn typed_links(
                 .map(|r| (r, Declared::Property(key.clone()))),
             LinkSource::Body => {
                 let at = link.span.start as usize;
-                if footnotes.iter().any(|z| z.contains(&at)) {
+                if in_zone(&footnotes, at) {
                     continue;
                 }
-                inline_field(&note.text, at, config).or_else(|| innermost_section(&sections, at))
+                inline_field(&note.text, at, config).or_else(|| sweep.innermost(at))
             }
         };
         if let Some((relation, declared)) = typed {
@@ -178,21 +179,71 @@ pub fn typed_links(
     out
 }
 
-fn innermost_section(
-    sections: &[(Span, Relation, usize)],
-    at: usize,
-) -> Option<(Relation, Declared)> {
-    sections
-        .iter()
-        .filter(|(span, _, _)| (span.start as usize) <= at && at < span.end as usize)
-        .max_by_key(|(span, _, _)| span.start)
-        .map(|(_, relation, heading)| (*relation, Declared::Section(*heading)))
+/// Finds the innermost relation section around each offset of a rising sequence in one
+/// pass: sections (in document order, so nested or disjoint) open as the offsets pass
+/// their start and close at their end. A long note with thousands of sections and links
+/// stays linear.
+struct SectionSweep<'a> {
+    sections: &'a [(Span, Relation, usize)],
+    next: usize,
+    open: Vec<usize>,
+    last: usize,
+}
+
+impl<'a> SectionSweep<'a> {
+    fn new(sections: &'a [(Span, Relation, usize)]) -> SectionSweep<'a> {
+        SectionSweep {
+            sections,
+            next: 0,
+            open: Vec::new(),
+            last: 0,
+        }
+    }
+
+    fn innermost(&mut self, at: usize) -> Option<(Relation, Declared)> {
+        if at < self.last {
+            // Offsets went back (not expected of body links): start the sweep again.
+            self.next = 0;
+            self.open.clear();
+        }
+        self.last = at;
+        while let Some((span, _, _)) = self.sections.get(self.next)
+            && span.start as usize <= at
+        {
+            while self
+                .open
+                .last()
+                .is_some_and(|&o| self.sections[o].0.end <= span.start)
+            {
+                self.open.pop();
+            }
+            self.open.push(self.next);
+            self.next += 1;
+        }
+        while self
+            .open
+            .last()
+            .is_some_and(|&o| self.sections[o].0.end as usize <= at)
+        {
+            self.open.pop();
+        }
+        let &top = self.open.last()?;
+        let (_, relation, heading) = self.sections[top];
+        Some((relation, Declared::Section(heading)))
+    }
+}
+
+/// Whether `at` falls in one of `zones` (sorted by start, not overlapping).
+fn in_zone(zones: &[std::ops::Range<usize>], at: usize) -> bool {
+    let after = zones.partition_point(|z| z.start <= at);
+    after > 0 && zones[after - 1].contains(&at)
 }
 
 /// Byte ranges of footnote definitions: the marker's line and the indented lines after it.
 fn footnote_zones(note: &Note) -> Vec<std::ops::Range<usize>> {
     let text = note.text.as_bytes();
-    note.footnote_defs
+    let mut zones = note
+        .footnote_defs
         .iter()
         .map(|def| {
             let start = def.span.start as usize;
@@ -210,7 +261,18 @@ fn footnote_zones(note: &Note) -> Vec<std::ops::Range<usize>> {
             }
             start..end
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // Indented definitions can fall inside another's continuation: merge, so the zones
+    // are sorted and disjoint for `in_zone`.
+    zones.sort_by_key(|z| z.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(zones.len());
+    for zone in zones {
+        match merged.last_mut() {
+            Some(last) if zone.start <= last.end => last.end = last.end.max(zone.end),
+            _ => merged.push(zone),
+        }
+    }
+    merged
 }
 
 fn line_end(text: &[u8], from: usize) -> usize {

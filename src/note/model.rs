@@ -1,6 +1,8 @@
 //! The data model of one parsed note.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use crate::text::{LineIndex, Span};
 
@@ -31,6 +33,19 @@ pub struct Note {
     pub callouts: Vec<Callout>,
     /// Things the parser could not accept: bad YAML, duplicate keys, malformed definitions.
     pub problems: Vec<ParseProblem>,
+    /// Headings and block ids by the keys link resolution compares, built on first use
+    /// for a note with many of them; empty until then.
+    pub anchor_index: OnceLock<AnchorIndex>,
+}
+
+/// A note's headings and block ids by normalized text, so that resolving thousands of
+/// anchors into one long note does not scan its headings for each.
+#[derive(Clone, Debug, Default)]
+pub struct AnchorIndex {
+    /// Normalized heading text → indices into `headings`, ascending.
+    pub headings: FxHashMap<Box<str>, Vec<u32>>,
+    /// Normalized block id → index into `block_ids` of its first occurrence.
+    pub blocks: FxHashMap<Box<str>, u32>,
 }
 
 impl Note {
@@ -84,9 +99,10 @@ impl Note {
 
     /// The innermost heading whose section contains `offset`.
     pub fn heading_at(&self, offset: usize) -> Option<usize> {
+        // Headings are in document order: the last one starting at or before `offset`.
         self.headings
-            .iter()
-            .rposition(|h| (h.span.start as usize) <= offset)
+            .partition_point(|h| (h.span.start as usize) <= offset)
+            .checked_sub(1)
     }
 }
 

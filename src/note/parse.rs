@@ -71,6 +71,7 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
             .collect(),
         callouts,
         problems: fm.problems,
+        anchor_index: Default::default(),
         text,
     };
     note.shrink_to_fit();

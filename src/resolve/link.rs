@@ -9,10 +9,10 @@
 use std::borrow::Cow;
 
 use super::normalize::{
-    block_id_matches, file_name, heading_matches, join_relative, normalize_segments, parent_folder,
-    with_key,
+    block_id_matches, block_key, file_name, heading_key, heading_matches, join_relative,
+    normalize_segments, parent_folder, with_key,
 };
-use crate::note::{Anchor, AnchorKind, Link, LinkKind, Note, strip_md_extension};
+use crate::note::{Anchor, AnchorIndex, AnchorKind, Link, LinkKind, Note, strip_md_extension};
 use crate::vault::{AttachmentId, NoteId, Vault};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,42 +217,89 @@ pub fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution 
             if parts.iter().all(|p| p.trim().is_empty()) {
                 return AnchorResolution::None;
             }
-            find_heading(note, parts, 0, usize::MAX, None)
+            let indexed = note.headings.len() > INDEXED_ANCHORS;
+            find_heading(note, parts, 0, usize::MAX, None, indexed)
                 .map_or(AnchorResolution::Missing, AnchorResolution::Heading)
         }
-        AnchorKind::Block(id) => note
-            .block_ids
-            .iter()
-            .position(|b| block_id_matches(&b.id, id))
-            .map_or(AnchorResolution::Missing, AnchorResolution::Block),
+        AnchorKind::Block(id) => {
+            let found = if note.block_ids.len() > INDEXED_ANCHORS {
+                let key = block_key(id);
+                anchor_index(note)
+                    .blocks
+                    .get(key.as_str())
+                    .map(|&i| i as usize)
+            } else {
+                note.block_ids
+                    .iter()
+                    .position(|b| block_id_matches(&b.id, id))
+            };
+            found.map_or(AnchorResolution::Missing, AnchorResolution::Block)
+        }
     }
+}
+
+/// Above this many headings (or block ids) in a note, anchors into it are looked up in
+/// its [`AnchorIndex`] instead of scanned.
+const INDEXED_ANCHORS: usize = 32;
+
+/// The note's anchor index, built on first use.
+fn anchor_index(note: &Note) -> &AnchorIndex {
+    note.anchor_index.get_or_init(|| {
+        let mut index = AnchorIndex::default();
+        for (i, heading) in note.headings.iter().enumerate() {
+            let key = heading_key(&heading.text).into_boxed_str();
+            index.headings.entry(key).or_default().push(i as u32);
+        }
+        for (i, block) in note.block_ids.iter().enumerate().rev() {
+            // Visited last to first, so the first occurrence is the one kept.
+            index
+                .blocks
+                .insert(block_key(&block.id).into_boxed_str(), i as u32);
+        }
+        index
+    })
 }
 
 /// Finds headings matching `parts` in order, each inside the previous one's section,
 /// among headings from index `start` that begin before byte `end`. Tries every
 /// heading matching the first part, since the right one may come second.
-fn find_heading(
+/// With `indexed`, candidates come from the note's [`AnchorIndex`] (same answer, no scan).
+pub(super) fn find_heading(
     note: &Note,
     parts: &[String],
     start: usize,
     end: usize,
     last: Option<usize>,
+    indexed: bool,
 ) -> Option<usize> {
     let Some((first, rest)) = parts.split_first() else {
         return last;
     };
     if first.trim().is_empty() {
-        return find_heading(note, rest, start, end, last);
+        return find_heading(note, rest, start, end, last, indexed);
+    }
+    let inside = |i: usize| {
+        let section_end = note.section_span(i).end as usize;
+        find_heading(note, rest, i + 1, section_end, Some(i), indexed)
+    };
+    if indexed {
+        let key = heading_key(first);
+        let same = anchor_index(note).headings.get(key.as_str())?;
+        let from = same.partition_point(|&i| (i as usize) < start);
+        return same[from..]
+            .iter()
+            .map(|&i| i as usize)
+            .take_while(|&i| (note.headings[i].span.start as usize) < end)
+            .find_map(inside);
     }
     for (i, heading) in note.headings.iter().enumerate().skip(start) {
         if heading.span.start as usize >= end {
             break;
         }
-        if heading_matches(&heading.text, first) {
-            let section_end = note.section_span(i).end as usize;
-            if let Some(found) = find_heading(note, rest, i + 1, section_end, Some(i)) {
-                return Some(found);
-            }
+        if heading_matches(&heading.text, first)
+            && let Some(found) = inside(i)
+        {
+            return Some(found);
         }
     }
     None

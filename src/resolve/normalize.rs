@@ -112,6 +112,21 @@ pub fn heading_matches(heading: &str, part: &str) -> bool {
     }
 }
 
+/// The key under which [`heading_matches`] compares: two texts match exactly when their
+/// keys are equal.
+pub fn heading_key(text: &str) -> String {
+    if text.is_ascii() {
+        ascii_heading_chars(text).collect()
+    } else {
+        heading_chars(text).collect()
+    }
+}
+
+/// The key under which [`block_id_matches`] compares.
+pub fn block_key(id: &str) -> String {
+    id.chars().flat_map(char::to_lowercase).collect()
+}
+
 /// Whether two block ids are equal ignoring case.
 pub fn block_id_matches(a: &str, b: &str) -> bool {
     a.chars()

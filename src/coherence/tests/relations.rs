@@ -152,3 +152,80 @@ fn relation_names() {
         assert_eq!(Relation::parse(r.short()), Some(r));
     }
 }
+
+mod sweep {
+    //! The one-pass section sweep against a scan of every section for each offset.
+
+    use proptest::prelude::*;
+
+    use super::super::{SectionSweep, in_zone};
+    use super::*;
+    use crate::text::Span;
+
+    /// Sections as `section_span` makes them: each to the next of the same or a higher level.
+    fn sections(levels: &[u8]) -> Vec<(Span, Relation, usize)> {
+        let starts: Vec<usize> = (0..levels.len()).map(|i| i * 10).collect();
+        let end_of_text = levels.len() * 10;
+        (0..levels.len())
+            .map(|i| {
+                let end = (i + 1..levels.len())
+                    .find(|&j| levels[j] <= levels[i])
+                    .map_or(end_of_text, |j| starts[j]);
+                (Span::new(starts[i], end), Relation::Up, i)
+            })
+            .collect()
+    }
+
+    fn innermost_by_scan(sections: &[(Span, Relation, usize)], at: usize) -> Option<usize> {
+        sections
+            .iter()
+            .filter(|(span, _, _)| (span.start as usize) <= at && at < span.end as usize)
+            .max_by_key(|(span, _, _)| span.start)
+            .map(|(_, _, heading)| *heading)
+    }
+
+    proptest! {
+        #[test]
+        fn sweep_and_scan_agree(
+            levels in prop::collection::vec(1u8..5, 0..30),
+            keep in prop::collection::vec(any::<bool>(), 30),
+            mut offsets in prop::collection::vec(0usize..320, 0..40),
+        ) {
+            // Relation sections are a subset of all headings' sections.
+            let all = sections(&levels);
+            let kept: Vec<_> = all.into_iter().filter(|s| keep[s.2]).collect();
+            offsets.sort_unstable();
+            let mut sweep = SectionSweep::new(&kept);
+            for at in offsets {
+                let swept = sweep.innermost(at).map(|(_, d)| match d {
+                    Declared::Section(h) => h,
+                    other => panic!("{other:?}"),
+                });
+                prop_assert_eq!(swept, innermost_by_scan(&kept, at), "at {}", at);
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_going_back_restart_the_sweep() {
+        let kept = sections(&[1, 2, 1]);
+        let mut sweep = SectionSweep::new(&kept);
+        assert!(matches!(
+            sweep.innermost(25),
+            Some((_, Declared::Section(2)))
+        ));
+        assert!(matches!(
+            sweep.innermost(15),
+            Some((_, Declared::Section(1)))
+        ));
+    }
+
+    #[test]
+    fn zones_are_found_by_binary_search() {
+        let zones = [0..5, 10..20, 30..31];
+        let inside: Vec<usize> = (0..35).filter(|&at| in_zone(&zones, at)).collect();
+        let expected: Vec<usize> = (0..5).chain(10..20).chain(30..31).collect();
+        assert_eq!(inside, expected);
+        assert!(!in_zone(&[], 3));
+    }
+}

@@ -96,3 +96,64 @@ fn broken_target_has_no_anchor_verdict() {
     assert_eq!(r.target, None);
     assert_eq!(r.anchor, AnchorResolution::None);
 }
+
+mod indexed {
+    //! The heading index gives the same answers as the scan it replaces for long notes.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::resolve::link::find_heading;
+
+    const NAMES: [&str; 5] = ["Setup", "setup", "Linux", "Café", "A  b"];
+
+    /// A note of `(level, name)` headings, built by the test helper's line scanner.
+    fn long_note(headings: &[(u8, usize)]) -> crate::note::Note {
+        let mut text = String::new();
+        for (level, name) in headings {
+            text.push_str(&"#".repeat(*level as usize));
+            text.push(' ');
+            text.push_str(NAMES[*name]);
+            text.push_str("\nbody\n");
+        }
+        note_with("Long.md", &text, &[], &[])
+    }
+
+    proptest! {
+        #[test]
+        fn index_and_scan_agree(
+            headings in prop::collection::vec((1u8..4, 0usize..NAMES.len()), 0..80),
+            path in prop::collection::vec(0usize..NAMES.len() + 1, 1..4),
+        ) {
+            let note = long_note(&headings);
+            // The extra name is an empty part, which nested anchors skip.
+            let parts: Vec<String> = path
+                .iter()
+                .map(|&i| NAMES.get(i).copied().unwrap_or(" ").to_string())
+                .collect();
+            let scanned = find_heading(&note, &parts, 0, usize::MAX, None, false);
+            let indexed = find_heading(&note, &parts, 0, usize::MAX, None, true);
+            prop_assert_eq!(scanned, indexed);
+        }
+    }
+
+    #[test]
+    fn a_long_note_resolves_nested_and_block_anchors() {
+        let mut text = String::new();
+        for i in 0..100 {
+            text.push_str(&format!("# Part {i}\n## Setup\nline ^B{i}\n"));
+        }
+        let v = vault(
+            vec![note_with("Long.md", &text, &[], &[]), note("x.md")],
+            &[],
+        );
+        let long = v.note(v.note_by_path("Long.md").unwrap());
+        let r = resolve(&v, "x.md", &wiki("Long#Part 57#setup"));
+        assert_eq!(r.anchor, AnchorResolution::Heading(57 * 2 + 1));
+        let r = resolve(&v, "x.md", &wiki("Long#^b42"));
+        assert_eq!(r.anchor, AnchorResolution::Block(42));
+        assert!(long.anchor_index.get().is_some(), "the index was used");
+        let r = resolve(&v, "x.md", &wiki("Long#Part 100"));
+        assert_eq!(r.anchor, AnchorResolution::Missing);
+    }
+}
