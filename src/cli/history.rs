@@ -1,6 +1,7 @@
 //! `twin history` (the trace's events, trend, compaction, re-anchoring) and the history
 //! steps of `twin check` (`--record`, ages in messages, baselines).
 
+mod from_git;
 mod render;
 mod stress;
 
@@ -161,6 +162,16 @@ pub struct HistoryArgs {
     /// Re-anchor NOTE: its current body becomes the reference of `anchor-drift`.
     #[arg(long)]
     pub reanchor: bool,
+    /// Rebuild the trace by replaying the check at each commit of the vault's git history
+    /// (HEAD's first parents), oldest first, at each commit's time.
+    #[arg(long, conflicts_with_all = ["trend", "compact", "reanchor", "since", "code"])]
+    pub from_git: bool,
+    /// With `--from-git`: replay only the last N commits.
+    #[arg(long, value_name = "N", requires = "from_git")]
+    pub max_commits: Option<usize>,
+    /// With `--from-git`: replace a trace that already has events.
+    #[arg(long, requires = "from_git")]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -204,6 +215,12 @@ fn run_inner(args: &HistoryArgs) -> Result<u8, String> {
     let (note, root) = note_and_vault(&args.args);
     if !root.is_dir() {
         return Err(format!("vault path {} is not a folder", root.display()));
+    }
+    if args.from_git {
+        if note.is_some() {
+            return Err("--from-git rebuilds the whole trace; give no NOTE".to_string());
+        }
+        return from_git::run(&root, args.max_commits, args.force);
     }
     let now = now()?;
     let note = note.map(|n| vault_relative(&n, &root));

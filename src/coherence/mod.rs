@@ -11,7 +11,7 @@ mod topology;
 mod vector;
 
 use crate::config::{Config, RelationsConfig, RuleLevel};
-use crate::history::{AnchorDrift, has_anchors, load_anchor_drift};
+use crate::history::{AnchorDrift, TraceState, has_anchors, load_anchor_drift};
 use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
@@ -41,18 +41,43 @@ pub struct Coherence {
 }
 
 impl Coherence {
-    /// Builds the model for `vault`, whose links `graph` resolves.
+    /// Builds the model for `vault`, whose links `graph` resolves; `anchor-drift` compares
+    /// notes with the anchors of the vault's trace.
     pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config) -> Coherence {
+        let anchored = anchor_drift_on(config) && has_anchors(&vault.root);
+        Coherence::build_with(vault, graph, config, anchored, |drift| {
+            load_anchor_drift(vault, &drift.stats, config)
+        })
+    }
+
+    /// [`Coherence::build`] with `anchor-drift` measured against the anchors of `state`
+    /// instead of the vault's trace: for replaying the vault's history.
+    pub fn build_against(
+        vault: &Vault,
+        graph: &LinkGraph,
+        config: &Config,
+        state: &TraceState,
+    ) -> Coherence {
+        let anchored = anchor_drift_on(config) && state.has_anchors();
+        Coherence::build_with(vault, graph, config, anchored, |drift| {
+            let floor = config.history.anchor_floor as f32;
+            let percentile = config.relations.drift_percentile;
+            AnchorDrift::build(vault, &drift.stats, state, floor, percentile)
+        })
+    }
+
+    fn build_with(
+        vault: &Vault,
+        graph: &LinkGraph,
+        config: &Config,
+        anchored: bool,
+        anchors: impl FnOnce(&Drift) -> Option<AnchorDrift>,
+    ) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let anchored =
-            config.rules.get("anchor-drift") != Some(&RuleLevel::Off) && has_anchors(&vault.root);
         let drift =
             (drift_enabled(config) || anchored).then(|| Drift::build(vault, &topology, &relations));
-        let anchors = drift
-            .as_ref()
-            .filter(|_| anchored)
-            .and_then(|d| load_anchor_drift(vault, &d.stats, config));
+        let anchors = drift.as_ref().filter(|_| anchored).and_then(anchors);
         Coherence {
             config: relations,
             topology,
@@ -77,6 +102,10 @@ impl Coherence {
         }
         affected
     }
+}
+
+fn anchor_drift_on(config: &Config) -> bool {
+    config.rules.get("anchor-drift") != Some(&RuleLevel::Off)
 }
 
 /// Whether either drift rule is on, or a query rule in effect sets a `drift-floor`.

@@ -1,5 +1,6 @@
 //! `twin history --compact`: rewrite the trace keeping every open finding's history, the
-//! closed findings that changed in the last N days, and one anchor per note.
+//! closed findings that changed in the last N days, and one anchor per note; and
+//! replacing the trace outright (`--from-git`).
 //!
 //! The new trace is written to a temporary file in `.twin/`, synced, and renamed over the
 //! old one, so a crash leaves either the old trace or the new one, never a mix.
@@ -10,7 +11,7 @@ use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::event::{Event, EventKind};
+use super::event::{Event, EventKind, OwnedEvent};
 use super::fingerprint::Fp;
 use super::state::TraceState;
 use super::time::{DAY, Timestamp};
@@ -63,12 +64,9 @@ pub fn compact_locked(
         kept.contains(&fp)
     };
 
-    let dir = path.parent().expect("the trace lives in .twin/");
-    let tmp = dir.join(format!("trace.jsonl.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+    let mut events_after = 0u64;
+    let bytes_after = rewrite(&path, |out| {
         let mut line = Vec::with_capacity(512);
-        let mut events_after = 0u64;
         // Anchors first, one per note, with the time each was taken.
         let mut anchors: Vec<(&str, _)> = state.anchors().collect();
         anchors.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -100,22 +98,53 @@ pub fn compact_locked(
                 events_after += 1;
             }
         })?;
-        if let Some(err) = failed {
-            return Err(err);
+        failed.map_or(Ok(()), Err)
+    })?;
+    Ok(CompactSummary {
+        events_before: first.events,
+        events_after,
+        bytes_before,
+        bytes_after,
+        findings_dropped,
+    })
+}
+
+/// Replaces the trace of the vault whose lock is held with `events` (rebuilding it from
+/// git history); returns the new trace's size in bytes.
+pub fn replace_locked(lock: &TraceLock, events: &[OwnedEvent]) -> io::Result<u64> {
+    let path = trace_path(lock.root());
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    rewrite(&path, |out| {
+        let mut line = Vec::with_capacity(512);
+        for e in events {
+            line.clear();
+            e.write_line(&mut line);
+            out.write_all(&line)?;
         }
+        Ok(())
+    })
+}
+
+/// Writes a new trace at `path` through `write` into a temporary file beside it, syncs
+/// it and renames it over the old one; returns its size. On error the old trace stays.
+fn rewrite(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<u64> {
+    let dir = path.parent().expect("the trace lives in .twin/");
+    let tmp = dir.join(format!("trace.jsonl.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        write(&mut out)?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        let bytes_after = file.metadata()?.len();
+        let bytes = file.metadata()?.len();
         drop(file);
-        fs::rename(&tmp, &path)?;
+        fs::rename(&tmp, path)?;
         sync_dir(dir);
-        Ok(CompactSummary {
-            events_before: first.events,
-            events_after,
-            bytes_before,
-            bytes_after,
-            findings_dropped,
-        })
+        Ok(bytes)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

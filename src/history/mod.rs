@@ -5,6 +5,7 @@
 //! - [`fingerprint`](mod@fingerprint): a finding's identity across edits (code, path, subject, occurrence).
 //! - [`trace`](mod@trace): the file: parallel incremental reading, locked appends, torn-line repair.
 //! - [`record`](mod@record): diffing a run against the open set; renames.
+//! - [`replay`](mod@replay): the trace rebuilt from the vault's git history.
 //! - [`anchors`]: drift signatures and `anchor-drift`'s model.
 //! - [`surface`], [`query`], [`trend`](mod@trend), [`baseline`]: what reports and `twin history` show.
 //!
@@ -29,6 +30,7 @@ pub mod event;
 pub mod fingerprint;
 pub mod query;
 pub mod record;
+pub mod replay;
 pub mod state;
 pub mod surface;
 pub mod time;
@@ -47,6 +49,7 @@ pub use event::{Event, EventKind, OwnedEvent};
 pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
 pub use query::{Query, events, timeline};
 pub use record::{RecordOptions, RecordSummary, diff, record, record_with, rename_path};
+pub use replay::{Replay, ReplaySummary, replay_git};
 pub use state::{Anchor, FindingState, OpenFinding, TraceState};
 pub use surface::{Age, annotate};
 pub use time::Timestamp;

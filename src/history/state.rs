@@ -61,12 +61,12 @@ impl OpenFinding {
         &self.text[self.ends[2] as usize..]
     }
 
-    /// The same finding at another path.
-    fn moved_to(&self, path: &str) -> OpenFinding {
+    /// The same finding at another path, its subject renamed with it.
+    fn moved_to(&self, path: &str, subject: &str) -> OpenFinding {
         OpenFinding::new(
             self.code(),
             path,
-            self.subject(),
+            subject,
             self.message(),
             self.n,
             self.since,
@@ -111,6 +111,8 @@ pub enum Step {
         fp: Fp,
         from: Fp,
         path: Box<str>,
+        /// The subject under its new name; empty in traces written before it was carried.
+        subject: Box<str>,
     },
     Move {
         path: Box<str>,
@@ -146,6 +148,7 @@ impl Step {
                     fp,
                     from,
                     path: event.path.as_ref().into(),
+                    subject: event.subject.as_ref().into(),
                 },
                 None => Step::Ignore,
             },
@@ -216,12 +219,22 @@ impl TraceState {
                     state.last_change = ts;
                 }
             }
-            Step::Rename { fp, from, path } => {
+            Step::Rename {
+                fp,
+                from,
+                path,
+                subject,
+            } => {
                 let Some(mut state) = self.findings.remove(&from) else {
                     return;
                 };
                 if let Some(open) = &mut state.open {
-                    **open = open.moved_to(&path);
+                    let subject = if subject.is_empty() {
+                        open.subject().into()
+                    } else {
+                        subject
+                    };
+                    **open = open.moved_to(&path, &subject);
                 }
                 self.findings.insert(fp, state);
             }

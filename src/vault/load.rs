@@ -92,7 +92,13 @@ pub(super) fn read_note(file: &DiscoveredFile) -> Result<Arc<str>, String> {
         return Err(too_large(size));
     }
     let bytes = std::fs::read(&file.abs_path).map_err(io_reason)?;
-    // The file may have grown since it was measured.
+    note_text(bytes)
+}
+
+/// A note's text from its bytes, or says in one sentence why they cannot be a note: over
+/// [`MAX_NOTE_BYTES`], binary (a NUL byte early on) or not UTF-8.
+pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
+    // A file may have grown since it was measured.
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }

@@ -12,7 +12,7 @@ use crate::note::{Note, VaultPath};
 use crate::resolve::NameIndex;
 
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
-pub use load::{LoadError, MAX_NOTE_BYTES, load_vault};
+pub use load::{LoadError, MAX_NOTE_BYTES, load_vault, note_text};
 
 /// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or
 /// removing a note shifts the ids after it (see [`Vault::upsert_note`]).

@@ -133,6 +133,31 @@ fn renames_carry_history_to_the_new_path() {
 }
 
 #[test]
+fn a_renamed_subject_is_carried_into_later_events() {
+    // An orphan's subject is its own path: after the rename, the open finding must name
+    // the new path, or its later `resolved` and a second rename would use the old one.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let v = vault(root, &[("A.md", "# A\n"), ("B.md", "# B\n")]);
+    record(root, &check(&v), &v, day(0)).unwrap();
+    rename_path(root, "A.md", "A2.md", day(1)).unwrap();
+    rename_path(root, "A2.md", "A3.md", day(2)).unwrap();
+    let v = vault(root, &[("A3.md", "# A\n\n[[B]]\n"), ("B.md", "# B\n")]);
+    let summary = record(root, &check(&v), &v, day(3)).unwrap();
+    assert_eq!(summary.opened, 0, "{summary:?}");
+    let resolved: Vec<_> = trace_events(root)
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Resolved && e.code == "orphan-note")
+        .map(|e| (e.path.into_owned(), e.subject.into_owned()))
+        .collect();
+    assert!(
+        resolved.contains(&("A3.md".to_string(), "A3.md".to_string())),
+        "{resolved:?}"
+    );
+    assert!(resolved.iter().all(|(_, s)| s != "A.md" && s != "A2.md"));
+}
+
+#[test]
 fn scoped_recording_leaves_other_notes_open() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
