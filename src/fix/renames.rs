@@ -95,6 +95,11 @@ impl KnownRenames {
         self.moved.insert(key, new.to_string());
     }
 
+    /// How many old paths are known.
+    pub fn len(&self) -> usize {
+        self.moved.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.moved.is_empty()
     }

@@ -13,6 +13,8 @@ pub struct Commit {
     pub time: i64,
     /// The first line of the message, for progress and errors.
     pub summary: String,
+    /// The first parent, if any.
+    pub parent: Option<ObjectId>,
 }
 
 /// A file of the vault at one commit: its vault path and the id of its content.
@@ -52,10 +54,12 @@ impl VaultRepo {
                 .message()
                 .map(|m| String::from_utf8_lossy(m.summary().as_ref()).into_owned())
                 .unwrap_or_default();
+            let parent = commit.parent_ids().next().map(|id| id.detach());
             commits.push(Commit {
                 id: info.id,
                 time,
                 summary,
+                parent,
             });
         }
         commits.reverse();

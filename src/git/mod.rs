@@ -30,11 +30,17 @@ fn failed(doing: &str) -> impl Fn(&dyn fmt::Display) -> GitError + '_ {
     move |err| GitError(format!("git: cannot {doing}: {err}"))
 }
 
+/// Memory for objects read while comparing trees.
+const OBJECT_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// A git repository whose work tree holds the vault.
 pub struct VaultRepo {
     repo: gix::Repository,
     /// The vault's folder inside the work tree, `""` or ending in `/`.
     prefix: String,
+    /// Blob access for rename detection, made once: making it reads the index and the
+    /// attributes, which costs more than comparing two commits.
+    diff_cache: std::cell::RefCell<Option<gix::diff::blob::Platform>>,
 }
 
 impl VaultRepo {
@@ -75,7 +81,17 @@ impl VaultRepo {
             prefix.push_str(part);
             prefix.push('/');
         }
-        Ok(Some(VaultRepo { repo, prefix }))
+        Ok(Some(VaultRepo::from_parts(repo, prefix)))
+    }
+
+    fn from_parts(mut repo: gix::Repository, prefix: String) -> VaultRepo {
+        // Tree diffs read the same trees again and again; gix leaves the cache off.
+        repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+        VaultRepo {
+            repo,
+            prefix,
+            diff_cache: Default::default(),
+        }
     }
 
     /// The vault path of a path in the work tree, when it is inside the vault and UTF-8.

@@ -3,6 +3,7 @@
 //! note with mostly the same lines).
 
 use gix::ObjectId;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{GitError, VaultRepo, failed};
@@ -10,6 +11,9 @@ use crate::vault::{Vault, is_markdown};
 
 /// Git's default: a pair is a rename when at least half of it is the same.
 const MIN_SIMILARITY: f32 = 0.5;
+
+/// Fewer commits than this per thread are not worth a thread.
+const MIN_COMMITS_PER_THREAD: usize = 256;
 
 /// Above this many (gone × new) pairs, only identical contents are paired.
 const MAX_PAIRS: usize = 250_000;
@@ -22,21 +26,30 @@ impl VaultRepo {
         max_commits: Option<usize>,
     ) -> Result<Vec<(String, String)>, GitError> {
         let commits = self.commits(max_commits)?;
+        // Commits are compared independently, so chunks of them run on every core, each
+        // with its own handle on the repository (a handle is not shared across threads).
+        let chunk = commits
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(MIN_COMMITS_PER_THREAD);
+        let shared = self.repo.clone().into_sync();
+        let prefix = self.prefix.as_str();
+        let parts: Vec<Result<Vec<(String, String)>, GitError>> = commits
+            .par_chunks(chunk)
+            .map(|commits| {
+                let worker = VaultRepo::from_parts(shared.to_thread_local(), prefix.to_string());
+                let mut renames = Vec::new();
+                for commit in commits {
+                    renames.extend(worker.renames_between(commit.parent, commit.id)?);
+                }
+                Ok(renames)
+            })
+            .collect();
         let mut renames = Vec::new();
-        for commit in &commits {
-            let parent = self.first_parent(commit.id)?;
-            renames.extend(self.renames_between(parent, commit.id)?);
+        for part in parts {
+            renames.extend(part?);
         }
         Ok(renames)
-    }
-
-    /// The first parent of `commit`, if it has one.
-    pub fn first_parent(&self, commit: ObjectId) -> Result<Option<ObjectId>, GitError> {
-        let commit = self
-            .repo
-            .find_commit(commit)
-            .map_err(|e| failed("read a commit")(&e))?;
-        Ok(commit.parent_ids().next().map(|id| id.detach()))
     }
 
     /// Notes renamed from commit `old` (none: the empty tree) to commit `new`, as
@@ -57,34 +70,46 @@ impl VaultRepo {
                 .map_err(|e| failed("read a commit's tree")(&e))
         };
         let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
-        let mut options = gix::diff::Options::default();
-        options.track_rewrites(Some(gix::diff::Rewrites {
-            copies: None,
-            percentage: Some(MIN_SIMILARITY),
-            ..Default::default()
-        }));
-        let changes = self
-            .repo
-            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(options))
-            .map_err(|e| failed("compare two commits")(&e))?;
+        let mut cache = self.diff_cache.borrow_mut();
+        let cache = match &mut *cache {
+            Some(cache) => cache,
+            empty => empty.insert(
+                self.repo
+                    .diff_resource_cache(gix::diff::blob::pipeline::Mode::ToGit, Default::default())
+                    .map_err(|e| failed("prepare to compare commits")(&e))?,
+            ),
+        };
         let mut renames = Vec::new();
-        for change in changes {
-            if let gix::object::tree::diff::ChangeDetached::Rewrite {
-                source_location,
-                location,
-                copy: false,
-                ..
-            } = change
-                && let (Some(from), Some(to)) = (
-                    self.vault_path(source_location.as_ref()),
-                    self.vault_path(location.as_ref()),
-                )
-                && is_markdown(&from)
-                && is_markdown(&to)
-            {
-                renames.push((from, to));
-            }
-        }
+        old_tree
+            .changes()
+            .map_err(|e| failed("compare two commits")(&e))?
+            .options(|o| {
+                o.track_path().track_rewrites(Some(gix::diff::Rewrites {
+                    copies: None,
+                    percentage: Some(MIN_SIMILARITY),
+                    ..Default::default()
+                }));
+            })
+            .for_each_to_obtain_tree_with_cache(&new_tree, cache, |change| {
+                if let gix::object::tree::diff::Change::Rewrite {
+                    source_location,
+                    location,
+                    copy: false,
+                    ..
+                } = change
+                    && let (Some(from), Some(to)) = (
+                        self.vault_path(source_location.as_ref()),
+                        self.vault_path(location.as_ref()),
+                    )
+                    && is_markdown(&from)
+                    && is_markdown(&to)
+                {
+                    renames.push((from, to));
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
+            })
+            .map_err(|e| failed("compare two commits")(&e))?;
+        cache.clear_resource_cache_keep_allocation();
         renames.sort();
         Ok(renames)
     }
