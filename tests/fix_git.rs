@@ -1,13 +1,16 @@
-//! `twin fix` learning renames from git (fixture `fixtures/fix/git-renamed/`): a rename in
+//! `twin fix` and the editor's quick fix learning renames from git (fixture `fixtures/fix/git-renamed/`): a rename in
 //! a commit and one not committed yet are both repaired, a deleted note is not, and after
 //! `--yes` the repaired links resolve.
 
 mod common;
+mod lsp_support;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Run, check, commit_all, copy_dir, fixture, git, run_twin};
+use lsp_support::{Client, pos_of};
+use serde_json::json;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -86,4 +89,38 @@ fn without_git_the_renames_are_unknown() {
         "no rename without git: {}",
         run.stdout
     );
+}
+
+#[test]
+fn the_editor_offers_the_renamed_note_as_a_quick_fix() {
+    let dir = renamed_repository();
+    let root = dir.path();
+    let mut c = Client::ready(root);
+    let text = std::fs::read_to_string(root.join("Index.md")).unwrap();
+    let uri = c.open("Index.md", None);
+    let at = pos_of(&text, "[[Meeting Notes]]", 3);
+    // Renames are learned in the background after indexing: ask until they are known.
+    let started = Instant::now();
+    let actions = loop {
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                "context": {"diagnostics": []}}),
+        );
+        if actions.to_string().contains("Team meetings") || started.elapsed() > LIMIT {
+            break actions;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Change link to Meetings/Team meetings.md (renamed)")
+        .unwrap_or_else(|| panic!("no rename fix in {actions}"));
+    assert_eq!(fix["kind"], "quickfix");
+    let edit = &fix["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(edit["newText"], "Team meetings");
+    assert_eq!(edit["range"]["start"], pos_of(&text, "Meeting Notes]]", 0));
+    assert!(c.shutdown().success());
 }

@@ -14,7 +14,7 @@ use serde_json::json;
 use tower_lsp_server::gen_lsp_types as lsp;
 
 use super::convert::to_proto;
-use super::files::{self, FileChange};
+use super::files::{self, FileChange, FileChangeKind};
 use super::snapshot::{Snapshot, WorkspaceSnapshot};
 use super::state::{DiagnosticsScope, Shared};
 use super::vault_rules::vault_findings;
@@ -122,7 +122,12 @@ impl Worker {
                     Event::Closed(path) => {
                         files::apply(&self.shared, &[FileChange::changed(path)], &self.out)
                     }
-                    Event::Files(changes) => files::apply(&self.shared, &changes, &self.out),
+                    Event::Files(changes) => {
+                        files::apply(&self.shared, &changes, &self.out);
+                        if changes.iter().any(|c| c.kind != FileChangeKind::Changed) {
+                            self.refresh_renames();
+                        }
+                    }
                     Event::Load => self.load(),
                     Event::Settings => reconsider_all = true,
                     Event::Shutdown => return,
@@ -157,6 +162,7 @@ impl Worker {
             let loaded = started.elapsed();
             self.publish(false);
             super::live::start_search(&self.shared, ws, &self.out);
+            super::renames::refresh(&self.shared, ws, &self.out);
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
             let message = format!(
                 "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
@@ -166,6 +172,14 @@ impl Worker {
             );
             log::send(&self.out, log::Level::Info, message);
             self.progress(&token, json!({"kind": "end", "message": "indexed"}));
+        }
+    }
+
+    /// Notes appeared or disappeared on disk: perhaps renamed, so learn renames again.
+    fn refresh_renames(&self) {
+        let count = self.shared.lock().workspaces.len();
+        for ws in 0..count {
+            super::renames::refresh(&self.shared, ws, &self.out);
         }
     }
 

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use super::model::Change;
 use super::state::Shared;
 use super::{Outgoing, log};
+use crate::fix::KnownRenames;
 use crate::note::{Note, VaultPath};
 use crate::rules::Diagnostic;
 use crate::search::{IndexOptions, SearchHandle, SearchIndex};
@@ -35,6 +36,10 @@ pub struct Live {
     vault_findings: Mutex<VaultFindings>,
     /// Findings of the coherence rules per note, for the vault's coherence score.
     conflicts: Mutex<HashMap<VaultPath, usize>>,
+    /// Renames known from git and the trace (`renames.rs`); `None` until computed.
+    renames: Mutex<Option<Arc<KnownRenames>>>,
+    /// Whether renames are being computed, and whether they must be computed again.
+    renames_job: Mutex<(bool, bool)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -92,6 +97,38 @@ impl Live {
     /// Each note's count of coherence findings (notes without any are absent).
     pub fn conflicts(&self) -> HashMap<VaultPath, usize> {
         lock(&self.conflicts).clone()
+    }
+
+    /// The renames known for the vault, once computed.
+    pub fn renames(&self) -> Option<Arc<KnownRenames>> {
+        lock(&self.renames).clone()
+    }
+
+    pub fn set_renames(&self, renames: Arc<KnownRenames>) {
+        *lock(&self.renames) = Some(renames);
+    }
+
+    /// Claims the renames computation: true when the caller must run it, false when one
+    /// is running (it is then asked to run again).
+    pub fn start_renames_job(&self) -> bool {
+        let mut job = lock(&self.renames_job);
+        if job.0 {
+            job.1 = true;
+            return false;
+        }
+        *job = (true, false);
+        true
+    }
+
+    /// Ends a computation: true when it must run again.
+    pub fn finish_renames_job(&self) -> bool {
+        let mut job = lock(&self.renames_job);
+        if job.1 {
+            job.1 = false;
+            return true;
+        }
+        job.0 = false;
+        false
     }
 
     /// Commits what the index has pending (at shutdown).

@@ -24,6 +24,7 @@ mod model;
 mod query;
 mod query_rules;
 mod recorder;
+mod renames;
 mod server;
 mod snapshot;
 mod state;

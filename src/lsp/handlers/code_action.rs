@@ -25,7 +25,11 @@ pub fn code_action(
     };
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
-    let cx = FixContext::new(ws.vault(), ws.graph(), &ws.model.coherence, &ws.config);
+    let renames = ws.live.renames();
+    let mut cx = FixContext::new(ws.vault(), ws.graph(), &ws.model.coherence, &ws.config);
+    if let Some(renames) = &renames {
+        cx = cx.with_renames(renames);
+    }
     let found = quick_fixes(&cx, id, start, end);
     let can_create = snap.caps.document_changes && snap.caps.create_files;
     let actions = found
