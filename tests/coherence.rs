@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{check, check_json_with_coherence, fixture, run_twin};
+use common::{check, check_json_with_coherence, copy_dir, fixture, run_twin};
 use twin::coherence::Coherence;
 use twin::config::{Config, RuleLevel, load_config};
 use twin::note::parse_note;
@@ -33,19 +33,6 @@ fn copy_with_config(rel: &str, config: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(dir.path().join(".twin")).unwrap();
     std::fs::write(dir.path().join(".twin/config.toml"), config).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

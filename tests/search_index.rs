@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::fixture;
+use common::{copy_dir, fixture};
 use twin::config::{Config, load_config};
 use twin::note::parse_note;
 use twin::rules::RULES;
@@ -30,19 +30,6 @@ fn scratch() -> (tempfile::TempDir, PathBuf, PathBuf) {
     copy_dir(&fixture("search"), &vault);
     let cache = dir.path().join("cache");
     (dir, vault, cache)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn open(vault: &Path, cache: &Path) -> (SearchIndex, OpenReport) {
