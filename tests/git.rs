@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{commit_all, git};
 use twin::config::Config;
-use twin::git::{VaultRepo, content_similarity, worktree_renames};
+use twin::git::{VaultRepo, content_similarity, plausible_rename, worktree_renames};
 use twin::vault::load_vault;
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -174,4 +174,41 @@ fn similarity_counts_shared_lines() {
     // Blank lines and indentation do not count.
     assert_eq!(content_similarity("a\n\n  b\n", "a\nb"), 1.0);
     assert_eq!(content_similarity("", ""), 0.0);
+}
+
+#[test]
+fn template_twins_are_not_renames() {
+    const TEMPLATE: &str = "# Daily\n\n## Tasks\n\n## Notes\n\n---\n";
+    // Two notes from one template share most lines but nothing of their own.
+    assert!(!plausible_rename(TEMPLATE, &format!("{TEMPLATE}ok\n")));
+    assert!(!plausible_rename(TEMPLATE, TEMPLATE));
+    // Real text carries a rename, edited or not.
+    let body = format!("{TEMPLATE}Met Anna about the budget.\nShe wants the draft by May.\n");
+    assert!(plausible_rename(&body, &body));
+    assert!(plausible_rename(&body, &format!("{body}One more line.\n")));
+    assert!(!plausible_rename(
+        &body,
+        "# Other\nSomething else entirely here.\n"
+    ));
+}
+
+#[test]
+fn a_deleted_daily_note_is_not_renamed_to_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, 1_000, &["init", "-q"]);
+    let daily = "# Daily\n\n## Tasks\n\n## Notes\n";
+    write(root, "2026-01-01.md", daily);
+    commit_all(root, 1_000, "first");
+    // Committed: one daily note deleted and another created from the same template.
+    std::fs::remove_file(root.join("2026-01-01.md")).unwrap();
+    write(root, "2026-01-02.md", daily);
+    commit_all(root, 2_000, "next day");
+    let repo = VaultRepo::open(root).unwrap().unwrap();
+    assert!(repo.committed_renames(None).unwrap().is_empty());
+    // Uncommitted: the same again.
+    std::fs::remove_file(root.join("2026-01-02.md")).unwrap();
+    write(root, "2026-01-03.md", daily);
+    let vault = load_vault(root, &Config::default()).unwrap();
+    assert!(worktree_renames(&repo, &vault).unwrap().is_empty());
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use commits::{Commit, TreeFile};
-pub use renames::{content_similarity, worktree_renames};
+pub use renames::{content_similarity, plausible_rename, worktree_renames};
 
 /// Something git-related went wrong; the message is one sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -79,7 +79,7 @@ impl VaultRepo {
                     .map_err(|e| failed("prepare to compare commits")(&e))?,
             ),
         };
-        let mut renames = Vec::new();
+        let mut candidates = Vec::new();
         old_tree
             .changes()
             .map_err(|e| failed("compare two commits")(&e))?
@@ -93,7 +93,9 @@ impl VaultRepo {
             .for_each_to_obtain_tree_with_cache(&new_tree, cache, |change| {
                 if let gix::object::tree::diff::Change::Rewrite {
                     source_location,
+                    source_id,
                     location,
+                    id,
                     copy: false,
                     ..
                 } = change
@@ -104,12 +106,21 @@ impl VaultRepo {
                     && is_markdown(&from)
                     && is_markdown(&to)
                 {
-                    renames.push((from, to));
+                    candidates.push((from, to, source_id.detach(), id.detach()));
                 }
                 Ok(std::ops::ControlFlow::Continue(()))
             })
             .map_err(|e| failed("compare two commits")(&e))?;
         cache.clear_resource_cache_keep_allocation();
+        // Git's 50% lets two notes of one template pass for a rename; a fix must not.
+        let mut renames = Vec::new();
+        for (from, to, old_blob, new_blob) in candidates {
+            let (old_text, new_text) = (self.read_blob(old_blob)?, self.read_blob(new_blob)?);
+            let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+            if plausible_rename(&text(&old_text), &text(&new_text)) {
+                renames.push((from, to));
+            }
+        }
         renames.sort();
         Ok(renames)
     }
@@ -148,15 +159,11 @@ pub fn worktree_renames(
             continue;
         };
         for (n, note) in new.iter().enumerate() {
-            let score = if old == &*note.text {
-                1.0
-            } else if exact_only {
+            if exact_only && old != &*note.text {
                 continue;
-            } else {
-                content_similarity(old, &note.text)
-            };
-            if score >= MIN_SIMILARITY {
-                pairs.push((score, g, n));
+            }
+            if plausible_rename(old, &note.text) {
+                pairs.push((content_similarity(old, &note.text), g, n));
             }
         }
     }
@@ -188,6 +195,28 @@ pub fn content_similarity(a: &str, b: &str) -> f32 {
         .map(|(line, n)| (*n).min(b.get(line).copied().unwrap_or(0)))
         .sum();
     2.0 * shared as f32 / total as f32
+}
+
+/// Whether `new` can be `old` renamed: at least half the same lines, and enough of them
+/// real text, not the headings and stubs a template gives every note. Identical notes
+/// need one distinctive line; others two shared ones.
+pub fn plausible_rename(old: &str, new: &str) -> bool {
+    let (a, b) = (line_counts(old), line_counts(new));
+    let distinctive = a
+        .iter()
+        .filter(|(line, _)| is_distinctive(line) && b.contains_key(*line))
+        .count();
+    if old == new {
+        return distinctive >= 1;
+    }
+    distinctive >= 2 && content_similarity(old, new) >= MIN_SIMILARITY
+}
+
+/// A line a template would not give every note: not a heading, fence or property
+/// delimiter, and long enough to be prose.
+fn is_distinctive(line: &str) -> bool {
+    const MIN_CHARS: usize = 12;
+    !line.starts_with('#') && !line.starts_with("---") && line.chars().count() >= MIN_CHARS
 }
 
 /// Each non-blank line of `text` (trimmed) and how often it occurs.
