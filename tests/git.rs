@@ -212,3 +212,29 @@ fn a_deleted_daily_note_is_not_renamed_to_a_new_one() {
     let vault = load_vault(root, &Config::default()).unwrap();
     assert!(worktree_renames(&repo, &vault).unwrap().is_empty());
 }
+
+#[test]
+fn a_shallow_clone_reads_what_it_has_without_errors() {
+    // CI checks out one commit (`fetch-depth: 1`): its parent is not in the clone.
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    std::fs::create_dir(&origin).unwrap();
+    git(&origin, 1_000, &["init", "-q"]);
+    write(&origin, "Apples.md", APPLE);
+    commit_all(&origin, 1_000, "first");
+    git(&origin, 2_000, &["mv", "Apples.md", "Apple.md"]);
+    commit_all(&origin, 2_000, "rename");
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        3_000,
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let repo = VaultRepo::open(&dir.path().join("shallow"))
+        .unwrap()
+        .unwrap();
+    let commits = repo.commits(None).unwrap();
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0].parent, None);
+    assert!(repo.committed_renames(None).unwrap().is_empty());
+}

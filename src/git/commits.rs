@@ -13,7 +13,7 @@ pub struct Commit {
     pub time: i64,
     /// The first line of the message, for progress and errors.
     pub summary: String,
-    /// The first parent, if any.
+    /// The first parent, if any and present (not past a shallow clone's edge).
     pub parent: Option<ObjectId>,
 }
 
@@ -54,7 +54,12 @@ impl VaultRepo {
                 .message()
                 .map(|m| String::from_utf8_lossy(m.summary().as_ref()).into_owned())
                 .unwrap_or_default();
-            let parent = commit.parent_ids().next().map(|id| id.detach());
+            // A shallow clone (CI checks out one commit) lacks the parents past its edge.
+            let parent = commit
+                .parent_ids()
+                .next()
+                .map(|id| id.detach())
+                .filter(|id| self.repo.has_object(id));
             commits.push(Commit {
                 id: info.id,
                 time,
