@@ -7,7 +7,9 @@ use std::path::Path;
 
 use common::{commit_all, git};
 use twin::config::Config;
-use twin::git::{VaultRepo, content_similarity, plausible_rename, worktree_renames};
+use twin::git::{
+    VaultRepo, committed_renames_cached, content_similarity, plausible_rename, worktree_renames,
+};
 use twin::vault::load_vault;
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -237,4 +239,60 @@ fn a_shallow_clone_reads_what_it_has_without_errors() {
     assert_eq!(commits.len(), 1);
     assert_eq!(commits[0].parent, None);
     assert!(repo.committed_renames(None).unwrap().is_empty());
+}
+
+#[test]
+fn the_rename_cache_reads_only_new_commits_and_notices_rewritten_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("vault");
+    std::fs::create_dir(&root).unwrap();
+    let cache = dir.path().join("cache/git-renames.tsv");
+    git(&root, 1_000, &["init", "-q"]);
+    write(&root, "Apples.md", APPLE);
+    commit_all(&root, 1_000, "first");
+    git(&root, 2_000, &["mv", "Apples.md", "Apple.md"]);
+    commit_all(&root, 2_000, "rename");
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let first = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(first, [pair("Apples.md", "Apple.md")]);
+    let text = std::fs::read_to_string(&cache).unwrap();
+    assert!(text.starts_with("twin git renames 1\n"), "{text}");
+
+    // The next run trusts the cache for what it covers: a planted line shows up.
+    std::fs::write(
+        &cache,
+        text.replace("Apple.md\n", "Apple.md\nPlanted.md\tHere.md\n"),
+    )
+    .unwrap();
+    git(&root, 3_000, &["mv", "Apple.md", "Fruit.md"]);
+    commit_all(&root, 3_000, "again");
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let second = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(
+        second,
+        [
+            pair("Apples.md", "Apple.md"),
+            pair("Planted.md", "Here.md"),
+            pair("Apple.md", "Fruit.md"),
+        ]
+    );
+
+    // History rewritten past the cached commit: walked again from scratch.
+    git(&root, 4_000, &["reset", "-q", "--hard", "HEAD~2"]);
+    git(&root, 4_000, &["mv", "Apples.md", "Pomme.md"]);
+    commit_all(&root, 4_000, "other branch of events");
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let third = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(third, [pair("Apples.md", "Pomme.md")]);
+
+    // A cache of garbage is ignored and replaced.
+    std::fs::write(&cache, "garbage\n\u{0}\n").unwrap();
+    let fourth = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(fourth, third);
+    assert!(
+        std::fs::read_to_string(&cache)
+            .unwrap()
+            .starts_with("twin git renames 1\n")
+    );
 }

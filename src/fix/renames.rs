@@ -7,10 +7,11 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::names::loose_key;
-use crate::git::{VaultRepo, worktree_renames};
+use crate::git::{RENAME_CACHE_FILE, VaultRepo, committed_renames_cached, worktree_renames};
 use crate::history::EventKind;
 use crate::history::trace::{read_events, trace_path};
 use crate::note::note_name;
+use crate::search::cache::{default_cache_root, vault_cache_dir};
 use crate::vault::{NoteId, Vault};
 
 /// How many renames in a row are followed before giving up (a loop in the record).
@@ -38,7 +39,7 @@ impl KnownRenames {
     }
 
     /// Every rename known for `vault`: git's committed renames (the last
-    /// [`GIT_RENAME_COMMITS`] commits, oldest first), the trace's, then git's uncommitted
+    /// [`GIT_RENAME_COMMITS`] commits, oldest first, cached in twin's cache folder), the trace's, then git's uncommitted
     /// ones, so that the latest rename of a path wins. A source that cannot be read is
     /// left out with a warning (one sentence each).
     pub fn for_vault(vault: &Vault) -> (KnownRenames, Vec<String>) {
@@ -46,7 +47,9 @@ impl KnownRenames {
         let mut warnings = Vec::new();
         let uncommitted = match VaultRepo::open(&vault.root) {
             Ok(Some(repo)) => {
-                match repo.committed_renames(Some(GIT_RENAME_COMMITS)) {
+                let cache = default_cache_root()
+                    .map(|r| vault_cache_dir(&r, &vault.root).join(RENAME_CACHE_FILE));
+                match committed_renames_cached(&repo, GIT_RENAME_COMMITS, cache.as_deref()) {
                     Ok(pairs) => pairs.iter().for_each(|(old, new)| renames.add(old, new)),
                     Err(err) => warnings.push(format!("{err}; committed renames are not used")),
                 }

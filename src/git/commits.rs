@@ -28,10 +28,20 @@ impl VaultRepo {
     /// The first-parent history of HEAD, oldest first: the last `max` commits when given,
     /// else all of them. Empty when HEAD has no commit yet.
     pub fn commits(&self, max: Option<usize>) -> Result<Vec<Commit>, GitError> {
+        Ok(self.commits_after(max, None)?.0)
+    }
+
+    /// Like [`VaultRepo::commits`], but stops before commit `known` when the walk reaches
+    /// it; the flag says whether it did.
+    pub fn commits_after(
+        &self,
+        max: Option<usize>,
+        known: Option<ObjectId>,
+    ) -> Result<(Vec<Commit>, bool), GitError> {
         let head = match self.repo.head_id() {
             Ok(id) => id.detach(),
             // An unborn branch: a repository without commits has no history.
-            Err(_) => return Ok(Vec::new()),
+            Err(_) => return Ok((Vec::new(), false)),
         };
         let walk = self
             .repo
@@ -40,11 +50,16 @@ impl VaultRepo {
             .all()
             .map_err(|e| failed("walk the history")(&e))?;
         let mut commits = Vec::new();
+        let mut reached = false;
         for info in walk {
             if max.is_some_and(|max| commits.len() >= max) {
                 break;
             }
             let info = info.map_err(|e| failed("walk the history")(&e))?;
+            if Some(info.id) == known {
+                reached = true;
+                break;
+            }
             let commit = info.object().map_err(|e| failed("read a commit")(&e))?;
             let time = commit
                 .time()
@@ -68,7 +83,12 @@ impl VaultRepo {
             });
         }
         commits.reverse();
-        Ok(commits)
+        Ok((commits, reached))
+    }
+
+    /// The commit HEAD points at, if any.
+    pub fn head(&self) -> Option<ObjectId> {
+        self.repo.head_id().ok().map(|id| id.detach())
     }
 
     /// The files of the vault at `commit` (blobs only: no submodules or symlinks), sorted

@@ -5,12 +5,14 @@
 //! never see where the vault sits inside the work tree.
 
 mod commits;
+mod rename_cache;
 mod renames;
 
 use std::fmt;
 use std::path::Path;
 
 pub use commits::{Commit, TreeFile};
+pub use rename_cache::{RENAME_CACHE_FILE, committed_renames_cached};
 pub use renames::{content_similarity, plausible_rename, worktree_renames};
 
 /// Something git-related went wrong; the message is one sentence for the user.

@@ -6,7 +6,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{GitError, VaultRepo, failed};
+use super::{Commit, GitError, VaultRepo, failed};
 use crate::vault::{Vault, is_markdown};
 
 /// Git's default: a pair is a rename when at least half of it is the same.
@@ -25,7 +25,11 @@ impl VaultRepo {
         &self,
         max_commits: Option<usize>,
     ) -> Result<Vec<(String, String)>, GitError> {
-        let commits = self.commits(max_commits)?;
+        self.renames_in(&self.commits(max_commits)?)
+    }
+
+    /// The renames of `commits` (each against its first parent), in their order.
+    pub fn renames_in(&self, commits: &[Commit]) -> Result<Vec<(String, String)>, GitError> {
         // Commits are compared independently, so chunks of them run on every core, each
         // with its own handle on the repository (a handle is not shared across threads).
         let chunk = commits

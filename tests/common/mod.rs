@@ -79,6 +79,12 @@ pub fn run_twin(args: &[&str], limit: Duration) -> Run {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
         .args(args)
+        // Caches (search index, git renames) stay in the build folder, not the user's.
+        .env(
+            "TWIN_CACHE_DIR",
+            std::env::var_os("TWIN_CACHE_DIR")
+                .unwrap_or_else(|| concat!(env!("CARGO_TARGET_TMPDIR"), "/search-cache").into()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
