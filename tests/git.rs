@@ -18,6 +18,15 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A new repository at `root` whose first commit (at time 1,000) holds `files`.
+fn first_commit(root: &Path, files: &[(&str, &str)]) {
+    git(root, 1_000, &["init", "-q"]);
+    for (rel, text) in files {
+        write(root, rel, text);
+    }
+    commit_all(root, 1_000, "first");
+}
+
 const APPLE: &str = "# Apples\n\nApples grow on trees.\nThey are red or green.\nPies need them.\n";
 
 #[test]
@@ -38,10 +47,7 @@ fn a_folder_outside_any_repository_has_none() {
 fn committed_renames_are_found_oldest_first() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, 1_000, &["init", "-q"]);
-    write(root, "Apples.md", APPLE);
-    write(root, "Pears.md", "# Pears\n");
-    commit_all(root, 1_000, "first");
+    first_commit(root, &[("Apples.md", APPLE), ("Pears.md", "# Pears\n")]);
     std::fs::create_dir(root.join("Fruit")).unwrap();
     git(root, 2_000, &["mv", "Apples.md", "Fruit/Apple.md"]);
     commit_all(root, 2_000, "move apples");
@@ -137,11 +143,14 @@ fn a_vault_in_a_subfolder_sees_vault_paths_only() {
 fn uncommitted_renames_pair_similar_notes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    git(root, 1_000, &["init", "-q"]);
-    write(root, "Apples.md", APPLE);
-    write(root, "Gone.md", "# Gone\nnothing like it remains\n");
-    write(root, "Stays.md", "# Stays\n");
-    commit_all(root, 1_000, "first");
+    first_commit(
+        root,
+        &[
+            ("Apples.md", APPLE),
+            ("Gone.md", "# Gone\nnothing like it remains\n"),
+            ("Stays.md", "# Stays\n"),
+        ],
+    );
     // Renamed by hand (not committed) and edited a little; `Gone.md` is deleted.
     std::fs::remove_file(root.join("Apples.md")).unwrap();
     std::fs::remove_file(root.join("Gone.md")).unwrap();
@@ -221,9 +230,7 @@ fn a_shallow_clone_reads_what_it_has_without_errors() {
     let dir = tempfile::tempdir().unwrap();
     let origin = dir.path().join("origin");
     std::fs::create_dir(&origin).unwrap();
-    git(&origin, 1_000, &["init", "-q"]);
-    write(&origin, "Apples.md", APPLE);
-    commit_all(&origin, 1_000, "first");
+    first_commit(&origin, &[("Apples.md", APPLE)]);
     git(&origin, 2_000, &["mv", "Apples.md", "Apple.md"]);
     commit_all(&origin, 2_000, "rename");
     let url = format!("file://{}", origin.display());
@@ -247,9 +254,7 @@ fn the_rename_cache_reads_only_new_commits_and_notices_rewritten_history() {
     let root = dir.path().join("vault");
     std::fs::create_dir(&root).unwrap();
     let cache = dir.path().join("cache/git-renames.tsv");
-    git(&root, 1_000, &["init", "-q"]);
-    write(&root, "Apples.md", APPLE);
-    commit_all(&root, 1_000, "first");
+    first_commit(&root, &[("Apples.md", APPLE)]);
     git(&root, 2_000, &["mv", "Apples.md", "Apple.md"]);
     commit_all(&root, 2_000, "rename");
     let repo = VaultRepo::open(&root).unwrap().unwrap();
