@@ -9,7 +9,7 @@ use crate::note::{Note, strip_md_extension};
 use crate::search::SearchQuery;
 use crate::search::prose::prose_text;
 use crate::search::query::{Clause, term_variants};
-use crate::search::schema::{Analyzers, Mode, path_words};
+use crate::search::schema::{Analyzers, Mode, path_words, searchable_tags};
 
 /// A note's searchable terms: per field value, `(position, term)` sorted by position.
 pub struct NoteTerms {
@@ -38,14 +38,7 @@ impl NoteTerms {
         let mut rest: Vec<Vec<(usize, String)>> =
             note.headings.iter().map(|h| terms(&h.text)).collect();
         rest.push(terms(&prose_text(note)));
-        let mut tags: Vec<String> = Vec::new();
-        for tag in &note.tags {
-            let name = tag.name.trim_start_matches('#').to_lowercase();
-            for (i, _) in name.match_indices('/') {
-                tags.push(name[..i].to_string());
-            }
-            tags.push(name);
-        }
+        let tags = searchable_tags(note);
         NoteTerms {
             mode,
             titles,

@@ -254,10 +254,18 @@ pub fn note_document(fields: &Fields, note: &Note, mode: Mode) -> TantivyDocumen
         doc.add_text(fields.headings, with_mode(&heading.text));
     }
     doc.add_text(fields.body, with_mode(&prose_text(note)));
+    for tag in searchable_tags(note) {
+        doc.add_text(fields.tags, tag);
+    }
+    doc
+}
+
+/// The note's tags as `tag:` finds them: lowercased, without `#`, each nested tag also
+/// under each of its parents (as in Obsidian), sorted and without repeats.
+pub fn searchable_tags(note: &Note) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in &note.tags {
         let name = tag.name.trim_start_matches('#').to_lowercase();
-        // A nested tag is also found by each of its parents, as in Obsidian's `tag:`.
         for (i, _) in name.match_indices('/') {
             tags.push(name[..i].to_string());
         }
@@ -265,10 +273,7 @@ pub fn note_document(fields: &Fields, note: &Note, mode: Mode) -> TantivyDocumen
     }
     tags.sort_unstable();
     tags.dedup();
-    for tag in tags {
-        doc.add_text(fields.tags, tag);
-    }
-    doc
+    tags
 }
 
 /// A text value with its mode prefix (none for the default mode).
