@@ -6,15 +6,16 @@
 //! full sizes take minutes to generate and check; run them on a release build:
 //! `cargo test --release --test adversarial -- --ignored --nocapture`
 
+mod common;
 mod lsp_support;
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::drain_output;
 use lsp_support::Client;
 use serde_json::Value;
 
@@ -39,18 +40,7 @@ fn run(args: &[&OsStr], limit: Duration) -> Measured {
         .stderr(Stdio::piped())
         .spawn()
         .expect("twin starts");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
+    let [out, err] = drain_output(&mut child);
     let pid = child.id() as libc::pid_t;
     let (status, rusage) = loop {
         let mut status = 0;

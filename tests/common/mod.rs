@@ -72,7 +72,6 @@ pub struct Run {
 
 /// Runs the `twin` binary with `args`, killing it if it outlives `limit`.
 pub fn run_twin(args: &[&str], limit: Duration) -> Run {
-    use std::io::Read;
     use std::process::{Command, Stdio};
     use std::time::Instant;
 
@@ -90,19 +89,7 @@ pub fn run_twin(args: &[&str], limit: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("twin starts");
-    // Drain both pipes on threads so a large report cannot block the child.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
+    let [out, err] = drain_output(&mut child);
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait on twin") {
             break status;
@@ -120,6 +107,23 @@ pub fn run_twin(args: &[&str], limit: Duration) -> Run {
         stderr: err.join().unwrap(),
         elapsed: started.elapsed(),
     }
+}
+
+/// Reads a child's piped stdout and stderr to the end on two threads (lossily as UTF-8),
+/// so a large output cannot block it; join the handles once it has exited.
+pub fn drain_output(child: &mut std::process::Child) -> [std::thread::JoinHandle<String>; 2] {
+    use std::io::Read;
+    fn reader(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    }
+    [
+        reader(child.stdout.take().expect("stdout is piped")),
+        reader(child.stderr.take().expect("stderr is piped")),
+    ]
 }
 
 /// Copies the folder `from` into `to`, recursively.
