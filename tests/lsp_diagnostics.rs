@@ -3,19 +3,8 @@
 
 mod lsp_support;
 
-use lsp_support::{Client, copy_fixture, full_capabilities};
+use lsp_support::{Client, codes, copy_fixture, full_capabilities};
 use serde_json::{Value, json};
-
-fn codes(diagnostics: &Value) -> Vec<String> {
-    let mut codes: Vec<String> = diagnostics
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect();
-    codes.sort();
-    codes
-}
 
 fn has(diagnostics: &Value, code: &str) -> bool {
     codes(diagnostics).iter().any(|c| c == code)

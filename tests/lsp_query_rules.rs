@@ -3,19 +3,8 @@
 
 mod lsp_support;
 
-use lsp_support::{Client, file_uri};
-use serde_json::{Value, json};
-
-fn codes(diagnostics: &Value) -> Vec<String> {
-    let mut codes: Vec<String> = diagnostics
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect();
-    codes.sort();
-    codes
-}
+use lsp_support::{Client, codes, file_uri};
+use serde_json::json;
 
 const GOOD: &str = "[[rule]]\ncode = \"needs-description\"\nmessage = \"a note says what it is\"\nrequire.properties = [\"description\"]\n";
 const BAD: &str = "[[rule]]\ncode = \"needs-tags\"\nmessage = \"a note has tags\"\nrequire.propertees = [\"tags\"]\n";

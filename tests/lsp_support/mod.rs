@@ -55,6 +55,18 @@ pub fn full_capabilities() -> Value {
     })
 }
 
+/// The `code` of each published diagnostic, sorted.
+pub fn codes(diagnostics: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
 pub fn file_uri(path: &Path) -> String {
     let mut out = String::from("file://");
     for byte in path.to_string_lossy().bytes() {
