@@ -33,8 +33,8 @@ pub fn committed_renames_cached(
         _ => Vec::new(),
     };
     renames.extend(new);
-    let head = commits.last().map(|c| c.id).or(known.filter(|_| reached));
-    if let (Some(cache), Some(head)) = (cache, head) {
+    // Nothing new since the cache: it is already right.
+    if let (Some(cache), Some(head)) = (cache, commits.last().map(|c| c.id)) {
         // A cache that cannot be written costs the next run time, nothing else.
         let _ = write_cache(cache, head, &renames);
     }

@@ -156,18 +156,20 @@ pub fn worktree_renames(
         return Ok(Vec::new());
     }
     let exact_only = gone.len().saturating_mul(new.len()) > MAX_PAIRS;
+    let new_counts: Vec<LineCounts<'_>> = new.iter().map(|n| line_counts(&n.text)).collect();
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     for (g, file) in gone.iter().enumerate() {
         let old = repo.read_blob(file.blob)?;
         let Ok(old) = std::str::from_utf8(&old) else {
             continue;
         };
-        for (n, note) in new.iter().enumerate() {
+        let old_counts = line_counts(old);
+        for (n, (note, counts)) in new.iter().zip(&new_counts).enumerate() {
             if exact_only && old != &*note.text {
                 continue;
             }
-            if plausible_rename(old, &note.text) {
-                pairs.push((content_similarity(old, &note.text), g, n));
+            if let Some(score) = rename_score(old, &old_counts, &note.text, counts) {
+                pairs.push((score, g, n));
             }
         }
     }
@@ -189,7 +191,31 @@ pub fn worktree_renames(
 /// How much of two texts is the same, from 0 to 1: shared lines (as a multiset, ignoring
 /// surrounding whitespace and blank lines) over the lines of both.
 pub fn content_similarity(a: &str, b: &str) -> f32 {
-    let (a, b) = (line_counts(a), line_counts(b));
+    similarity(&line_counts(a), &line_counts(b))
+}
+
+/// Whether `new` can be `old` renamed: at least half the same lines, and enough of them
+/// real text, not the headings and stubs a template gives every note. Identical notes
+/// need one distinctive line; others two shared ones.
+pub fn plausible_rename(old: &str, new: &str) -> bool {
+    rename_score(old, &line_counts(old), new, &line_counts(new)).is_some()
+}
+
+/// The similarity of a plausible rename (see [`plausible_rename`]), from texts and their
+/// [`line_counts`], which callers comparing many pairs compute once per text.
+fn rename_score(old: &str, a: &LineCounts<'_>, new: &str, b: &LineCounts<'_>) -> Option<f32> {
+    let distinctive = a
+        .iter()
+        .filter(|(line, _)| is_distinctive(line) && b.contains_key(*line))
+        .count();
+    if old == new {
+        return (distinctive >= 1).then_some(1.0);
+    }
+    let score = similarity(a, b);
+    (distinctive >= 2 && score >= MIN_SIMILARITY).then_some(score)
+}
+
+fn similarity(a: &LineCounts<'_>, b: &LineCounts<'_>) -> f32 {
     let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
     if total == 0 {
         return 0.0;
@@ -201,21 +227,6 @@ pub fn content_similarity(a: &str, b: &str) -> f32 {
     2.0 * shared as f32 / total as f32
 }
 
-/// Whether `new` can be `old` renamed: at least half the same lines, and enough of them
-/// real text, not the headings and stubs a template gives every note. Identical notes
-/// need one distinctive line; others two shared ones.
-pub fn plausible_rename(old: &str, new: &str) -> bool {
-    let (a, b) = (line_counts(old), line_counts(new));
-    let distinctive = a
-        .iter()
-        .filter(|(line, _)| is_distinctive(line) && b.contains_key(*line))
-        .count();
-    if old == new {
-        return distinctive >= 1;
-    }
-    distinctive >= 2 && content_similarity(old, new) >= MIN_SIMILARITY
-}
-
 /// A line a template would not give every note: not a heading, fence or property
 /// delimiter, and long enough to be prose.
 fn is_distinctive(line: &str) -> bool {
@@ -223,8 +234,10 @@ fn is_distinctive(line: &str) -> bool {
     !line.starts_with('#') && !line.starts_with("---") && line.chars().count() >= MIN_CHARS
 }
 
-/// Each non-blank line of `text` (trimmed) and how often it occurs.
-fn line_counts(text: &str) -> FxHashMap<&str, u32> {
+/// Each non-blank line of a text (trimmed) and how often it occurs.
+type LineCounts<'a> = FxHashMap<&'a str, u32>;
+
+fn line_counts(text: &str) -> LineCounts<'_> {
     let mut counts = FxHashMap::default();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         *counts.entry(line).or_insert(0) += 1;
