@@ -1,5 +1,5 @@
-//! `twin history` (the trace's events, trend, compaction, re-anchoring) and the history
-//! steps of `twin check` (`--record`, ages in messages, baselines).
+//! `twin history` (the trace's events, trend, compaction, re-anchoring, `--from-git`) and
+//! the history steps of `twin check` (`--record`, ages in messages, baselines).
 
 mod from_git;
 mod render;

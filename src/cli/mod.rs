@@ -49,7 +49,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Search the vault's notes; ranked notes with their matching lines.
     Search(search::SearchArgs),
-    /// The microconflict history: events newest first, a trend, compaction, re-anchoring.
+    /// The microconflict history: events newest first, a trend, compaction, re-anchoring,
+    /// rebuilding from git.
     History(history::HistoryArgs),
     /// List every rule in effect (built-in, packs, the vault's rule files) with its level
     /// and source; `--explain CODE` prints one rule and what it matches.
