@@ -24,8 +24,9 @@ use std::time::{Duration, Instant};
 use twin::coherence::{Coherence, Drift, Topology, vault_coherence};
 use twin::config::{Config, RuleLevel};
 use twin::note::parse_note;
+use twin::query::QuerySet;
 use twin::resolve::{LinkGraph, build_link_graph, resolve_link};
-use twin::rules::{RULES, check_note, check_vault};
+use twin::rules::{RULES, Rulebook, check_note, check_vault};
 use twin::synth::{SynthOptions, generate_vault};
 use twin::vault::{NoteId, Vault, load_vault};
 
@@ -87,15 +88,15 @@ fn cached_vault(notes: usize, seed: u64) -> PathBuf {
     vault
 }
 
-/// A config with only `codes` on.
-fn only(codes: &[&str]) -> Config {
+/// A rulebook with only `codes` on.
+fn only(codes: &[&str]) -> Rulebook {
     let mut config = Config::default();
     for rule in RULES {
         if !codes.contains(&rule.code) {
             config.rules.insert(rule.code.to_string(), RuleLevel::Off);
         }
     }
-    config
+    Rulebook::new(config, QuerySet::default())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -104,7 +105,7 @@ fn ms(d: Duration) -> f64 {
 
 fn cold(vault: &Vault) {
     const RUNS: usize = 5;
-    let all = Config::default();
+    let all = Rulebook::default();
     let without: Vec<&str> = RULES
         .iter()
         .map(|r| r.code)
@@ -123,13 +124,13 @@ fn cold(vault: &Vault) {
         let base_ms = ms(t.elapsed());
 
         let t = Instant::now();
-        let topology = Topology::build(vault, &graph, &all.relations);
+        let topology = Topology::build(vault, &graph, &all.config.relations);
         let topology_ms = ms(t.elapsed());
         let t = Instant::now();
-        let drift = Drift::build(vault, &topology, &all.relations);
+        let drift = Drift::build(vault, &topology, &all.config.relations);
         let drift_ms = ms(t.elapsed());
         let coherence = Coherence {
-            config: all.relations.clone(),
+            config: all.config.relations.clone(),
             topology,
             drift: Some(drift),
             // Generated vaults have no trace, so no anchors to compare with.
@@ -203,7 +204,7 @@ fn incremental(mut vault: Vault, edits: usize, seed: u64) {
     let cycle_config = only(&["relation-cycle"]);
     let drift_config = only(DRIFT_RULES);
     let mut graph = build_link_graph(&vault);
-    let mut coherence = Coherence::build(&vault, &graph, &config);
+    let mut coherence = Coherence::build(&vault, &graph, &config, true);
     let n = vault.notes.len();
     let mut topo = Vec::with_capacity(edits);
     let mut topo_cycle = Vec::with_capacity(edits);

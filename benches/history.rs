@@ -15,19 +15,16 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use twin::coherence::Coherence;
-use twin::config::load_config;
+use twin::analysis::{Analysis, load_rulebook};
+use twin::coherence::AnchorDrift;
 use twin::history::fingerprint::Fp;
 use twin::history::{
-    Event, EventKind, RecordOptions, TRACE_FILE, Timestamp, Trace, annotate, append, fingerprints,
-    load_anchor_drift, record_with, with_trace,
+    Event, EventKind, TRACE_FILE, Timestamp, Trace, annotate, append, fingerprints, with_trace,
 };
-use twin::resolve::build_link_graph;
-use twin::rules::{RULES, check_vault};
 use twin::synth::{SynthOptions, generate_vault};
-use twin::vault::load_vault;
 
 const TRACE_EVENTS: usize = 1_000_000;
 const TRACE_NOTES: usize = 10_000;
@@ -139,20 +136,19 @@ fn run(runs: usize) -> io::Result<()> {
 /// fingerprints, lock, trace refresh, diff, anchor check, append, ages in messages. Also
 /// what having a trace costs every check (`anchor-drift`'s comparison).
 fn record_in_process(vault_dir: &Path, runs: usize) -> io::Result<()> {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(vault_dir, &known).map_err(io::Error::other)?;
-    let vault = load_vault(vault_dir, &config).map_err(io::Error::other)?;
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
-    let stats = &coherence.drift.as_ref().expect("drift rules are on").stats;
-    let options = RecordOptions {
-        stats: Some(stats),
-        notes: None,
-    };
+    let rulebook = load_rulebook(vault_dir).map_err(io::Error::other)?;
+    let analysis = Analysis::load(vault_dir, Arc::new(rulebook)).map_err(io::Error::other)?;
+    let (vault, config) = (&analysis.vault, analysis.config());
+    let diagnostics = analysis.check(None);
+    let stats = &analysis
+        .coherence
+        .drift
+        .as_ref()
+        .expect("drift rules are on")
+        .stats;
     let now = SystemTime::now();
     let started = Instant::now();
-    let first = record_with(&vault.root, &diagnostics, &vault, now, options)?;
+    let first = analysis.record(&diagnostics, None, now)?;
     let first_ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut steady = Vec::new();
     let mut anchors = Vec::new();
@@ -164,8 +160,8 @@ fn record_in_process(vault_dir: &Path, runs: usize) -> io::Result<()> {
             &diagnostics[..]
         };
         let started = Instant::now();
-        let findings = fingerprints(current, &vault);
-        record_with(&vault.root, current, &vault, now, options)?;
+        let findings = fingerprints(current, vault);
+        analysis.record(current, None, now)?;
         let mut shown = current.to_vec();
         with_trace(&vault.root, |t| {
             annotate(
@@ -178,7 +174,11 @@ fn record_in_process(vault_dir: &Path, runs: usize) -> io::Result<()> {
         })?;
         steady.push(started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
-        std::hint::black_box(load_anchor_drift(&vault, stats, &config));
+        std::hint::black_box(with_trace(&vault.root, |trace| {
+            let floor = config.history.anchor_floor as f32;
+            let percentile = config.relations.drift_percentile;
+            AnchorDrift::build(vault, stats, trace.state(), floor, percentile)
+        })?);
         anchors.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     println!(

@@ -135,8 +135,9 @@ fn cached_vault(notes: usize, seed: u64) -> PathBuf {
 
 /// The most linked note (edited: its changes reach many notes) and a note with links.
 fn pick_notes(vault: &Path) -> (String, String) {
-    let codes: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-    let config = twin::config::load_config(vault, &codes).expect("config");
+    let config = twin::analysis::load_rulebook(vault)
+        .map(|rulebook| rulebook.config)
+        .expect("config");
     let v = twin::vault::load_vault(vault, &config).expect("vault");
     let graph = twin::resolve::build_link_graph(&v);
     let target = (0..v.notes.len())

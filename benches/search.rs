@@ -18,8 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use twin::config::{Config, load_config};
-use twin::rules::RULES;
+use twin::config::Config;
 use twin::search::{
     IndexOptions, SearchIndex, Storage, parse_query, unlinked_mentions, workspace_symbols,
 };
@@ -56,8 +55,9 @@ fn main() {
         Some(dir) => PathBuf::from(dir),
         None => generated_vault(env_number("TWIN_BENCH_NOTES", 10_000)),
     };
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(&vault_dir, &known).expect("config");
+    let config = twin::analysis::load_rulebook(&vault_dir)
+        .map(|rulebook| rulebook.config)
+        .expect("config");
     let markdown = markdown_bytes(&vault_dir);
     println!(
         "vault: {} ({:.1} MB of markdown)",

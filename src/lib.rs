@@ -4,9 +4,11 @@
 //! → rules ([`rules`]) → the edges ([`cli`]). Everything but `cli` is plain Rust with
 //! byte offsets, and knows nothing of terminals, JSON reports or LSP.
 
+pub mod analysis;
 pub mod cli;
 pub mod coherence;
 pub mod config;
+pub mod diagnostic;
 pub mod fix;
 pub mod git;
 pub mod history;
@@ -20,3 +22,4 @@ pub mod search;
 pub mod synth;
 pub mod text;
 pub mod vault;
+pub mod words;

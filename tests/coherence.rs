@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{check, check_json_with_coherence, copy_dir, fixture, run_twin};
-use twin::coherence::Coherence;
-use twin::config::{Config, RuleLevel, load_config};
+use common::{analyze, check, check_json_with_coherence, copy_dir, fixture, run_twin};
+use twin::analysis::{Analysis, Change, load_rulebook};
+use twin::config::{Config, RuleLevel};
+use twin::diagnostic::Diagnostic;
 use twin::note::parse_note;
-use twin::resolve::{build_link_graph, resolve_link};
-use twin::rules::{Diagnostic, RULES, check_note, check_vault};
-use twin::vault::{Vault, load_vault};
+use twin::query::QuerySet;
+use twin::rules::{RULES, Rulebook};
+use twin::vault::Vault;
 
 const LIMIT: Duration = Duration::from_secs(60);
 const COHERENCE_CODES: &[&str] = twin::coherence::COHERENCE_RULES;
@@ -126,30 +127,37 @@ fn configured_headings_and_keys_type_links() {
     );
 }
 
-fn load(root: &Path) -> (Config, Vault) {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).unwrap();
-    let vault = load_vault(root, &config).unwrap();
-    (config, vault)
+/// The vault at `root` analyzed under `rulebook`.
+fn analyze_with(root: &Path, rulebook: Rulebook) -> Analysis {
+    Analysis::load(root, Arc::new(rulebook)).unwrap()
 }
 
 #[test]
 fn drift_rules_off_build_no_term_vectors() {
-    let (mut config, vault) = load(&fixture("typed-clean-vault"));
-    let graph = build_link_graph(&vault);
-    assert!(Coherence::build(&vault, &graph, &config).drift.is_some());
-    config.rules.insert("identity-drift".into(), RuleLevel::Off);
-    assert!(Coherence::build(&vault, &graph, &config).drift.is_some());
-    config.rules.insert("relation-drift".into(), RuleLevel::Off);
-    assert!(Coherence::build(&vault, &graph, &config).drift.is_none());
+    let root = fixture("typed-clean-vault");
+    let mut rulebook = load_rulebook(&root).unwrap();
+    assert!(
+        analyze_with(&root, rulebook.clone())
+            .coherence
+            .drift
+            .is_some()
+    );
+    let off = RuleLevel::Off;
+    rulebook.config.rules.insert("identity-drift".into(), off);
+    assert!(
+        analyze_with(&root, rulebook.clone())
+            .coherence
+            .drift
+            .is_some()
+    );
+    rulebook.config.rules.insert("relation-drift".into(), off);
+    assert!(analyze_with(&root, rulebook).coherence.drift.is_none());
 }
 
 /// The per-note findings of every note, from a model updated in place and from a fresh one.
 #[test]
 fn update_note_matches_a_rebuild() {
-    let (config, mut vault) = load(&fixture("seed-vault"));
-    let mut graph = build_link_graph(&vault);
-    let mut coherence = Coherence::build(&vault, &graph, &config);
+    let mut analysis = analyze(&fixture("seed-vault"));
 
     // The glossary stops claiming Inversional Safety downstream and now answers nobody;
     // Симбиотический AGI starts answering the seed note.
@@ -164,22 +172,16 @@ fn update_note_matches_a_rebuild() {
         ),
     ];
     for (path, text) in edits {
-        let id = vault.upsert_note(Arc::new(parse_note(path.into(), Arc::from(text))));
-        let note = vault.note(id).clone();
-        graph.resolutions[id.0 as usize] = note
-            .links
-            .iter()
-            .map(|l| resolve_link(&vault, id, l))
-            .collect();
-        let affected = coherence.update_note(&vault, &graph, id);
-        assert!(affected.contains(&id));
+        let note = Arc::new(parse_note(path.into(), Arc::from(text)));
+        let effect = analysis.apply(vec![Change::Upsert(note)]);
+        assert!(effect.recheck.contains(path));
     }
-    let fresh_graph = build_link_graph(&vault);
-    let fresh = Coherence::build(&vault, &fresh_graph, &config);
-    let ours = |c: &Coherence, g| {
-        let mut all: Vec<Diagnostic> = vault
+    let fresh = Analysis::from_vault(analysis.vault.clone(), analysis.rulebook.clone());
+    let ours = |a: &Analysis| {
+        let mut all: Vec<Diagnostic> = a
+            .vault
             .note_ids()
-            .flat_map(|id| check_note(&vault, g, c, &config, id))
+            .flat_map(|id| a.check_note(id))
             .filter(|d| {
                 COHERENCE_CODES.contains(&d.code)
                     && d.code != "identity-drift"
@@ -189,11 +191,14 @@ fn update_note_matches_a_rebuild() {
         all.sort_by(|a, b| (&a.path, a.span.start, a.code).cmp(&(&b.path, b.span.start, b.code)));
         all
     };
-    assert_eq!(ours(&coherence, &graph), ours(&fresh, &fresh_graph));
+    assert_eq!(ours(&analysis), ours(&fresh));
     // The edited note's own drift is computed with fresh document frequencies.
-    let id = vault.note_by_path("Ontological Glossary.md").unwrap();
-    let updated = coherence.drift.as_ref().unwrap();
-    let rebuilt = fresh.drift.as_ref().unwrap();
+    let id = analysis
+        .vault
+        .note_by_path("Ontological Glossary.md")
+        .unwrap();
+    let updated = analysis.coherence.drift.as_ref().unwrap();
+    let rebuilt = fresh.coherence.drift.as_ref().unwrap();
     assert_eq!(updated.identity(id), rebuilt.identity(id));
     assert!(
         updated.identity(id).unwrap() < 0.05,
@@ -201,7 +206,7 @@ fn update_note_matches_a_rebuild() {
         updated.identity(id)
     );
     // The vault-wide rule sees the new topology too.
-    let whole = check_vault(&vault, &graph, &coherence, &config);
+    let whole = analysis.check(None);
     assert!(
         codes_at(&whole, "relation-conflict").is_empty(),
         "{whole:#?}"
@@ -223,15 +228,14 @@ fn hundred_thousand_note_cycle() {
         })
         .collect();
     let vault = Vault::from_parts(PathBuf::from("/big"), notes, Vec::new(), Vec::new());
-    let graph = build_link_graph(&vault);
     let mut config = Config::default();
     for rule in RULES {
         if rule.code != "relation-cycle" {
             config.rules.insert(rule.code.into(), RuleLevel::Off);
         }
     }
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let findings = check_vault(&vault, &graph, &coherence, &config);
+    let rulebook = Rulebook::new(config, QuerySet::default());
+    let findings = Analysis::from_vault(vault, Arc::new(rulebook)).check(None);
     assert_eq!(findings.len(), n);
     assert!(findings.iter().all(|d| d.code == "relation-cycle"));
     let first = &findings[0];

@@ -10,16 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Run, check, copy_dir, fixture, run_twin};
-use twin::coherence::Coherence;
-use twin::config::load_config;
+use common::{Run, analyze, check, copy_dir, fixture, run_twin};
 use twin::fix::{
     ApplyOutcome, FileChange, FileOp, FixContext, FixPlan, KnownRenames, PlanOptions, Safety,
     apply_changes, apply_file, plan_fixes, quick_fixes,
 };
-use twin::resolve::build_link_graph;
-use twin::rules::{RULES, check_vault};
-use twin::vault::load_vault;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -72,15 +67,11 @@ fn unsafe_flag(allow_unsafe: bool) -> &'static [&'static str] {
 
 /// What `twin fix` plans for the vault at `root`, computed through the library.
 fn plan(root: &Path, allow_unsafe: bool) -> FixPlan {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).unwrap();
-    let vault = load_vault(root, &config).unwrap();
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
+    let analysis = analyze(root);
+    let diagnostics = analysis.check(None);
     let renames = KnownRenames::from_trace(root).unwrap();
     let template = twin::fix::create::load_template(root);
-    let cx = FixContext::new(&vault, &graph, &coherence, &config).with_renames(&renames);
+    let cx = FixContext::from_analysis(&analysis).with_renames(&renames);
     plan_fixes(
         &cx,
         &diagnostics,
@@ -172,9 +163,7 @@ fn no_byte_changes_outside_the_edited_targets_and_inserted_lines() {
         let root = dir.path();
         let before = files(root);
         let planned = plan(root, *allow_unsafe);
-        let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-        let config = load_config(root, &known).unwrap();
-        let vault = load_vault(root, &config).unwrap();
+        let vault = analyze(root).vault;
         for fix in &planned.fixes {
             for op in &fix.fix.ops {
                 let FileOp::Edit { path, changes } = op else {
@@ -335,12 +324,9 @@ fn code_limits_the_rules_and_unknown_codes_are_usage_errors() {
 #[test]
 fn one_sided_relations_are_quick_fixes_too() {
     let root = fixture("fix/relations");
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(&root, &known).unwrap();
-    let vault = load_vault(&root, &config).unwrap();
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let cx = FixContext::new(&vault, &graph, &coherence, &config);
+    let analysis = analyze(&root);
+    let vault = &analysis.vault;
+    let cx = FixContext::from_analysis(&analysis);
     let home = vault.note_by_path("Home.md").unwrap();
     let text = &vault.note(home).text;
     let at = text.find("[[Beta]]").unwrap();

@@ -320,7 +320,6 @@ fn rules_lists_sources_and_explains_a_rule() {
 
 #[test]
 fn one_note_matching_agrees_with_the_index() {
-    use twin::config::load_config;
     use twin::query::FullText;
     use twin::vault::load_vault;
     let queries = [
@@ -340,8 +339,9 @@ fn one_note_matching_agrees_with_the_index() {
     let mut matched = 0;
     for name in ["search", "queries/selectors", "demo-vault"] {
         let root = fixture(name);
-        let known: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-        let config = load_config(&root, &known).unwrap();
+        let config = twin::analysis::load_rulebook(&root)
+            .map(|rulebook| rulebook.config)
+            .unwrap();
         let vault = load_vault(&root, &config).unwrap();
         let indexed = FullText::in_memory(&vault, &queries);
         for id in vault.note_ids() {
@@ -368,8 +368,9 @@ fn query_fingerprints_survive_edits_elsewhere_and_tell_requirements_apart() {
     let note = dir.path().join("Note.md");
     let fps = |text: &str| {
         std::fs::write(&note, text).unwrap();
-        let known: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-        let config = twin::config::load_config(dir.path(), &known).unwrap();
+        let config = twin::analysis::load_rulebook(dir.path())
+            .map(|rulebook| rulebook.config)
+            .unwrap();
         let vault = twin::vault::load_vault(dir.path(), &config).unwrap();
         let found: Vec<_> = check(dir.path())
             .into_iter()

@@ -184,8 +184,9 @@ fn write_vault(root: &Path, rng: &mut Rng) {
 }
 
 fn load(root: &Path) -> (Vault, twin::resolve::LinkGraph) {
-    let codes: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-    let config = twin::config::load_config(root, &codes).unwrap();
+    let config = twin::analysis::load_rulebook(root)
+        .map(|rulebook| rulebook.config)
+        .unwrap();
     let vault = twin::vault::load_vault(root, &config).unwrap();
     let graph = build_link_graph(&vault);
     (vault, graph)

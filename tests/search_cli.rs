@@ -7,8 +7,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::fixture;
-use twin::config::load_config;
-use twin::rules::RULES;
 use twin::search::{IndexOptions, SearchIndex, Storage};
 
 struct Out {
@@ -139,8 +137,9 @@ fn the_cache_is_built_once_and_kept_outside_the_vault() {
 fn a_second_process_searches_while_the_first_writes() {
     let cache = tempfile::tempdir().unwrap();
     let root = fixture("search");
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(&root, &known).unwrap();
+    let config = twin::analysis::load_rulebook(&root)
+        .map(|rulebook| rulebook.config)
+        .unwrap();
     let options = IndexOptions {
         cache_dir: Some(cache.path().to_path_buf()),
         in_memory: false,

@@ -9,9 +9,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{copy_dir, fixture};
-use twin::config::{Config, load_config};
+use twin::config::Config;
 use twin::note::parse_note;
-use twin::rules::RULES;
 use twin::search::cache::CacheDir;
 use twin::search::{IndexOptions, OpenReport, SearchHandle, SearchIndex, Storage, parse_query};
 
@@ -19,8 +18,9 @@ use twin::search::{IndexOptions, OpenReport, SearchHandle, SearchIndex, Storage,
 const FIXTURE_NOTES: usize = 8;
 
 fn config(root: &Path) -> Config {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    load_config(root, &known).expect("config loads")
+    twin::analysis::load_rulebook(root)
+        .map(|rulebook| rulebook.config)
+        .expect("config loads")
 }
 
 /// A writable copy of `fixtures/search` and an empty cache root, both temporary.

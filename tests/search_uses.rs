@@ -6,8 +6,6 @@ mod common;
 use std::path::Path;
 
 use common::fixture;
-use twin::config::load_config;
-use twin::rules::RULES;
 use twin::search::{
     IndexOptions, Mention, SearchIndex, SymbolKind, link_edit, parse_query, unlinked_mentions,
     workspace_symbols,
@@ -16,8 +14,9 @@ use twin::vault::{Vault, load_vault};
 
 /// The vault at `root` and an in-memory index of it.
 fn indexed(root: &Path) -> (Vault, SearchIndex) {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).unwrap();
+    let config = twin::analysis::load_rulebook(root)
+        .map(|rulebook| rulebook.config)
+        .unwrap();
     let vault = load_vault(root, &config).unwrap();
     let options = IndexOptions {
         cache_dir: None,

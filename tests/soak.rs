@@ -620,8 +620,9 @@ fn soak(duration: Duration, seed: u64) {
 /// The server's latest diagnostics per file equal `twin check` on the saved files, as
 /// (path, code, line) sets.
 fn compare_with_check(s: &mut Soak, root: &Path) {
-    let codes: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-    let config = twin::config::load_config(root, &codes).unwrap();
+    let config = twin::analysis::load_rulebook(root)
+        .map(|rulebook| rulebook.config)
+        .unwrap();
     let vault = twin::vault::load_vault(root, &config).unwrap();
     let mut expected = BTreeSet::new();
     for d in check(root) {

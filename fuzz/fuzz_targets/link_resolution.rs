@@ -7,11 +7,9 @@
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use twin::coherence::Coherence;
-use twin::config::Config;
+use twin::analysis::Analysis;
 use twin::note::parse_note;
 use twin::resolve::{AnchorResolution, LinkTarget, build_link_graph};
-use twin::rules::check_vault;
 use twin::vault::Vault;
 
 const NOTES: &[(&str, &str)] = &[
@@ -23,8 +21,8 @@ const NOTES: &[(&str, &str)] = &[
     ("deep/er/Leaf 100%.md", "[[../../Home]] [x](../../Home.md#Home)\n"),
 ];
 
-fn base() -> &'static (Vault, Config) {
-    static BASE: OnceLock<(Vault, Config)> = OnceLock::new();
+fn base() -> &'static Vault {
+    static BASE: OnceLock<Vault> = OnceLock::new();
     BASE.get_or_init(|| {
         let notes = NOTES
             .iter()
@@ -36,12 +34,12 @@ fn base() -> &'static (Vault, Config) {
             vec!["img/pic.png".into()],
             Vec::new(),
         );
-        (vault, Config::default())
+        vault
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (base, config) = base();
+    let base = base();
     let text = String::from_utf8_lossy(data);
     let mut vault = base.clone();
     let id = vault.upsert_note(Arc::new(parse_note("a/fuzz.md".into(), text.as_ref().into())));
@@ -67,8 +65,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     assert_eq!(vault.note(id).path.as_ref(), "a/fuzz.md");
-    let coherence = Coherence::build(&vault, &graph, config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, config);
+    let analysis = Analysis::from_vault(vault, Arc::default());
+    let vault = &analysis.vault;
+    let diagnostics = analysis.check(None);
     for d in &diagnostics {
         let note = vault.note_by_path(&d.path);
         if let Some(note) = note {

@@ -9,10 +9,10 @@ use clap::{Args, ValueEnum};
 use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::coherence::{Coherence, vault_coherence};
+use crate::analysis::Analysis;
+use crate::coherence::vault_coherence;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{FixContext, KnownRenames, group_broken_links};
-use crate::resolve::build_link_graph;
-use crate::rules::{Severity, check_vault_with};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -80,34 +80,31 @@ pub fn run(args: &CheckArgs) -> u8 {
         return EXIT_ERROR;
     }
     let mut timings = super::timings::Timings::start();
-    let config = match super::load::open_config(&args.path) {
-        Ok(config) => config,
+    let rulebook = match super::load::open_rulebook(&args.path) {
+        Ok(rulebook) => rulebook,
         Err(code) => return code,
     };
     let spinner = DelayedSpinner::start("checking the vault");
-    let vault = match super::load::open_vault(&args.path, &config) {
-        Ok(vault) => vault,
+    let analysis = match super::load::open_analysis(&args.path, rulebook, &mut |stage| {
+        timings.phase(stage.name())
+    }) {
+        Ok(analysis) => analysis,
         Err(code) => return code,
     };
-    timings.phase("load");
-    let graph = build_link_graph(&vault);
-    timings.phase("resolve");
-    let coherence = Coherence::build(&vault, &graph, &config);
-    timings.phase("coherence");
-    let fulltext = super::queries::fulltext(&vault, &config.queries.active(&config));
+    let fulltext = super::load::fulltext(&analysis.vault, &analysis.rulebook.active_queries());
     timings.phase("full-text selectors");
-    let diagnostics = check_vault_with(&vault, &graph, &coherence, &config, Some(&fulltext));
+    let diagnostics = analysis.check(Some(&fulltext));
     timings.phase("rules");
     drop(spinner);
 
-    let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
-    let outcome = match super::history::after_check(
-        &args.history,
-        &vault,
-        &config,
-        &coherence,
-        diagnostics,
-    ) {
+    let Analysis {
+        vault,
+        graph,
+        coherence,
+        rulebook,
+    } = &analysis;
+    let (vectors, score) = vault_coherence(vault, graph, coherence, &diagnostics);
+    let outcome = match super::history::after_check(&args.history, &analysis, diagnostics) {
         Ok(outcome) => outcome,
         Err(message) => {
             eprintln!("error: {message}");
@@ -117,10 +114,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     let diagnostics = outcome.diagnostics;
     timings.phase("score+trace");
     if args.group_by.is_some() {
-        return write_groups(args, &vault, &graph, &coherence, &config, &diagnostics);
+        return write_groups(args, &analysis, &diagnostics);
     }
-    let queries = config.queries.rules.iter().collect();
-    let report = Report::new(&vault, &diagnostics, started.elapsed())
+    let queries = rulebook.queries.rules.iter().collect();
+    let report = Report::new(vault, &diagnostics, started.elapsed())
         .with_coherence(score, vectors)
         .with_queries(queries);
     let stdout = std::io::stdout();
@@ -155,7 +152,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     // about a tenth of a 10k-note run, and the OS reclaims it all at once anyway.
     drop(out);
     std::mem::forget(report);
-    std::mem::forget((diagnostics, coherence, graph, vault));
+    std::mem::forget((diagnostics, analysis));
     code
 }
 
@@ -170,26 +167,20 @@ fn report_failed(written: std::io::Result<()>) -> Option<u8> {
 }
 
 /// Whether a finding reaches `--fail-on`.
-fn fails(args: &CheckArgs, diagnostics: &[crate::rules::Diagnostic]) -> bool {
+fn fails(args: &CheckArgs, diagnostics: &[Diagnostic]) -> bool {
     args.fail_on
         .threshold()
         .is_some_and(|at_least| diagnostics.iter().any(|d| d.severity.reaches(at_least)))
 }
 
 /// `--group-by target`: broken links by missing target; the exit code as for the report.
-fn write_groups(
-    args: &CheckArgs,
-    vault: &crate::vault::Vault,
-    graph: &crate::resolve::LinkGraph,
-    coherence: &Coherence,
-    config: &crate::config::Config,
-    diagnostics: &[crate::rules::Diagnostic],
-) -> u8 {
+fn write_groups(args: &CheckArgs, analysis: &Analysis, diagnostics: &[Diagnostic]) -> u8 {
+    let vault = &analysis.vault;
     let (renames, warnings) = KnownRenames::for_vault(vault);
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
-    let cx = FixContext::new(vault, graph, coherence, config).with_renames(&renames);
+    let cx = FixContext::from_analysis(analysis).with_renames(&renames);
     let groups = group_broken_links(&cx, diagnostics);
     let stdout = std::io::stdout();
     // Stdout flushes at every newline; a 10k-note JSON report is 140,000 lines.

@@ -9,15 +9,13 @@ use clap::Args;
 use super::diff::write_diff;
 use super::report::locate_in;
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::coherence::Coherence;
-use crate::config::{Config, RuleLevel};
+use crate::config::RuleLevel;
 use crate::fix::create::load_template;
 use crate::fix::{
     ApplyOutcome, FIXABLE, FileChange, FixContext, FixPlan, KnownRenames, PlanOptions, Safety,
     apply_file, plan_fixes,
 };
-use crate::resolve::build_link_graph;
-use crate::rules::{RULES, check_vault};
+use crate::rules::{RULES, Rulebook};
 use crate::text::ColumnEncoding;
 use crate::vault::Vault;
 
@@ -52,23 +50,22 @@ pub fn run(args: &FixArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
-    let config = match super::load::open_config(&args.path) {
-        Ok(config) => only_fixable_rules(config),
+    let rulebook = match super::load::open_rulebook(&args.path) {
+        Ok(rulebook) => only_fixable_rules(rulebook),
         Err(code) => return code,
     };
-    let vault = match super::load::open_vault(&args.path, &config) {
-        Ok(vault) => vault,
+    let analysis = match super::load::open_analysis(&args.path, rulebook, &mut |_| {}) {
+        Ok(analysis) => analysis,
         Err(code) => return code,
     };
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
-    let (renames, warnings) = KnownRenames::for_vault(&vault);
+    let diagnostics = analysis.check(None);
+    let vault = &analysis.vault;
+    let (renames, warnings) = KnownRenames::for_vault(vault);
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
     let template = load_template(&args.path);
-    let cx = FixContext::new(&vault, &graph, &coherence, &config).with_renames(&renames);
+    let cx = FixContext::from_analysis(&analysis).with_renames(&renames);
     let plan = plan_fixes(
         &cx,
         &diagnostics,
@@ -100,7 +97,7 @@ pub fn run(args: &FixArgs) -> u8 {
         return EXIT_ERROR;
     }
     drop(out);
-    print_summary(&vault, &plan);
+    print_summary(vault, &plan);
 
     if plan.files.is_empty() {
         return EXIT_OK;
@@ -123,13 +120,14 @@ pub fn run(args: &FixArgs) -> u8 {
 
 /// Turns off every rule `twin fix` does not repair: their findings are not needed, and
 /// the drift rules' term vectors are the costliest part of a check.
-fn only_fixable_rules(mut config: Config) -> Config {
+fn only_fixable_rules(mut rulebook: Rulebook) -> Rulebook {
     for rule in RULES {
         if !FIXABLE.contains(&rule.code) {
-            config.rules.insert(rule.code.to_string(), RuleLevel::Off);
+            let level = RuleLevel::Off;
+            rulebook.config.rules.insert(rule.code.to_string(), level);
         }
     }
-    config
+    rulebook
 }
 
 fn confirm(files: usize) -> bool {

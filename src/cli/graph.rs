@@ -9,9 +9,10 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::coherence::{Relation, Topology};
+use crate::coherence::Topology;
+use crate::config::Relation;
 use crate::note::parse_note;
-use crate::resolve::{LinkTarget, build_link_graph, resolve_link};
+use crate::resolve::{LinkTarget, resolve_link};
 use crate::vault::{NoteId, Vault};
 
 #[derive(Args, Debug)]
@@ -83,20 +84,16 @@ pub struct Edge {
 }
 
 pub fn run(args: &GraphArgs) -> u8 {
-    let config = match super::load::open_config(&args.path) {
-        Ok(config) => config,
+    let analysis = match super::load::open(&args.path) {
+        Ok(analysis) => analysis,
         Err(code) => return code,
     };
-    let vault = match super::load::open_vault(&args.path, &config) {
-        Ok(vault) => vault,
-        Err(code) => return code,
-    };
-    let graph = build_link_graph(&vault);
-    let topology = Topology::build(&vault, &graph, &config.relations);
-    let edges = collect_edges(&vault, &topology, &args.relations);
+    let vault = &analysis.vault;
+    let topology = &analysis.coherence.topology;
+    let edges = collect_edges(vault, topology, &args.relations);
     let nodes = match &args.note {
         None => vault.note_ids().collect(),
-        Some(name) => match find_note(&vault, name) {
+        Some(name) => match find_note(vault, name) {
             Some(start) => neighbourhood(vault.notes.len(), &edges, start, args.depth),
             None => {
                 eprintln!("error: no note named `{name}` in the vault");
@@ -115,9 +112,9 @@ pub fn run(args: &GraphArgs) -> u8 {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
-        GraphFormat::Dot => write_dot(&mut out, &vault, &nodes, &edges),
-        GraphFormat::Mermaid => write_mermaid(&mut out, &vault, &nodes, &edges),
-        GraphFormat::Json => write_json(&mut out, &vault, &nodes, &edges),
+        GraphFormat::Dot => write_dot(&mut out, vault, &nodes, &edges),
+        GraphFormat::Mermaid => write_mermaid(&mut out, vault, &nodes, &edges),
+        GraphFormat::Json => write_json(&mut out, vault, &nodes, &edges),
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => EXIT_OK,

@@ -6,18 +6,15 @@ mod render;
 mod stress;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::coherence::{Coherence, TermStats};
-use crate::config::{Config, load_config};
-use crate::history::{
-    self, Baseline, DEFAULT_KEEP_DAYS, Query, RecordOptions, Timestamp, fingerprints,
-};
-use crate::rules::{Diagnostic, RULES};
-use crate::vault::load_vault;
+use crate::analysis::{Analysis, load_rulebook};
+use crate::diagnostic::Diagnostic;
+use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, Query, Timestamp, fingerprints};
 
 pub use stress::{TraceWriterArgs, run_trace_writer};
 
@@ -62,20 +59,17 @@ pub struct CheckOutcome {
 /// `Err` is a fatal error message (exit 2).
 pub fn after_check(
     args: &CheckHistoryArgs,
-    vault: &crate::vault::Vault,
-    config: &Config,
-    coherence: &Coherence,
+    analysis: &Analysis,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Result<CheckOutcome, String> {
+    let vault = &analysis.vault;
+    let config = analysis.config();
     let root = vault.root.as_path();
     let now = now()?;
     let findings = fingerprints(&diagnostics, vault);
     if args.record {
-        let options = RecordOptions {
-            stats: coherence.drift.as_ref().map(|d| &d.stats),
-            notes: None,
-        };
-        let summary = history::record_with(root, &diagnostics, vault, now, options)
+        let summary = analysis
+            .record(&diagnostics, None, now)
             .map_err(|e| format!("cannot record the history in {}: {e}", history::TRACE_FILE))?;
         eprintln!("{}", render::record_summary(&summary));
     }
@@ -287,9 +281,9 @@ fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
 }
 
 fn reanchor(root: &Path, note: &str, now: SystemTime) -> Result<u8, String> {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).map_err(|e| e.to_string())?;
-    let vault = load_vault(root, &config).map_err(|e| e.to_string())?;
+    let rulebook = load_rulebook(root).map_err(|e| e.to_string())?;
+    let analysis = Analysis::load(root, Arc::new(rulebook)).map_err(|e| e.to_string())?;
+    let vault = &analysis.vault;
     let matches: Vec<_> = vault
         .note_ids()
         .filter(|id| history::query::note_matches(&vault.note(*id).path, note))
@@ -299,9 +293,9 @@ fn reanchor(root: &Path, note: &str, now: SystemTime) -> Result<u8, String> {
         [] => return Err(format!("no note {note} in the vault")),
         _ => return Err(format!("{note} names several notes; give its path")),
     };
-    let stats = TermStats::build(&vault);
     let path = vault.note(id).path.clone();
-    let anchored = history::reanchor(&vault.root, &vault, Some(&stats), id, now)
+    let anchored = analysis
+        .reanchor(id, now)
         .map_err(|e| format!("cannot write {}: {e}", history::TRACE_FILE))?;
     if anchored {
         println!("re-anchored {path}");

@@ -1,12 +1,15 @@
-//! Opening a vault for a subcommand: the folder check, the config with its warnings, and
-//! the loaded notes, each failure already reported on stderr as one line.
+//! Opening a vault for a subcommand: the folder check, the rulebook with its warnings, and
+//! the analysis, each failure already reported on stderr as one line.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::EXIT_ERROR;
-use crate::config::{Config, load_config};
-use crate::rules::RULES;
-use crate::vault::{Vault, load_vault};
+use crate::analysis::{Analysis, FullTextOutcome, Stage, cached_fulltext, load_rulebook};
+use crate::diagnostic::Severity;
+use crate::query::{FullText, QueryRule};
+use crate::rules::Rulebook;
+use crate::vault::Vault;
 
 /// Says on stderr why `path` cannot be a vault, if it cannot.
 pub fn check_vault_dir(path: &Path) -> Result<(), u8> {
@@ -21,24 +24,52 @@ pub fn check_vault_dir(path: &Path) -> Result<(), u8> {
     Ok(())
 }
 
-/// Reads the vault's configuration, printing its warnings; errors exit with code 2.
-pub fn open_config(path: &Path) -> Result<Config, u8> {
+/// Reads the vault's configuration and query rules, printing their warnings; errors exit
+/// with code 2.
+pub fn open_rulebook(path: &Path) -> Result<Rulebook, u8> {
     check_vault_dir(path)?;
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(path, &known).map_err(|err| {
+    let rulebook = load_rulebook(path).map_err(|err| {
         eprintln!("error: {err}");
         EXIT_ERROR
     })?;
-    for warning in &config.warnings {
+    for warning in &rulebook.config.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(config)
+    Ok(rulebook)
 }
 
-/// Discovers, reads and parses every note of the vault.
-pub fn open_vault(path: &Path, config: &Config) -> Result<Vault, u8> {
-    load_vault(path, config).map_err(|err| {
+/// Reads, parses and analyzes the vault at `path` under `rulebook`, calling `stage` as each
+/// stage ends.
+pub fn open_analysis(
+    path: &Path,
+    rulebook: Rulebook,
+    stage: &mut dyn FnMut(Stage),
+) -> Result<Analysis, u8> {
+    Analysis::load_with(path, Arc::new(rulebook), stage).map_err(|err| {
         eprintln!("error: {err}");
         EXIT_ERROR
     })
+}
+
+/// [`open_rulebook`] then [`open_analysis`].
+pub fn open(path: &Path) -> Result<Analysis, u8> {
+    let rulebook = open_rulebook(path)?;
+    open_analysis(path, rulebook, &mut |_| {})
+}
+
+/// The matches of `rules`' full-text selectors from the cached search index, with what
+/// opening it said on stderr.
+pub fn fulltext(vault: &Vault, rules: &[(&QueryRule, Severity)]) -> FullText {
+    let FullTextOutcome {
+        fulltext,
+        info,
+        warnings,
+    } = cached_fulltext(vault, rules);
+    for message in info {
+        eprintln!("info: {message}");
+    }
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    fulltext
 }

@@ -10,7 +10,6 @@ mod graph;
 mod history;
 mod load;
 mod progress;
-mod queries;
 pub mod report;
 mod rules;
 mod search;

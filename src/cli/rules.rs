@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::queries::{fulltext, load};
+use super::load::fulltext;
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::config::{Config, RuleLevel};
+use crate::config::RuleLevel;
+use crate::diagnostic::Diagnostic;
 use crate::query::{QueryContext, matched_notes};
-use crate::rules::{Diagnostic, RULES, check_vault_with, docs_url};
+use crate::rules::{RULES, Rulebook, check_vault_with, docs_url};
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
@@ -24,7 +25,7 @@ pub struct RulesArgs {
 
 pub fn run(args: &RulesArgs) -> u8 {
     let result = match &args.explain {
-        None => super::load::open_config(&args.path).map(|config| list(&args.path, &config)),
+        None => super::load::open_rulebook(&args.path).map(|rules| list(&args.path, &rules)),
         Some(code) => explain(args, code),
     };
     match result {
@@ -43,7 +44,8 @@ fn level_text(level: Option<RuleLevel>, default: &str, on_by_default: bool) -> S
     }
 }
 
-fn list(root: &std::path::Path, config: &Config) {
+fn list(root: &std::path::Path, rulebook: &Rulebook) {
+    let config = &rulebook.config;
     let mut out = std::io::stdout().lock();
     let mut write = |code: &str, level: String, source: String, summary: &str| {
         let _ = writeln!(out, "{code:<28} {level:<14} {source:<32} {summary}");
@@ -56,7 +58,7 @@ fn list(root: &std::path::Path, config: &Config) {
         );
         write(rule.code, level, "built-in".to_owned(), rule.summary);
     }
-    for rule in &config.queries.rules {
+    for rule in &rulebook.queries.rules {
         let level = level_text(
             Some(config.rules.get(rule.code).copied().unwrap_or(rule.level)),
             rule.default_severity().as_str(),
@@ -74,8 +76,9 @@ fn list(root: &std::path::Path, config: &Config) {
 }
 
 fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
-    let loaded = load(&args.path)?;
-    let config = &loaded.config;
+    let loaded = super::load::open(&args.path)?;
+    let rulebook = &loaded.rulebook;
+    let config = &rulebook.config;
     let mut out = std::io::stdout().lock();
     if let Some(rule) = RULES.iter().find(|r| r.code == code) {
         let level = level_text(
@@ -91,7 +94,7 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
         );
         return Ok(());
     }
-    let Some(rule) = config.queries.rule(code) else {
+    let Some(rule) = rulebook.queries.rule(code) else {
         eprintln!("error: no rule `{code}`; `twin rules` lists them");
         return Err(EXIT_ERROR);
     };
@@ -107,16 +110,21 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
     );
     let matched = matched_notes(&cx, &rule.select).len();
     // Findings come from the same engine as `twin check`, with only this rule on.
-    let mut only: Config = config.clone();
+    let mut only: Rulebook = (**rulebook).clone();
     for other in RULES {
-        only.rules.insert(other.code.to_owned(), RuleLevel::Off);
+        only.config
+            .rules
+            .insert(other.code.to_owned(), RuleLevel::Off);
     }
-    for other in &config.queries.rules {
+    for other in &rulebook.queries.rules {
         if other.code != code {
-            only.rules.insert(other.code.to_owned(), RuleLevel::Off);
+            only.config
+                .rules
+                .insert(other.code.to_owned(), RuleLevel::Off);
         }
     }
-    only.rules
+    only.config
+        .rules
         .insert(code.to_owned(), RuleLevel::On(with_severity[0].1));
     let findings: Vec<Diagnostic> = check_vault_with(
         &loaded.vault,

@@ -71,8 +71,8 @@ struct ShownLine {
 }
 
 pub fn run(args: &SearchArgs) -> u8 {
-    let config = match super::load::open_config(&args.path) {
-        Ok(config) => config,
+    let config = match super::load::open_rulebook(&args.path) {
+        Ok(rulebook) => rulebook.config,
         Err(code) => return code,
     };
     let options = IndexOptions {

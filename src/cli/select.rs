@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::queries::{fulltext, load};
+use super::load::fulltext;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::RuleLevel;
+use crate::diagnostic::Severity;
 use crate::query::{Forbids, Requirements};
 use crate::query::{QueryContext, QueryRule, RuleSource, Selector, matched_notes};
-use crate::rules::Severity;
 
 #[derive(Args, Debug)]
 pub struct SelectArgs {
@@ -55,7 +55,7 @@ pub fn run(args: &SelectArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let loaded = match load(&args.path) {
+    let loaded = match super::load::open(&args.path) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -76,7 +76,7 @@ pub fn run(args: &SelectArgs) -> u8 {
         &loaded.vault,
         &loaded.graph,
         &loaded.coherence,
-        &loaded.config,
+        loaded.config(),
         &fulltext,
     );
     let matched = matched_notes(&cx, &probe.select);

@@ -7,8 +7,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
-use crate::text::analyze::{TermId, with_thread_analyzer};
 use crate::vault::{NoteId, Vault};
+use crate::words::{TermId, with_thread_analyzer};
 
 /// Bodies shorter than this many terms are too short to judge.
 pub const MIN_BODY_TERMS: u32 = 25;

@@ -4,6 +4,7 @@
 //! [`Coherence`] is built once per vault next to the [`LinkGraph`] and handed to the rules;
 //! [`Coherence::update_note`] keeps it current after one note changes.
 
+mod anchors;
 mod drift;
 mod relations;
 mod terms;
@@ -11,12 +12,13 @@ mod topology;
 mod vector;
 
 use crate::config::{Config, RelationsConfig, RuleLevel};
-use crate::history::{AnchorDrift, TraceState, has_anchors, load_anchor_drift};
+use crate::history::TraceState;
 use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
+pub use anchors::{AnchorDrift, AnchorDrifted, SIGNATURE_TERMS, signature, signatures};
 pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
-pub use relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
+pub use relations::{Declared, HeadingMatcher, TypedLink, typed_links};
 pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};
 pub use vector::{
@@ -41,77 +43,74 @@ pub struct Coherence {
 }
 
 impl Coherence {
-    /// Builds the model for `vault`, whose links `graph` resolves; `anchor-drift` compares
-    /// notes with the anchors of the vault's trace.
-    pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config) -> Coherence {
-        let anchored = anchor_drift_on(config) && has_anchors(&vault.root);
-        Coherence::build_with(vault, graph, config, anchored, |drift| {
-            load_anchor_drift(vault, &drift.stats, config)
-        })
-    }
-
-    /// [`Coherence::build`] with `anchor-drift` measured against the anchors of `state`
-    /// instead of the vault's trace: for replaying the vault's history.
-    pub fn build_against(
-        vault: &Vault,
-        graph: &LinkGraph,
-        config: &Config,
-        state: &TraceState,
-    ) -> Coherence {
-        let anchored = anchor_drift_on(config) && state.has_anchors();
-        Coherence::build_with(vault, graph, config, anchored, |drift| {
-            let floor = config.history.anchor_floor as f32;
-            let percentile = config.relations.drift_percentile;
-            AnchorDrift::build(vault, &drift.stats, state, floor, percentile)
-        })
-    }
-
-    fn build_with(
-        vault: &Vault,
-        graph: &LinkGraph,
-        config: &Config,
-        anchored: bool,
-        anchors: impl FnOnce(&Drift) -> Option<AnchorDrift>,
-    ) -> Coherence {
+    /// Builds the model for `vault`, whose links `graph` resolves, with term vectors when
+    /// `drift` (a drift rule or a query rule needs them). Reads nothing from disk; drift
+    /// anchors come from the trace through [`Coherence::measure_anchors`].
+    pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config, drift: bool) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let drift =
-            (drift_enabled(config) || anchored).then(|| Drift::build(vault, &topology, &relations));
-        let anchors = drift.as_ref().filter(|_| anchored).and_then(anchors);
+        let drift = drift.then(|| Drift::build(vault, &topology, &relations));
         Coherence {
             config: relations,
             topology,
             drift,
-            anchors,
+            anchors: None,
         }
     }
 
+    /// Measures every note against its drift anchor in `trace` (`anchor-drift`), building
+    /// the term vectors it needs when the model has none yet. Without anchors in the trace
+    /// there is nothing to measure.
+    pub fn measure_anchors(&mut self, vault: &Vault, config: &Config, trace: &TraceState) {
+        if !trace.has_anchors() {
+            self.anchors = None;
+            return;
+        }
+        let drift = self
+            .drift
+            .get_or_insert_with(|| Drift::build(vault, &self.topology, &self.config));
+        let floor = config.history.anchor_floor as f32;
+        let percentile = config.relations.drift_percentile;
+        self.anchors = AnchorDrift::build(vault, &drift.stats, trace, floor, percentile);
+    }
+
     /// Updates the model after note `id` changed in place (same path, so same ids); `graph`
-    /// must already hold the note's new resolutions. Returns the notes whose per-note
-    /// coherence findings may have changed: check them again (with `check_note`), and run
-    /// the vault-wide rules (`relation-cycle`) once.
+    /// must already hold the note's new resolutions. `trace`, when given, is the trace as it
+    /// is now, whose anchor for the note replaces the one the model holds. Returns the notes
+    /// whose per-note coherence findings may have changed: check them again (with
+    /// `check_note`), and run the vault-wide rules (`relation-cycle`) once.
     ///
     /// Adding or removing a note shifts ids: build the model again then.
-    pub fn update_note(&mut self, vault: &Vault, graph: &LinkGraph, id: NoteId) -> Vec<NoteId> {
+    pub fn update_note(
+        &mut self,
+        vault: &Vault,
+        graph: &LinkGraph,
+        id: NoteId,
+        trace: Option<&TraceState>,
+    ) -> Vec<NoteId> {
         let affected = self.topology.update_note(vault, graph, &self.config, id);
         if let Some(drift) = &mut self.drift {
             drift.update_note(vault, &self.topology, id);
             if let Some(anchors) = &mut self.anchors {
-                anchors.update_note(vault, &drift.stats, id);
+                if let Some(trace) = trace {
+                    anchors.set_anchor(id, trace.anchor(&vault.note(id).path));
+                }
+                anchors.update_note(&drift.stats, id);
             }
         }
         affected
     }
 }
 
-fn anchor_drift_on(config: &Config) -> bool {
+/// Whether `anchor-drift` is on (the caller then reads the trace for [`Inputs::trace`]).
+pub fn anchor_drift_on(config: &Config) -> bool {
     config.rules.get("anchor-drift") != Some(&RuleLevel::Off)
 }
 
-/// Whether either drift rule is on, or a query rule in effect sets a `drift-floor`.
-pub fn drift_enabled(config: &Config) -> bool {
+/// Whether either drift rule is on (a query rule with a `drift-floor` needs drift too;
+/// the caller, who knows the query rules, adds that).
+pub fn drift_rules_on(config: &Config) -> bool {
     DRIFT_RULES
         .iter()
         .any(|code| config.rules.get(*code) != Some(&RuleLevel::Off))
-        || config.queries.needs_drift(config)
 }

@@ -2,8 +2,8 @@
 
 use rayon::prelude::*;
 
-use super::relations::{Declared, HeadingMatcher, Relation, TypedLink, typed_links};
-use crate::config::{Reciprocity, RelationsConfig};
+use super::relations::{Declared, HeadingMatcher, TypedLink, typed_links};
+use crate::config::{Reciprocity, Relation, RelationsConfig};
 use crate::resolve::{LinkGraph, LinkResolution, LinkTarget};
 use crate::vault::{NoteId, Vault};
 

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::Coherence;
 use super::topology::Confirmation;
+use crate::diagnostic::Diagnostic;
 use crate::resolve::{AnchorResolution, LinkGraph};
-use crate::rules::Diagnostic;
 use crate::vault::{NoteId, Vault};
 
 /// The rules whose findings count as a note's open conflicts.

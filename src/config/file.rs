@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::history::{self, HistoryFile};
 use super::relations::{self, RelationsFile};
-use super::{CONFIG_FILE, Config, ConfigError, RuleLevel};
+use super::{CONFIG_FILE, Config, ConfigError, RuleCatalog, RuleLevel};
 
 /// The file as written. Every table refuses unknown keys; new tables (`[relations]`,
 /// `[diagnostics]`, `[history]`) are added here as optional fields.
@@ -28,14 +28,13 @@ struct ConfigFile {
     extends: Vec<Spanned<String>>,
 }
 
-/// Reads `.twin/config.toml` into `config`, then the query rules it enables and the vault's
-/// own (`.twin/queries/*.toml`); a missing file leaves the defaults. Errors in rule files
-/// are returned, not fatal: the caller decides (see [`super::load_config_lenient`]).
+/// Reads `.twin/config.toml` into `config`, asking `catalog` for the codes of the rule files
+/// it enables; a missing file leaves the defaults.
 pub(super) fn read_twin_config(
     root: &Path,
-    known_rules: &[&str],
+    catalog: &mut RuleCatalog<'_>,
     config: &mut Config,
-) -> Result<Vec<ConfigError>, ConfigError> {
+) -> Result<(), ConfigError> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -49,19 +48,19 @@ pub(super) fn read_twin_config(
     let at = |span: std::ops::Range<usize>| Some(line_of(&text, span.start));
 
     for pack in &parsed.extends {
-        if crate::query::pack(pack.get_ref()).is_none() {
+        if !catalog.packs.contains(&pack.get_ref().as_str()) {
             let message = format!(
                 "unknown rule pack `{}` in extends; the packs are {}",
                 pack.get_ref(),
-                crate::query::pack_names().join(", ")
+                catalog.packs.join(", ")
             );
             return Err(error(&path, at(pack.span()), message));
         }
         config.extends.push(pack.get_ref().clone());
     }
-    let (queries, rule_errors) = crate::query::load_rules(root, &config.extends, known_rules);
-    let mut known: Vec<&str> = known_rules.to_vec();
-    known.extend(queries.rules.iter().map(|rule| rule.code));
+    let files = (catalog.rule_files)(&config.extends);
+    let mut known: Vec<&str> = catalog.builtin.to_vec();
+    known.extend(files.codes);
 
     for glob in parsed.exclude {
         if let Err(message) = check_exclude_glob(root, glob.get_ref()) {
@@ -71,7 +70,7 @@ pub(super) fn read_twin_config(
     }
     for (code, level) in parsed.rules {
         // A rule of a broken rule file is unknown for now; that file's error says why.
-        if !known.contains(&code.get_ref().as_str()) && rule_errors.is_empty() {
+        if !known.contains(&code.get_ref().as_str()) && files.all_read {
             let message = format!("unknown rule `{}` in [rules]", code.get_ref());
             return Err(error(&path, at(code.span()), message));
         }
@@ -93,11 +92,10 @@ pub(super) fn read_twin_config(
         config.history = history::read(file)
             .map_err(|refused| error(&path, at(refused.offset..refused.offset), refused.message))?;
     }
-    config.queries = std::sync::Arc::new(queries);
     if !text.is_empty() || path.exists() {
         config.source = Some(path);
     }
-    Ok(rule_errors)
+    Ok(())
 }
 
 /// Checks an `exclude` entry with globset (strict: `bad[` is refused) and with the

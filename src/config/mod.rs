@@ -10,11 +10,11 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 pub use history::HistoryConfig;
 pub use obsidian::{ObsidianFilter, obsidian_filter};
-pub use relations::{Reciprocity, RelationsConfig};
+pub use relations::{Reciprocity, Relation, RelationsConfig};
 
 /// Where twin's own configuration lives, relative to the vault root.
 pub const CONFIG_FILE: &str = ".twin/config.toml";
@@ -61,8 +61,27 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// Built-in rule packs enabled by `extends = ["frames"]`.
     pub extends: Vec<String>,
-    /// Query rules: the packs named by `extends` and the vault's `.twin/queries/*.toml`.
-    pub queries: std::sync::Arc<crate::query::QuerySet>,
+}
+
+/// What configuration needs to know of rules, from the layers that define them: the codes
+/// `[rules]` may name and the packs `extends` may name. Configuration does not read rule
+/// files itself; `rule_files` does, given the packs `extends` names.
+pub struct RuleCatalog<'a> {
+    /// The built-in rules' codes.
+    pub builtin: &'a [&'a str],
+    /// The built-in packs' names.
+    pub packs: &'a [&'a str],
+    /// Reads the rule files (the packs named, then the vault's `.twin/queries/`) and says
+    /// which codes they define.
+    pub rule_files: &'a mut dyn FnMut(&[String]) -> RuleFileCodes,
+}
+
+/// The codes the rule files define.
+pub struct RuleFileCodes {
+    pub codes: Vec<&'static str>,
+    /// False when a rule file could not be read: `[rules]` may then name a code of that
+    /// file, and that file's error says what is wrong instead.
+    pub all_read: bool,
 }
 
 /// A configuration that cannot be used; reported with exit code 2.
@@ -107,29 +126,13 @@ impl ConfigError {
 }
 
 /// Reads the configuration of the vault at `root`; a missing file means defaults.
-/// `known_rules` are the rule codes a `[rules]` table may name.
+/// `catalog` names the rules and packs a `[rules]` table and `extends` may name.
 ///
 /// Errors in `.twin/config.toml` are fatal; problems in `.obsidian/app.json` only
 /// add to [`Config::warnings`], since that file belongs to Obsidian.
-///
-/// Query rules are loaded too; a bad rule file is an error here, as it is for `twin check`.
-pub fn load_config(root: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
-    let (config, mut rule_errors) = load_config_lenient(root, known_rules)?;
-    match rule_errors.is_empty() {
-        true => Ok(config),
-        false => Err(rule_errors.swap_remove(0)),
-    }
-}
-
-/// As [`load_config`], but errors in rule files (`.twin/queries/*.toml`) are returned next
-/// to a configuration holding every rule that could be read, so the other rules keep working
-/// (the language server reports the errors on the rule files themselves).
-pub fn load_config_lenient(
-    root: &Path,
-    known_rules: &[&str],
-) -> Result<(Config, Vec<ConfigError>), ConfigError> {
+pub fn load_config(root: &Path, catalog: &mut RuleCatalog<'_>) -> Result<Config, ConfigError> {
     let mut config = Config::default();
-    let rule_errors = file::read_twin_config(root, known_rules, &mut config)?;
+    file::read_twin_config(root, catalog, &mut config)?;
     obsidian::read_app_json(root, &mut config);
-    Ok((config, rule_errors))
+    Ok(config)
 }

@@ -1,11 +1,67 @@
-//! The `[relations]` table: which properties, inline fields and headings type a link.
+//! The `[relations]` table: which properties, inline fields and headings type a link, and the
+//! relation kinds they name.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::coherence::Relation;
+/// The kind of a typed link, from the declaring note's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// The target is a parent idea of the declaring note.
+    Up,
+    /// The target is a child idea of the declaring note.
+    Down,
+    /// The target is a sibling idea; symmetric.
+    Related,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [Relation::Up, Relation::Down, Relation::Related];
+
+    /// Position in [`Relation::ALL`] (and in per-relation arrays).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// What the other note should declare back: upstream of A to B is downstream of B to A.
+    pub fn inverse(self) -> Relation {
+        match self {
+            Relation::Up => Relation::Down,
+            Relation::Down => Relation::Up,
+            Relation::Related => Relation::Related,
+        }
+    }
+
+    /// `upstream`, `downstream`, `related`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Up => "upstream",
+            Relation::Down => "downstream",
+            Relation::Related => "related",
+        }
+    }
+
+    /// The short name used by `twin graph --relations` (`up`, `down`, `related`).
+    pub fn short(self) -> &'static str {
+        match self {
+            Relation::Up => "up",
+            Relation::Down => "down",
+            Relation::Related => "related",
+        }
+    }
+
+    /// Accepts the long and the short names.
+    pub fn parse(s: &str) -> Option<Relation> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "upstream" | "up" => Some(Relation::Up),
+            "downstream" | "down" => Some(Relation::Down),
+            "related" => Some(Relation::Related),
+            _ => None,
+        }
+    }
+}
 
 /// How `one-sided-relation` decides that a relation is confirmed by the other side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

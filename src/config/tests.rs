@@ -6,6 +6,20 @@ use super::*;
 
 const RULES: &[&str] = &["broken-link", "ambiguous-link"];
 
+/// Loads with the built-in codes above, one pack `frames` and no rule files.
+fn load(root: &std::path::Path) -> Result<Config, ConfigError> {
+    let mut no_files = |_: &[String]| RuleFileCodes {
+        codes: Vec::new(),
+        all_read: true,
+    };
+    let mut catalog = RuleCatalog {
+        builtin: RULES,
+        packs: &["frames"],
+        rule_files: &mut no_files,
+    };
+    load_config(root, &mut catalog)
+}
+
 fn vault_with(config: Option<&str>, app_json: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     if let Some(text) = config {
@@ -21,7 +35,7 @@ fn vault_with(config: Option<&str>, app_json: Option<&str>) -> tempfile::TempDir
 
 fn error_of(config: &str) -> ConfigError {
     let dir = vault_with(Some(config), None);
-    let err = load_config(dir.path(), RULES).expect_err("config should be refused");
+    let err = load(dir.path()).expect_err("config should be refused");
     assert_eq!(err.file, dir.path().join(CONFIG_FILE));
     err
 }
@@ -29,7 +43,7 @@ fn error_of(config: &str) -> ConfigError {
 #[test]
 fn missing_files_mean_defaults() {
     let dir = vault_with(None, None);
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(config.source, None);
     assert!(config.exclude.is_empty() && config.rules.is_empty());
     assert!(config.warnings.is_empty() && config.obsidian_ignore.is_empty());
@@ -40,7 +54,7 @@ fn missing_files_mean_defaults() {
 fn reads_exclude_and_rules() {
     let text = "exclude = [\"Archive/**\", \"*.tmp.md\"]\n\n[rules]\nbroken-link = \"warning\"\nambiguous-link = \"off\"\n";
     let dir = vault_with(Some(text), None);
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(
         config.source.as_deref(),
         Some(&*dir.path().join(CONFIG_FILE))
@@ -114,7 +128,7 @@ fn toml_syntax_error_has_a_line() {
 fn reads_app_json() {
     let app = r#"{"userIgnoreFilters": ["Archive/", "Templates", "*.canvas.md"], "newLinkFormat": "relative", "useMarkdownLinks": true, "other": 1}"#;
     let dir = vault_with(None, Some(app));
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(
         config.obsidian_ignore,
         ["Archive/", "Templates", "*.canvas.md"]
@@ -127,7 +141,7 @@ fn reads_app_json() {
 #[test]
 fn garbage_app_json_is_a_warning() {
     let dir = vault_with(None, Some("{ this is not json"));
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(config.warnings.len(), 1);
     let warning = &config.warnings[0];
     assert!(
@@ -141,7 +155,7 @@ fn garbage_app_json_is_a_warning() {
 fn wrong_types_in_app_json_are_warnings() {
     let app = r#"{"userIgnoreFilters": "Archive/", "newLinkFormat": 3, "useMarkdownLinks": "yes"}"#;
     let dir = vault_with(None, Some(app));
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(
         config.warnings,
         [
@@ -154,7 +168,7 @@ fn wrong_types_in_app_json_are_warnings() {
     assert_eq!(config.new_link_format, None);
 
     let dir = vault_with(None, Some("[1, 2]"));
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(
         config.warnings,
         [".obsidian/app.json: is not a JSON object; its settings are ignored"]
@@ -165,7 +179,7 @@ fn wrong_types_in_app_json_are_warnings() {
 fn unusable_ignore_filters_are_warnings() {
     let app = r#"{"userIgnoreFilters": ["/^Daily/", "", "a[*", "Keep/"]}"#;
     let dir = vault_with(None, Some(app));
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(config.obsidian_ignore, ["Keep/"]);
     assert_eq!(config.warnings.len(), 3, "{:?}", config.warnings);
     assert!(config.warnings[0].contains("`/^Daily/` is not supported"));
@@ -184,16 +198,16 @@ fn rule_levels_parse() {
 #[test]
 fn relations_defaults() {
     let dir = vault_with(None, None);
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     let r = &config.relations;
     assert_eq!(r.reciprocity, Reciprocity::Auto);
     assert_eq!(
         r.relation_of_key("Parent"),
-        Some(crate::coherence::Relation::Up)
+        Some(crate::config::Relation::Up)
     );
     assert_eq!(
         r.relation_of_key("same"),
-        Some(crate::coherence::Relation::Related)
+        Some(crate::config::Relation::Related)
     );
     assert_eq!(
         (r.created_key.as_str(), r.updated_key.as_str()),
@@ -205,8 +219,8 @@ fn relations_defaults() {
 fn reads_relations_table() {
     let text = "[relations]\nreciprocity = \"explicit\"\ncreated-key = \"date created\"\nupdated-key = \"modified\"\nidentity-floor = 0.2\nrelation-floor = 0.01\ndrift-percentile = 10\n\n[relations.keys]\nbroader = \"upstream\"\nnarrower = \"down\"\n\n[relations.headings]\nrelated = [\"Siehe auch\"]\n";
     let dir = vault_with(Some(text), None);
-    let r = load_config(dir.path(), RULES).unwrap().relations;
-    use crate::coherence::Relation;
+    let r = load(dir.path()).unwrap().relations;
+    use crate::config::Relation;
     assert_eq!(r.reciprocity, Reciprocity::Explicit);
     assert_eq!(r.created_key, "date created");
     assert_eq!(r.updated_key, "modified");
@@ -267,10 +281,10 @@ fn history_table_is_read_and_checked() {
         Some("[history]\nescalate-after-days = 14\nanchor-floor = 0.2\n"),
         None,
     );
-    let config = load_config(dir.path(), RULES).unwrap();
+    let config = load(dir.path()).unwrap();
     assert_eq!(config.history.escalate_after_days, Some(14));
     assert_eq!(config.history.anchor_floor, 0.2);
-    let defaults = load_config(vault_with(None, None).path(), RULES).unwrap();
+    let defaults = load(vault_with(None, None).path()).unwrap();
     assert_eq!(defaults.history, HistoryConfig::default());
     assert_eq!(defaults.history.escalate_after_days, None);
 

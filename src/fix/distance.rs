@@ -1,6 +1,6 @@
 //! Edit distance between names, and the closest names to a misspelt one.
 
-use crate::resolve::normalize_key;
+use crate::vault::normalize_key;
 
 /// At most this many "did you mean" suggestions per broken link.
 pub const MAX_SUGGESTIONS: usize = 3;

@@ -7,8 +7,8 @@ use rustc_hash::FxHashMap;
 use super::link::candidate;
 use super::names::loose_key;
 use super::{FixContext, Safety};
+use crate::diagnostic::Diagnostic;
 use crate::note::VaultPath;
-use crate::rules::Diagnostic;
 use crate::text::Span;
 use crate::vault::NoteId;
 

@@ -69,6 +69,16 @@ pub struct FixContext<'a> {
 }
 
 impl<'a> FixContext<'a> {
+    /// The fixes of `analysis`'s vault under its configuration.
+    pub fn from_analysis(analysis: &'a crate::analysis::Analysis) -> FixContext<'a> {
+        FixContext::new(
+            &analysis.vault,
+            &analysis.graph,
+            &analysis.coherence,
+            analysis.config(),
+        )
+    }
+
     pub fn new(
         vault: &'a Vault,
         graph: &'a LinkGraph,

@@ -7,8 +7,8 @@ use percent_encoding::percent_decode_str;
 use rustc_hash::FxHashMap;
 
 use crate::note::{Link, LinkKind, strip_md_extension};
-use crate::resolve::{join_relative, normalize_key, parent_folder};
 use crate::vault::{AttachmentId, NoteId, Vault};
+use crate::vault::{join_relative, normalize_key, parent_folder};
 
 /// What a near miss points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -13,12 +13,13 @@ use super::footnote::remove_footnote_definition;
 use super::link::{NO_MATCH, repair_link};
 use super::relation::answer_fix;
 use super::{FixContext, Safety};
-use crate::coherence::Relation;
+use crate::config::Relation;
+use crate::diagnostic::Diagnostic;
 use crate::note::{VaultPath, note_name};
-use crate::resolve::normalize_key;
-use crate::rules::{Diagnostic, is_one_sided};
+use crate::rules::is_one_sided;
 use crate::text::Span;
 use crate::vault::NoteId;
+use crate::vault::normalize_key;
 
 /// The rules `twin fix` repairs.
 pub const FIXABLE: &[&str] = &[

@@ -5,8 +5,8 @@
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 use crate::note::{Link, LinkKind, Note, note_name, strip_md_extension};
-use crate::resolve::normalize_key;
 use crate::vault::Vault;
+use crate::vault::normalize_key;
 
 /// What markdown link targets percent-encode, as Obsidian writes them.
 const LINK_SET: &AsciiSet = &CONTROLS

@@ -10,7 +10,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
-use crate::rules::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::vault::Vault;
 
 /// Rules whose finding is about the note as a whole: the subject is the path.
@@ -87,7 +87,7 @@ pub fn subject(diagnostic: &Diagnostic, vault: &Vault) -> String {
     }
     // A query rule's message names what failed (the property, tag, link or section) and
     // never a position; several requirements of one rule may point at the same place.
-    if crate::query::is_query_code(diagnostic.code) {
+    if crate::diagnostic::is_file_rule_code(diagnostic.code) {
         return normalize(&diagnostic.message);
     }
     if diagnostic.code == "relation-cycle" {

@@ -4,9 +4,8 @@
 //!
 //! - [`fingerprint`](mod@fingerprint): a finding's identity across edits (code, path, subject, occurrence).
 //! - [`trace`](mod@trace): the file: parallel incremental reading, locked appends, torn-line repair.
-//! - [`record`](mod@record): diffing a run against the open set; renames.
-//! - [`replay`](mod@replay): the trace rebuilt from the vault's git history.
-//! - [`anchors`]: drift signatures and `anchor-drift`'s model.
+//! - [`record`](mod@record): diffing a run against the open set; renames; anchor events
+//!   (the signatures come from `coherence::signatures`: history stores, it does not analyze).
 //! - [`surface`], [`query`], [`trend`](mod@trend), [`baseline`]: what reports and `twin history` show.
 //!
 //! Nothing here knows the CLI or LSP; times come in as `SystemTime`/[`Timestamp`] so tests
@@ -14,23 +13,20 @@
 //! or compacts.
 //!
 //! For the language server:
-//! - on save (setting `history.record`): [`record_with`] with every diagnostic of the vault
-//!   and `RecordOptions { stats: coherence.drift's stats, notes: None }` (or `notes:
-//!   Some(paths)` with only those notes' diagnostics);
+//! - on save (setting `history.record`): `Analysis::record` with every diagnostic of the
+//!   vault (or with only some notes' diagnostics and those notes named);
 //! - a note renamed (`willRenameFiles`, rename): [`rename_path`] before recording again;
-//! - "Re-anchor this note": [`reanchor`], then `Coherence::update_note` for that note;
+//! - "Re-anchor this note": `Analysis::reanchor`, then `Analysis::update_coherence`;
 //! - hover: [`fingerprints`] gives each diagnostic's [`Fp`], [`timeline`] its events and
 //!   [`surface::age`] its age; [`annotate`] suffixes messages and escalates as `twin
 //!   check` does (`config.history.escalate_after_days`).
 
-pub mod anchors;
 pub mod baseline;
 pub mod compact;
 pub mod event;
 pub mod fingerprint;
 pub mod query;
 pub mod record;
-pub mod replay;
 pub mod state;
 pub mod surface;
 pub mod time;
@@ -40,16 +36,15 @@ pub mod trend;
 #[cfg(test)]
 mod tests;
 
-pub use anchors::{
-    AnchorDrift, AnchorDrifted, has_anchors, load_anchor_drift, reanchor, signature,
-};
 pub use baseline::Baseline;
 pub use compact::CompactSummary;
 pub use event::{Event, EventKind, OwnedEvent};
 pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
 pub use query::{Query, events, timeline};
-pub use record::{RecordOptions, RecordSummary, diff, record, record_with, rename_path};
-pub use replay::{Replay, ReplaySummary, replay_git};
+pub use record::{
+    RecordOptions, RecordSummary, Signatures, anchor_event, diff, reanchor, record, record_with,
+    rename_events, rename_path,
+};
 pub use state::{Anchor, FindingState, OpenFinding, TraceState};
 pub use surface::{Age, annotate};
 pub use time::Timestamp;

@@ -6,18 +6,15 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::anchors::signature;
 use super::event::{Event, EventKind, OwnedEvent};
 use super::fingerprint::{Finding, fingerprint, fingerprints, renamed_subject};
 use super::state::TraceState;
 use super::time::Timestamp;
 use super::trace::{append_locked, lock, with_trace};
-use crate::coherence::TermStats;
-use crate::rules::Diagnostic;
-use crate::vault::Vault;
+use crate::diagnostic::Diagnostic;
+use crate::vault::{NoteId, Vault};
 
 /// What one recording appended.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,12 +35,13 @@ impl RecordSummary {
     }
 }
 
+/// Drift signatures (stems and weights) of the given notes, for those a signature can be
+/// taken of: `coherence::signatures`. History stores anchors but does not analyze text.
+pub type Signatures<'a> = &'a (dyn Fn(&[NoteId]) -> Vec<(NoteId, Vec<(String, f32)>)> + Sync);
+
 /// Optional inputs of [`record_with`].
 #[derive(Clone, Copy, Default)]
 pub struct RecordOptions<'a> {
-    /// Term statistics of this vault, to anchor new notes without analyzing the vault
-    /// again (`Coherence::drift`'s stats).
-    pub stats: Option<&'a TermStats>,
     /// Record only findings on these note paths: open findings elsewhere stay open. `None`
     /// means the diagnostics cover the whole vault.
     pub notes: Option<&'a [&'a str]>,
@@ -51,21 +49,31 @@ pub struct RecordOptions<'a> {
 
 /// Records the vault's current findings: `diagnostics` must be every finding of the vault
 /// (as `check_vault` returns them). Appends `opened`, `reopened` and `resolved` events for
-/// what changed since the trace's last state, and anchors notes not anchored yet.
+/// what changed since the trace's last state, and anchors notes not anchored yet with the
+/// `signatures` it is given.
 pub fn record(
     root: &Path,
     diagnostics: &[Diagnostic],
     vault: &Vault,
+    signatures: Signatures<'_>,
     now: SystemTime,
 ) -> io::Result<RecordSummary> {
-    record_with(root, diagnostics, vault, now, RecordOptions::default())
+    record_with(
+        root,
+        diagnostics,
+        vault,
+        signatures,
+        now,
+        RecordOptions::default(),
+    )
 }
 
-/// [`record`] with options: reuse term statistics, or record a subset of notes.
+/// [`record`] with options: record a subset of notes.
 pub fn record_with(
     root: &Path,
     diagnostics: &[Diagnostic],
     vault: &Vault,
+    signatures: Signatures<'_>,
     now: SystemTime,
     options: RecordOptions<'_>,
 ) -> io::Result<RecordSummary> {
@@ -88,33 +96,37 @@ pub fn record_with(
                 in_scope(path) && state.anchor(path).is_none()
             })
             .collect();
-        if !unanchored.is_empty() {
-            let built;
-            let stats = match options.stats {
-                Some(stats) if stats.len() == vault.notes.len() => stats,
-                _ => {
-                    built = TermStats::build(vault);
-                    &built
-                }
-            };
-            // Signatures analyze each body again for its stems: in parallel.
-            let anchors: Vec<OwnedEvent> = unanchored
-                .into_par_iter()
-                .filter_map(|id| {
-                    let terms = signature(vault, stats, id)?;
-                    let mut e = Event::new(now, EventKind::Anchor);
-                    e.path = Cow::Owned(vault.note(id).path.to_string());
-                    e.terms = terms.into_iter().map(|(s, w)| (Cow::Owned(s), w)).collect();
-                    Some(e)
-                })
-                .collect();
-            summary.anchored = anchors.len();
-            events.extend(anchors);
-        }
+        let anchors: Vec<OwnedEvent> = signatures(&unanchored)
+            .into_iter()
+            .map(|(id, terms)| anchor_event(&vault.note(id).path, terms, now))
+            .collect();
+        summary.anchored = anchors.len();
+        events.extend(anchors);
         (events, summary)
     })?;
     append_locked(&lock, &events)?;
     Ok(summary)
+}
+
+/// The event that anchors the note at `path` with the signature `terms`.
+pub fn anchor_event(path: &str, terms: Vec<(String, f32)>, now: Timestamp) -> OwnedEvent {
+    let mut event = Event::new(now, EventKind::Anchor);
+    event.path = Cow::Owned(path.to_owned());
+    event.terms = terms.into_iter().map(|(s, w)| (Cow::Owned(s), w)).collect();
+    event
+}
+
+/// Anchors the note at `path` anew with the signature `terms` (the "Re-anchor this note"
+/// action), under the trace's lock.
+pub fn reanchor(
+    root: &Path,
+    path: &str,
+    terms: Vec<(String, f32)>,
+    now: SystemTime,
+) -> io::Result<()> {
+    let event = anchor_event(path, terms, Timestamp::from_system(now));
+    let lock = lock(root)?;
+    append_locked(&lock, &[event])
 }
 
 fn summarize(events: &[OwnedEvent]) -> RecordSummary {

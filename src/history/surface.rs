@@ -1,7 +1,7 @@
 //! Surfacing history in reports: a finding's age and reopen count at the end of its
 //! message, and one severity step more for chronic findings.
 
-use crate::rules::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 
 use super::fingerprint::Finding;
 use super::state::TraceState;

@@ -17,9 +17,9 @@ use tower_lsp_server::gen_lsp_types::{TextDocumentIdentifier, Uri};
 
 use super::handlers::{code_lens, coherence, history, search};
 use super::history_view::now;
-use super::model::Effect;
 use super::snapshot::Snapshot;
 use super::state::Shared;
+use crate::analysis::Effect;
 
 pub const SEARCH: &str = "twin.server.search";
 pub const MENTIONS: &str = "twin.server.unlinkedMentions";
@@ -107,8 +107,9 @@ pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, String> {
     let (ws, id) = snap.note(uri).ok_or("the note is not in a vault")?;
     let vault = ws.vault();
     let path = vault.note(id).path.clone();
-    let stats = ws.model.coherence.drift.as_ref().map(|d| &d.stats);
-    let anchored = crate::history::reanchor(&vault.root, vault, stats, id, now())
+    let anchored = ws
+        .model
+        .reanchor(id, now())
         .map_err(|e| format!("cannot record the anchor: {e}"))?;
     let roots = ws.roots.clone();
     drop(snap);
@@ -117,13 +118,7 @@ pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, String> {
         if let Some(workspace) = state.workspaces.iter_mut().find(|w| w.roots == roots) {
             let model = Arc::make_mut(&mut workspace.model);
             if let Some(id) = model.vault.note_by_path(&path) {
-                let super::model::Model {
-                    vault,
-                    graph,
-                    coherence,
-                    ..
-                } = model;
-                coherence.update_note(vault, graph, id);
+                model.update_coherence(id);
                 workspace.effect.merge(Effect {
                     recheck: BTreeSet::from([path.clone()]),
                     ..Effect::default()

@@ -29,10 +29,10 @@ pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> ColumnEnc
 
 pub mod to_proto {
     use super::*;
+    use crate::diagnostic::{Diagnostic, Severity};
     use crate::fix::{FileOp, Fix};
     use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
     use crate::note::Note;
-    use crate::rules::{Diagnostic, Severity};
     use crate::text::{LineCol, LineIndex, Span};
     use std::collections::HashMap;
     use tower_lsp_server::gen_lsp_types as lsp;

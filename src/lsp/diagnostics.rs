@@ -17,11 +17,10 @@ use super::convert::to_proto;
 use super::files::{self, FileChange, FileChangeKind};
 use super::snapshot::{Snapshot, WorkspaceSnapshot};
 use super::state::{DiagnosticsScope, Shared};
-use super::vault_rules::vault_findings;
 use super::{Outgoing, log};
 use crate::coherence::COHERENCE_RULES;
+use crate::diagnostic::Diagnostic;
 use crate::note::VaultPath;
-use crate::rules::{Diagnostic, check_note};
 
 /// Quiet time after the last edit before diagnostics are computed.
 const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -226,7 +225,7 @@ impl Worker {
             if effect.vault_rules {
                 let mut by_path: HashMap<VaultPath, Vec<Diagnostic>> = HashMap::new();
                 let started = Instant::now();
-                let found = vault_findings(&ws.model);
+                let found = ws.model.check_vault_wide();
                 if std::env::var_os("TWIN_LSP_TIMINGS").is_some() {
                     log::stderr(&format!("vault rules {:?}", started.elapsed()));
                 }
@@ -251,8 +250,7 @@ impl Worker {
                     .par_iter()
                     .map(|&id| {
                         let model = &ws.model;
-                        let mut found =
-                            check_note(vault, ws.graph(), &model.coherence, &model.config, id);
+                        let mut found = model.check_note(id);
                         if !ws.indexed {
                             // Only open notes are known in single-file mode: a link to
                             // anything else cannot be judged.

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::model::{Change, Effect, Model};
 use super::state::{Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
-use crate::config::Config;
+use crate::analysis::{Analysis, Change, Effect};
 use crate::note::VaultPath;
+use crate::rules::Rulebook;
 use crate::vault::{SkippedFile, Vault, is_excluded, load_vault};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +39,10 @@ type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
 /// Loads a workspace from disk and installs it as its model.
 pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&str, u32)) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
-    let config = read_config(&root, out);
+    let rulebook = Arc::new(read_rulebook(&root, out));
     progress("reading notes", 10);
     let started = std::time::Instant::now();
-    let vault = match load_vault(&root, &config) {
+    let vault = match load_vault(&root, &rulebook.config) {
         Ok(vault) => vault,
         Err(err) => {
             log::send(
@@ -55,8 +55,7 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
     };
     let read = started.elapsed();
     progress("resolving links", 60);
-    let config = Arc::new(config);
-    let model = Model::new(vault, config.clone());
+    let model = Analysis::from_vault(vault, rulebook);
     let modelled = started.elapsed() - read;
     log::send(
         out,
@@ -77,7 +76,6 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
         removed: workspace.effect.removed.clone(),
         vault_rules: true,
     };
-    workspace.config = config;
     workspace.model = Arc::new(model);
     workspace.loaded = true;
     let roots = workspace.roots.clone();
@@ -90,8 +88,8 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
     }
 }
 
-fn read_config(root: &Path, out: &Out) -> Config {
-    super::query_rules::read_config(root, out, None)
+fn read_rulebook(root: &Path, out: &Out) -> Rulebook {
+    super::query_rules::read_rulebook(root, out, None)
 }
 
 /// Applies changes on disk to the models of the workspaces they fall in.
@@ -131,7 +129,7 @@ fn expand_folders(changes: &[FileChange]) -> Vec<FileChange> {
 }
 
 fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
-    let (ws, root, vpath, open, config, known_note, known_attachment, under) = {
+    let (ws, root, vpath, open, rulebook, known_note, known_attachment, under) = {
         let state = shared.lock();
         let Some((ws, vpath)) = state.workspace_of(&change.path) else {
             return;
@@ -158,7 +156,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
             workspace.root().to_path_buf(),
             vpath.clone(),
             open,
-            workspace.config.clone(),
+            workspace.model.rulebook.clone(),
             vault.note_by_path(&vpath).is_some(),
             vault.attachments.binary_search(&vpath).is_ok(),
             under,
@@ -175,7 +173,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
     }
     // Discovery's rules (hidden folders, ignore files, `exclude`, Obsidian's filters) keep
     // new files out; a file the model already holds is still updated or removed.
-    if !known_note && !known_attachment && is_excluded(&root, &config, &vpath) {
+    if !known_note && !known_attachment && is_excluded(&root, &rulebook.config, &vpath) {
         return;
     }
     let mut changes = Vec::new();
@@ -217,13 +215,11 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
 /// Reads the configuration again and rechecks the whole workspace with it.
 fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
-    let config = super::query_rules::read_config(&root, out, gone);
-    let config = Arc::new(config);
+    let rulebook = Arc::new(super::query_rules::read_rulebook(&root, out, gone));
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];
-    workspace.config = config.clone();
     let model = Arc::make_mut(&mut workspace.model);
-    model.set_config(config);
+    model.set_rulebook(rulebook);
     let all = model.all_paths();
     workspace.effect.merge(Effect {
         recheck: all,

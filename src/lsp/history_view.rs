@@ -8,9 +8,9 @@
 use std::time::SystemTime;
 
 use super::snapshot::WorkspaceSnapshot;
+use crate::diagnostic::Diagnostic;
 use crate::history::{Finding, Timestamp, annotate as annotate_findings, fingerprints, with_trace};
 use crate::note::VaultPath;
-use crate::rules::{Diagnostic, check_note};
 use crate::vault::NoteId;
 
 /// The current time, or `TWIN_NOW` (RFC 3339) when set, as `twin check --record` reads it,
@@ -34,7 +34,7 @@ pub fn annotate(
     if !ws.indexed || found.iter().all(|(_, d)| d.is_empty()) {
         return;
     }
-    let escalate = escalate.or(ws.config.history.escalate_after_days);
+    let escalate = escalate.or(ws.config().history.escalate_after_days);
     let now = Timestamp::from_system(now());
     let vault = ws.vault();
     let _ = with_trace(&vault.root, |trace| {
@@ -53,7 +53,7 @@ pub fn annotate(
 pub fn note_findings(ws: &WorkspaceSnapshot, id: NoteId) -> Vec<Diagnostic> {
     let model = &ws.model;
     let vault = ws.vault();
-    let mut all = check_note(vault, ws.graph(), &model.coherence, &model.config, id);
+    let mut all = model.check_note(id);
     if let Some(found) = ws.live.vault_findings().get(&vault.note(id).path) {
         all.extend(found.iter().cloned());
     }

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::model::Change;
 use super::state::Shared;
 use super::{Outgoing, log};
+use crate::analysis::Change;
+use crate::diagnostic::Diagnostic;
 use crate::fix::KnownRenames;
 use crate::note::{Note, VaultPath};
-use crate::rules::Diagnostic;
 use crate::search::{IndexOptions, SearchHandle, SearchIndex};
 
 /// Findings of the vault-wide rules by note, as the diagnostics worker last computed them.

@@ -17,10 +17,8 @@ mod files;
 mod fuzzy;
 mod handlers;
 mod history_view;
-mod incremental;
 mod live;
 mod log;
-mod model;
 mod query;
 mod query_rules;
 mod recorder;
@@ -29,7 +27,6 @@ mod server;
 mod snapshot;
 mod state;
 mod transport;
-mod vault_rules;
 mod watch;
 
 use tower_lsp_server::LspService;

@@ -9,9 +9,10 @@ use tower_lsp_server::gen_lsp_types as lsp;
 
 use super::convert::to_proto;
 use super::{Outgoing, log};
-use crate::config::{Config, ConfigError, load_config_lenient};
+use crate::analysis::load_rulebook_lenient;
+use crate::config::ConfigError;
 use crate::query::QUERIES_DIR;
-use crate::rules::RULES;
+use crate::rules::Rulebook;
 
 type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
 
@@ -23,12 +24,11 @@ pub fn is_rule_file(vpath: &str) -> bool {
         .is_some_and(|name| !name.contains('/') && name.ends_with(".toml"))
 }
 
-/// Reads the configuration of the vault at `root`. An error in `.twin/config.toml` is logged
+/// Reads the rulebook of the vault at `root`. An error in `.twin/config.toml` is logged
 /// and the defaults are used; errors in rule files are published on those files, and every
 /// rule file without an error (or `gone`, one just deleted) gets its diagnostics cleared.
-pub fn read_config(root: &Path, out: &Out, gone: Option<&Path>) -> Config {
-    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let (config, errors) = match load_config_lenient(root, &codes) {
+pub fn read_rulebook(root: &Path, out: &Out, gone: Option<&Path>) -> Rulebook {
+    let (rulebook, errors) = match load_rulebook_lenient(root) {
         Ok(loaded) => loaded,
         Err(err) => {
             log::send(
@@ -36,14 +36,14 @@ pub fn read_config(root: &Path, out: &Out, gone: Option<&Path>) -> Config {
                 log::Level::Error,
                 format!("configuration error: {err}"),
             );
-            (Config::default(), Vec::new())
+            (Rulebook::default(), Vec::new())
         }
     };
-    for warning in &config.warnings {
+    for warning in &rulebook.config.warnings {
         log::send(out, log::Level::Warning, warning.clone());
     }
     publish(root, &errors, out, gone);
-    config
+    rulebook
 }
 
 fn publish(root: &Path, errors: &[ConfigError], out: &Out, gone: Option<&Path>) {
@@ -90,7 +90,7 @@ fn diagnostic(error: &ConfigError) -> lsp::Diagnostic {
     let line = error.line.map_or(0, |line| line.saturating_sub(1)) as u32;
     lsp::Diagnostic {
         range: lsp::Range::new(lsp::Position::new(line, 0), lsp::Position::new(line + 1, 0)),
-        severity: Some(to_proto::severity(crate::rules::Severity::Error)),
+        severity: Some(to_proto::severity(crate::diagnostic::Severity::Error)),
         code: Some(lsp::Code::String("rule-file".to_owned())),
         code_description: None,
         source: Some("twin".to_owned()),

@@ -20,8 +20,8 @@ use super::history_view::{note_findings, now};
 use super::snapshot::WorkspaceSnapshot;
 use super::state::{Settings, Shared, is_note_path};
 use super::{Outgoing, log};
-use crate::history::{RecordOptions, record_with, rename_path, with_trace};
-use crate::rules::Diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::history::{rename_path, with_trace};
 
 /// Quiet time after the last save before the saved notes are recorded.
 const DEBOUNCE: Duration = Duration::from_millis(400);
@@ -206,11 +206,7 @@ impl Worker {
             }
         }
         let notes: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let options = RecordOptions {
-            stats: ws.model.coherence.drift.as_ref().map(|d| &d.stats),
-            notes: Some(&notes),
-        };
-        match record_with(&vault.root, &diagnostics, vault, now(), options) {
+        match ws.model.record(&diagnostics, Some(&notes), now()) {
             Ok(summary) => {
                 if summary.events() > 0 {
                     log::send(

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use tower_lsp_server::gen_lsp_types::Uri;
 
 use super::convert::{from_proto, to_proto};
-use super::model::Model;
 use super::state::ClientCaps;
+use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::note::{Note, VaultPath};
 use crate::resolve::LinkGraph;
@@ -20,8 +20,7 @@ use crate::vault::{NoteId, Vault};
 pub struct WorkspaceSnapshot {
     /// The vault root, canonical first, then as the client spelled it.
     pub roots: Arc<[PathBuf]>,
-    pub model: Arc<Model>,
-    pub config: Arc<Config>,
+    pub model: Arc<Analysis>,
     /// Whether the folder is indexed from disk (false in single-file mode).
     pub indexed: bool,
     /// The URIs the client uses for open notes, which win over ones we would spell.
@@ -31,6 +30,11 @@ pub struct WorkspaceSnapshot {
 }
 
 impl WorkspaceSnapshot {
+    /// The configuration in effect.
+    pub fn config(&self) -> &Config {
+        self.model.config()
+    }
+
     pub fn vault(&self) -> &Vault {
         &self.model.vault
     }

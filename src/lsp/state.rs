@@ -13,9 +13,8 @@ use tower_lsp_server::gen_lsp_types::Uri;
 
 use super::convert::from_proto;
 use super::documents::Documents;
-use super::model::{Change, Effect, Model};
 use super::snapshot::{Snapshot, WorkspaceSnapshot};
-use crate::config::Config;
+use crate::analysis::{Analysis, Change, Effect};
 use crate::note::{VaultPath, parse_note};
 use crate::text::ColumnEncoding;
 
@@ -83,8 +82,7 @@ pub struct Workspace {
     pub indexed: bool,
     /// The first load from disk finished (always true when not indexed).
     pub loaded: bool,
-    pub config: Arc<Config>,
-    pub model: Arc<Model>,
+    pub model: Arc<Analysis>,
     /// What changed since the diagnostics were last computed.
     pub effect: Effect,
     /// Its search index and latest vault-wide findings (`live.rs`).
@@ -99,12 +97,11 @@ impl Workspace {
         } else {
             vec![canonical, root]
         };
-        let model = Model::empty(roots[0].clone());
+        let model = Analysis::empty(roots[0].clone());
         Workspace {
             roots: roots.into(),
             indexed,
             loaded: !indexed,
-            config: Arc::new(Config::default()),
             model: Arc::new(model),
             effect: Effect::default(),
             live: Arc::default(),
@@ -241,7 +238,6 @@ impl State {
                 WorkspaceSnapshot {
                     roots: ws.roots.clone(),
                     model: ws.model.clone(),
-                    config: ws.config.clone(),
                     indexed: ws.indexed,
                     open_uris: Arc::new(open_uris),
                     live: ws.live.clone(),

@@ -49,6 +49,19 @@ pub struct AnchorIndex {
 }
 
 impl Note {
+    /// Where the note says what it is: its `title` value, else its first heading, else its
+    /// start. Findings about the note as a whole point here.
+    pub fn identity_span(&self) -> Span {
+        let title = self
+            .frontmatter
+            .as_ref()
+            .and_then(|fm| fm.get("title"))
+            .map(|entry| entry.value.span);
+        title
+            .or_else(|| self.headings.first().map(|h| h.text_span))
+            .unwrap_or(Span::empty(0))
+    }
+
     /// Gives back the spare capacity of every list: a vault keeps thousands of notes for
     /// its whole life, and parsing grows the lists by doubling.
     pub fn shrink_to_fit(&mut self) {

@@ -8,8 +8,8 @@ use super::require::failures;
 use super::select::{Selector, folder_globs};
 use crate::coherence::{Coherence, HeadingMatcher};
 use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::LinkGraph;
-use crate::rules::{Diagnostic, Severity};
 use crate::vault::{NoteId, Vault};
 
 /// What query rules read: the vault, its links, its coherence model, the full-text

@@ -9,13 +9,13 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::intern::intern;
 use super::packs::pack;
 use super::require::{Forbids, PropertyType, Requirements};
 use super::select::{Selector, check_search, folder_globs};
 use super::{QueryRule, QuerySet, RuleSource};
-use crate::coherence::Relation;
+use crate::config::Relation;
 use crate::config::{ConfigError, RuleLevel};
+use crate::diagnostic::intern_code;
 
 /// Where a vault keeps its own rule files, relative to its root.
 pub const QUERIES_DIR: &str = ".twin/queries";
@@ -278,7 +278,7 @@ fn build_rule(
         ));
     }
     let level = match &table.severity {
-        None => RuleLevel::On(crate::rules::Severity::Warning),
+        None => RuleLevel::On(crate::diagnostic::Severity::Warning),
         Some(severity) => RuleLevel::parse(severity.get_ref()).ok_or_else(|| {
             (
                 at(severity.span()),
@@ -299,7 +299,7 @@ fn build_rule(
     let require = build_requirements(&table.require)?;
     let forbid = build_forbids(&table.forbid)?;
     Ok(QueryRule {
-        code: intern(code),
+        code: intern_code(code),
         level,
         message: table.message.get_ref().trim().to_owned(),
         source: source.clone(),

@@ -6,8 +6,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::QueryRule;
 use super::single::{NoteTerms, note_matches};
+use crate::diagnostic::Severity;
 use crate::note::VaultPath;
-use crate::rules::Severity;
 use crate::search::schema::Analyzers;
 use crate::search::{IndexOptions, SearchError, SearchIndex, parse_query};
 use crate::vault::{NoteId, Vault};

@@ -7,15 +7,13 @@
 //! - `fulltext.rs`: full-text selectors, each query run once per check against the index;
 //! - `single.rs`: one note against a search query without an index (after an edit);
 //! - `eval.rs`: one note against the rules in effect;
-//! - `packs.rs`: the built-in packs (`queries/*.toml` at the repository root, compiled in);
-//! - `intern.rs`: rule codes as `&'static str`, like the built-in codes.
+//! - `packs.rs`: the built-in packs (`queries/*.toml` at the repository root, compiled in).
 //!
 //! Core code: byte spans and vault paths, no CLI or LSP types, never prints.
 
 mod eval;
 mod file;
 mod fulltext;
-mod intern;
 mod packs;
 mod require;
 mod select;
@@ -26,12 +24,11 @@ mod tests;
 use std::path::PathBuf;
 
 use crate::config::{Config, RuleLevel};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 pub use eval::{QueryContext, check_note_queries, matched_notes};
 pub use file::{QUERIES_DIR, load_rules, parse_rule_file};
 pub use fulltext::FullText;
-pub use intern::is_query_code;
 pub use packs::{PACKS, Pack, pack, pack_names};
 pub use require::{Forbids, Requirements};
 pub use select::Selector;

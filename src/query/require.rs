@@ -6,10 +6,10 @@ use globset::GlobSet;
 
 use super::eval::QueryContext;
 use super::select::{names_note, tag_under};
-use crate::coherence::Relation;
+use crate::config::Relation;
+use crate::diagnostic::Related;
 use crate::note::{Note, YamlValue};
 use crate::resolve::LinkTarget;
-use crate::rules::Related;
 use crate::text::Span;
 use crate::vault::NoteId;
 
@@ -267,7 +267,7 @@ pub fn failures(
         && similarity < floor
     {
         fail(
-            crate::rules::identity_span(note),
+            note.identity_span(),
             format!(
                 "the body's similarity to the note's identity is {similarity:.2}, under {floor}"
             ),
@@ -331,7 +331,7 @@ fn forbidden(
         }
         // The note a forbidden link reaches, as related information.
         let reached = || match resolution.target {
-            Some(LinkTarget::Note(to)) => Some(crate::rules::related_note(
+            Some(LinkTarget::Note(to)) => Some(Related::note(
                 cx.vault.note(to),
                 format!("`{}` is here", cx.vault.note(to).name()),
             )),
@@ -469,7 +469,7 @@ fn section_heading(cx: &QueryContext<'_>, note: &Note, relation: Relation) -> Op
 /// Where a finding about the whole note points: its title or first heading, else its
 /// first line.
 pub fn note_span(note: &Note) -> Span {
-    let identity = crate::rules::identity_span(note);
+    let identity = note.identity_span();
     if !identity.is_empty() {
         return identity;
     }

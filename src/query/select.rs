@@ -6,7 +6,7 @@ use std::ops::Range;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::eval::QueryContext;
-use crate::coherence::Relation;
+use crate::config::Relation;
 use crate::note::{Note, YamlValue, strip_md_extension};
 use crate::search::query::{Clause, parse_query};
 use crate::vault::NoteId;

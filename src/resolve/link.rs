@@ -8,12 +8,12 @@
 
 use std::borrow::Cow;
 
-use super::normalize::{
-    block_id_matches, block_key, file_name, heading_key, heading_matches, join_relative,
-    normalize_segments, parent_folder, with_key,
-};
+use super::normalize::{block_id_matches, block_key, heading_key, heading_matches};
 use crate::note::{Anchor, AnchorIndex, AnchorKind, Link, LinkKind, Note, strip_md_extension};
-use crate::vault::{AttachmentId, NoteId, Vault};
+use crate::vault::{
+    AttachmentId, NoteId, Vault, file_name, join_relative, normalize_segments, parent_folder,
+    with_key,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use super::{Check, Emitter, Related, Rule, Severity, VaultContext, quote};
 use crate::note::{Alias, note_name};
-use crate::resolve::normalize_key;
 use crate::text::Span;
 use crate::vault::NoteId;
+use crate::vault::normalize_key;
 
 pub const RULE: Rule = Rule {
     code: "alias-conflict",

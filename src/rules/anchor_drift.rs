@@ -1,7 +1,7 @@
 //! `anchor-drift`: the body has moved far from the note's drift anchor in the trace (its
 //! heaviest stems when it was first recorded or last re-anchored).
 
-use super::{Check, Emitter, NoteContext, Rule, Severity, identity_span, quote};
+use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
     code: "anchor-drift",
@@ -40,5 +40,5 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
         message.push_str(&format!("; lost {}", list(&lost)));
     }
     message.push_str("; re-anchor the note if the change is intended");
-    out.emit(&cx.note.path, identity_span(cx.note), message);
+    out.emit(&cx.note.path, cx.note.identity_span(), message);
 }

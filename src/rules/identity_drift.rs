@@ -1,7 +1,7 @@
 //! `identity-drift`: the body no longer says what the note declares (title, aliases, tags,
 //! description), by TF-IDF similarity calibrated on the vault.
 
-use super::{Check, Emitter, NoteContext, Rule, Severity, identity_span, quote};
+use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
     code: "identity-drift",
@@ -30,7 +30,7 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     if !dominant.is_empty() {
         message.push_str(&format!("; the body is about {dominant}"));
     }
-    out.emit(&cx.note.path, identity_span(cx.note), message);
+    out.emit(&cx.note.path, cx.note.identity_span(), message);
 }
 
 pub(crate) fn quoted(words: &[String]) -> String {

@@ -10,7 +10,6 @@ mod broken_block;
 mod broken_heading;
 mod broken_link;
 mod date_order;
-mod diagnostic;
 mod file_unreadable;
 mod footnote_duplicate;
 mod footnote_malformed;
@@ -25,6 +24,7 @@ mod registry;
 mod relation_conflict;
 mod relation_cycle;
 mod relation_drift;
+mod rulebook;
 mod self_link;
 mod self_relation;
 mod tag_invalid;
@@ -40,9 +40,10 @@ use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
-pub use diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 pub use one_sided_relation::is_one_sided;
 pub use registry::{OFF_BY_DEFAULT, RULES, rule};
+pub use rulebook::Rulebook;
 pub(crate) use tag_invalid::tag_problem;
 
 /// What a rule inspects.
@@ -127,27 +128,6 @@ pub(crate) fn edge_span(note: &Note, edge: &TypedEdge) -> Span {
     note.links
         .get(edge.link as usize)
         .map_or(Span::empty(0), |link| link.span)
-}
-
-/// Where a note says what it is: its `title` value, else its first heading, else its start.
-pub(crate) fn identity_span(note: &Note) -> Span {
-    let title = note
-        .frontmatter
-        .as_ref()
-        .and_then(|fm| fm.get("title"))
-        .map(|entry| entry.value.span);
-    title
-        .or_else(|| note.headings.first().map(|h| h.text_span))
-        .unwrap_or(Span::empty(0))
-}
-
-/// A related entry pointing at another note as a whole (its title or first heading).
-pub(crate) fn related_note(note: &Note, message: impl Into<String>) -> Related {
-    Related {
-        path: note.path.clone(),
-        span: identity_span(note),
-        message: message.into(),
-    }
 }
 
 /// A link whose target note exists but lacks the named heading or block.
@@ -235,9 +215,9 @@ pub fn check_vault(
     vault: &Vault,
     graph: &LinkGraph,
     coherence: &Coherence,
-    config: &Config,
+    rulebook: &Rulebook,
 ) -> Vec<Diagnostic> {
-    check_vault_with(vault, graph, coherence, config, None)
+    check_vault_with(vault, graph, coherence, rulebook, None)
 }
 
 /// As [`check_vault`], with the full-text selectors' matches already computed.
@@ -245,11 +225,12 @@ pub fn check_vault_with(
     vault: &Vault,
     graph: &LinkGraph,
     coherence: &Coherence,
-    config: &Config,
+    rulebook: &Rulebook,
     fulltext: Option<&FullText>,
 ) -> Vec<Diagnostic> {
+    let config = &rulebook.config;
     let rules = active_rules(config);
-    let queries = config.queries.active(config);
+    let queries = rulebook.active_queries();
     let built;
     let fulltext = match fulltext {
         Some(fulltext) => fulltext,
@@ -293,9 +274,10 @@ pub fn check_note(
     vault: &Vault,
     graph: &LinkGraph,
     coherence: &Coherence,
-    config: &Config,
+    rulebook: &Rulebook,
     id: NoteId,
 ) -> Vec<Diagnostic> {
+    let config = &rulebook.config;
     let rules = active_rules(config);
     let cx = VaultContext {
         vault,
@@ -303,7 +285,7 @@ pub fn check_note(
         coherence,
     };
     let mut diagnostics = run_note_rules(&rules, cx, id);
-    let queries = config.queries.active(config);
+    let queries = rulebook.active_queries();
     if queries.is_empty() {
         sort_diagnostics(&mut diagnostics);
         return diagnostics;

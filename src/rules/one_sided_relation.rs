@@ -2,8 +2,9 @@
 //! answer: no inverse relation, and, unless reciprocity is `explicit`, no link back.
 
 use super::{Check, Emitter, NoteContext, Related, Rule, Severity, quote};
-use crate::coherence::{Coherence, Confirmation, HeadingMatcher, Relation, TypedEdge};
+use crate::coherence::{Coherence, Confirmation, HeadingMatcher, TypedEdge};
 use crate::config::Reciprocity;
+use crate::config::Relation;
 use crate::note::Note;
 use crate::text::Span;
 use crate::vault::NoteId;

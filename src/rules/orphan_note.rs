@@ -1,6 +1,6 @@
 //! `orphan-note`: a note with no links to or from another note.
 
-use super::{Check, Emitter, NoteContext, Rule, Severity, identity_span};
+use super::{Check, Emitter, NoteContext, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "orphan-note",
@@ -18,7 +18,7 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     if topology.edges(cx.id).links.is_empty() && topology.linked_from(cx.id).is_empty() {
         out.emit(
             &cx.note.path,
-            identity_span(cx.note),
+            cx.note.identity_span(),
             "no note links here and this note links to no other note",
         );
     }

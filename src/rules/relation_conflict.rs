@@ -2,7 +2,7 @@
 //! each declare the other upstream (or each downstream).
 
 use super::{Check, Emitter, NoteContext, Related, Rule, Severity, edge_span, quote};
-use crate::coherence::Relation;
+use crate::config::Relation;
 
 pub const RULE: Rule = Rule {
     code: "relation-conflict",

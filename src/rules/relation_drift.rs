@@ -2,7 +2,7 @@
 //! similarity calibrated on the vault's typed links.
 
 use super::identity_drift::quoted;
-use super::{Check, Emitter, NoteContext, Rule, Severity, quote, related_note};
+use super::{Check, Emitter, NoteContext, Related, Rule, Severity, quote};
 
 pub const RULE: Rule = Rule {
     code: "relation-drift",
@@ -30,6 +30,6 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
         );
         out.emit(&cx.note.path, cx.edge_span(edge), message)
             .related
-            .push(related_note(other, format!("{that} is here")));
+            .push(Related::note(other, format!("{that} is here")));
     }
 }

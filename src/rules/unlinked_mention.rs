@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use super::{Check, Emitter, Rule, Severity, VaultContext, quote, related_note};
+use super::{Check, Emitter, Related, Rule, Severity, VaultContext, quote};
 use crate::search::mentions::{Mention, MentionFinder, link_edit, unlinked_mentions_in};
-use crate::text::analyze::Analyzer;
 use crate::vault::NoteId;
+use crate::words::Analyzer;
 
 pub const RULE: Rule = Rule {
     code: "unlinked-mention",
@@ -42,7 +42,7 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
         );
         out.emit(&mention.path, mention.span, message)
             .related
-            .push(related_note(
+            .push(Related::note(
                 vault.note(target),
                 format!("{} is here", quote(name)),
             ));
@@ -52,7 +52,8 @@ fn check(cx: &VaultContext<'_>, out: &mut Emitter<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::config::{Config, RuleLevel};
-    use crate::rules::{Severity, active_rules};
+    use crate::diagnostic::Severity;
+    use crate::rules::active_rules;
 
     #[test]
     fn off_unless_configured() {

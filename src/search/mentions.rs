@@ -16,10 +16,11 @@ use super::prose::prose_segments;
 use super::query::{term_variants, terms_query};
 use super::symbols::fold_case;
 use crate::note::{Link, LinkKind, LinkSource, Note, VaultPath, note_name, strip_md_extension};
-use crate::resolve::{LinkTarget, normalize_key, resolve_link};
+use crate::resolve::{LinkTarget, resolve_link};
 use crate::text::Span;
-use crate::text::analyze::{Analyzer, TermId, Word, term_id};
+use crate::vault::normalize_key;
 use crate::vault::{NoteId, Vault};
+use crate::words::{Analyzer, TermId, Word, term_id};
 
 /// A place in a note that names another note without linking to it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The index schema, the per-note language modes and the tokenizer that applies them.
 //!
-//! Words are analyzed by [`crate::text::analyze::Analyzer`], the analyzer the coherence
+//! Words are analyzed by [`crate::words::Analyzer`], the analyzer the coherence
 //! rules use. Each text value carries its note's mode as a short private-use prefix, so
 //! one tantivy tokenizer can stem each note in its own language.
 
@@ -17,7 +17,7 @@ use tantivy::{Index, TantivyDocument};
 
 use super::prose::prose_text;
 use crate::note::{Note, YamlValue, strip_md_extension};
-use crate::text::analyze::{Analyzer, language_from_tag};
+use crate::words::{Analyzer, language_from_tag};
 
 /// Bumped whenever the schema or the analysis changes, so older caches are rebuilt.
 pub const SCHEMA_VERSION: u32 = 3;

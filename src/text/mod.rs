@@ -1,6 +1,5 @@
-//! Text primitives shared by every layer: byte spans, the line index and word analysis.
+//! Text primitives shared by every layer: byte spans and the line index.
 
-pub mod analyze;
 mod line_index;
 mod span;
 

@@ -2,6 +2,8 @@
 
 mod discover;
 mod load;
+mod names;
+mod paths;
 #[cfg(test)]
 mod tests;
 
@@ -9,10 +11,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::note::{Note, VaultPath};
-use crate::resolve::NameIndex;
 
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{LoadError, MAX_NOTE_BYTES, load_vault, note_text};
+pub use names::NameIndex;
+pub use paths::{
+    file_name, join_relative, normalize_key, normalize_segments, parent_folder, with_key,
+};
 
 /// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or
 /// removing a note shifts the ids after it (see [`Vault::upsert_note`]).

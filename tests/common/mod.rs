@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use twin::analysis::{Analysis, load_rulebook};
 use twin::cli::report::{Report, json};
-use twin::coherence::{Coherence, vault_coherence};
-use twin::config::load_config;
-use twin::resolve::build_link_graph;
-use twin::rules::{Diagnostic, RULES, check_vault};
-use twin::vault::load_vault;
+use twin::coherence::vault_coherence;
+use twin::diagnostic::Diagnostic;
 
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,26 +18,24 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Loads and analyzes the vault at `root` with its own configuration.
+pub fn analyze(root: &Path) -> Analysis {
+    let rulebook = load_rulebook(root).expect("fixture config loads");
+    Analysis::load(root, Arc::new(rulebook)).expect("fixture vault loads")
+}
+
 /// Checks the vault at `root` as `twin check` does and returns its findings.
 pub fn check(root: &Path) -> Vec<Diagnostic> {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).expect("fixture config loads");
-    let vault = load_vault(root, &config).expect("fixture vault loads");
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    check_vault(&vault, &graph, &coherence, &config)
+    analyze(root).check(None)
 }
 
 /// The `--format json` report of the vault at `root`, with the vault's absolute path
 /// and the timing replaced so snapshots are stable.
 pub fn check_json(root: &Path) -> String {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).expect("fixture config loads");
-    let vault = load_vault(root, &config).expect("fixture vault loads");
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
-    let report = Report::new(&vault, &diagnostics, Duration::ZERO);
+    let analysis = analyze(root);
+    let vault = &analysis.vault;
+    let diagnostics = analysis.check(None);
+    let report = Report::new(vault, &diagnostics, Duration::ZERO);
     let mut out = Vec::new();
     json::write(&mut out, &report).expect("write to a Vec");
     let text = String::from_utf8(out).expect("JSON is UTF-8");
@@ -47,14 +45,16 @@ pub fn check_json(root: &Path) -> String {
 
 /// Like [`check_json`], with the coherence section (`coherence.score`, `coherence.notes`).
 pub fn check_json_with_coherence(root: &Path) -> String {
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(root, &known).expect("fixture config loads");
-    let vault = load_vault(root, &config).expect("fixture vault loads");
-    let graph = build_link_graph(&vault);
-    let coherence = Coherence::build(&vault, &graph, &config);
-    let diagnostics = check_vault(&vault, &graph, &coherence, &config);
-    let (vectors, score) = vault_coherence(&vault, &graph, &coherence, &diagnostics);
-    let report = Report::new(&vault, &diagnostics, Duration::ZERO).with_coherence(score, vectors);
+    let analysis = analyze(root);
+    let Analysis {
+        vault,
+        graph,
+        coherence,
+        ..
+    } = &analysis;
+    let diagnostics = analysis.check(None);
+    let (vectors, score) = vault_coherence(vault, graph, coherence, &diagnostics);
+    let report = Report::new(vault, &diagnostics, Duration::ZERO).with_coherence(score, vectors);
     let mut out = Vec::new();
     json::write(&mut out, &report).expect("write to a Vec");
     let text = String::from_utf8(out).expect("JSON is UTF-8");

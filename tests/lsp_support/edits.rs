@@ -120,13 +120,10 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// The findings of `twin check` on a folder, through the library.
-pub fn check(root: &Path) -> Vec<twin::rules::Diagnostic> {
-    let codes: Vec<&str> = twin::rules::RULES.iter().map(|r| r.code).collect();
-    let config = twin::config::load_config(root, &codes).expect("config");
-    let vault = twin::vault::load_vault(root, &config).expect("vault");
-    let graph = twin::resolve::build_link_graph(&vault);
-    let coherence = twin::coherence::Coherence::build(&vault, &graph, &config);
-    twin::rules::check_vault(&vault, &graph, &coherence, &config)
+pub fn check(root: &Path) -> Vec<twin::diagnostic::Diagnostic> {
+    let rulebook = twin::analysis::load_rulebook(root).expect("config");
+    let analysis = twin::analysis::Analysis::load(root, std::sync::Arc::new(rulebook));
+    analysis.expect("vault").check(None)
 }
 
 /// Undoes [`redact`] on URIs, for applying an edit taken from a redacted snapshot value.

@@ -2,14 +2,14 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::super::EXIT_OK;
-use crate::config::load_config;
+use crate::analysis::{ReplaySummary, load_rulebook, replay_git};
 use crate::git::VaultRepo;
-use crate::history::{self, ReplaySummary, Trace, replay_git};
-use crate::rules::RULES;
+use crate::history::{self, Trace};
 
 /// Replays the history of the vault at `root` into a new trace. An existing trace with
 /// events is only replaced with `force`, since it may hold what git cannot tell (saves
@@ -18,9 +18,8 @@ pub fn run(root: &Path, max_commits: Option<usize>, force: bool) -> Result<u8, S
     let root = root
         .canonicalize()
         .map_err(|e| format!("cannot open {}: {e}", root.display()))?;
-    let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
-    let config = load_config(&root, &known).map_err(|e| e.to_string())?;
-    for warning in &config.warnings {
+    let rulebook = Arc::new(load_rulebook(&root).map_err(|e| e.to_string())?);
+    for warning in &rulebook.config.warnings {
         eprintln!("warning: {warning}");
     }
     let repo = VaultRepo::open(&root)
@@ -39,7 +38,7 @@ pub fn run(root: &Path, max_commits: Option<usize>, force: bool) -> Result<u8, S
     let bar = progress_bar();
     let replay = replay_git(
         &root,
-        &config,
+        &rulebook,
         &repo,
         max_commits,
         &mut |i, total, commit| {

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Report, locate};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 use crate::text::ColumnEncoding;
 
 fn command(severity: Severity) -> &'static str {

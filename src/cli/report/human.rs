@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{LEAST_COHERENT, Report, locate, severity_plural};
-use crate::rules::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::text::ColumnEncoding;
 
 /// Characters of context kept on each side of a span in very long lines. Small enough

@@ -9,8 +9,8 @@ pub mod sarif;
 use std::time::Duration;
 
 use crate::coherence::CoherenceVector;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::note::Note;
-use crate::rules::{Diagnostic, Severity};
 use crate::text::{ColumnEncoding, Span};
 use crate::vault::Vault;
 

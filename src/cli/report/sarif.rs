@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Report, locate};
-use crate::rules::{RULES, Severity, docs_url};
+use crate::diagnostic::Severity;
+use crate::rules::{RULES, docs_url};
 use crate::text::ColumnEncoding;
 
 fn level(severity: Severity) -> &'static str {

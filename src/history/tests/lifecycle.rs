@@ -2,15 +2,16 @@
 //! compaction.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use super::{check, day, trace_events, vault};
+use super::{check, day, record, trace_events, vault};
+use crate::diagnostic::Severity;
 use crate::history::event::EventKind;
 use crate::history::fingerprint::fingerprints;
 use crate::history::surface::annotate;
 use crate::history::time::Timestamp;
 use crate::history::trace::Trace;
-use crate::history::{Query, RecordSummary, compact, events, record, rename_path, timeline};
-use crate::rules::Severity;
+use crate::history::{Query, RecordSummary, compact, events, rename_path, timeline};
 
 const BROKEN: &str = "# A\n\nSee [[Missing]].\n";
 const FIXED: &str = "# A\n\nSee [[B]].\n";
@@ -169,9 +170,9 @@ fn scoped_recording_leaves_other_notes_open() {
         .collect();
     let options = crate::history::RecordOptions {
         notes: Some(&["A.md"]),
-        ..Default::default()
     };
-    let s = crate::history::record_with(root, &only_a, &v, day(1), options).unwrap();
+    let signatures = |ids: &[crate::vault::NoteId]| crate::coherence::signatures(&v, None, ids);
+    let s = crate::history::record_with(root, &only_a, &v, &signatures, day(1), options).unwrap();
     assert_eq!(s.events(), 0, "{s:?}");
     let s = record(root, &only_a, &v, day(1)).unwrap();
     assert_eq!(s.resolved, 1, "unscoped, B's finding is gone");
@@ -252,9 +253,10 @@ fn compaction_keeps_open_and_recent_and_drops_old_closed() {
 
 #[test]
 fn anchor_drift_alone_builds_term_vectors_only_for_an_anchored_vault() {
-    use crate::coherence::Coherence;
+    use crate::analysis::Analysis;
     use crate::config::{Config, RuleLevel};
-    use crate::resolve::build_link_graph;
+    use crate::query::QuerySet;
+    use crate::rules::Rulebook;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let long = "# Long\n\nWorking memory holds a few chunks; chunking packs items into larger \
@@ -266,8 +268,10 @@ fn anchor_drift_alone_builds_term_vectors_only_for_an_anchored_vault() {
     for code in ["identity-drift", "relation-drift"] {
         config.rules.insert(code.into(), RuleLevel::Off);
     }
-    let graph = build_link_graph(&v);
-    let built = |config: &Config| Coherence::build(&v, &graph, config);
+    let built = |config: &Config| {
+        let rulebook = Rulebook::new(config.clone(), QuerySet::default());
+        Analysis::from_vault(v.clone(), Arc::new(rulebook)).coherence
+    };
     assert!(built(&config).drift.is_none(), "no trace, no term vectors");
     record(root, &check(&v), &v, day(0)).unwrap();
     let with_trace = built(&config);

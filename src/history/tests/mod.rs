@@ -5,16 +5,18 @@ mod lifecycle;
 mod trace_file;
 mod trend;
 
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::coherence::Coherence;
-use crate::config::Config;
+use crate::analysis::Analysis;
+use crate::coherence::signatures;
+use crate::diagnostic::Diagnostic;
 use crate::note::parse_note;
-use crate::resolve::build_link_graph;
-use crate::rules::{Diagnostic, check_vault};
-use crate::vault::Vault;
+use crate::vault::{NoteId, Vault};
+
+use super::RecordSummary;
 
 use super::event::OwnedEvent;
 use super::time::{DAY, Timestamp};
@@ -31,10 +33,18 @@ pub(crate) fn vault(root: &Path, notes: &[(&str, &str)]) -> Vault {
 
 /// Every finding of `vault` under the default configuration.
 pub(crate) fn check(vault: &Vault) -> Vec<Diagnostic> {
-    let config = Config::default();
-    let graph = build_link_graph(vault);
-    let coherence = Coherence::build(vault, &graph, &config);
-    check_vault(vault, &graph, &coherence, &config)
+    Analysis::from_vault(vault.clone(), Arc::default()).check(None)
+}
+
+/// Records `diagnostics` as `twin check --record` does, anchoring new notes.
+pub(crate) fn record(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    vault: &Vault,
+    now: SystemTime,
+) -> io::Result<RecordSummary> {
+    let signatures = |ids: &[NoteId]| signatures(vault, None, ids);
+    super::record(root, diagnostics, vault, &signatures, now)
 }
 
 /// A scripted clock: day `n` after 2025-01-01, at noon UTC.

@@ -1,9 +1,9 @@
 //! Open findings per day, replayed from a scripted history.
 
-use super::{check, day, vault};
+use super::{check, day, record, vault};
+use crate::history::rename_path;
 use crate::history::time::Timestamp;
 use crate::history::trend::{sparkline, trend};
-use crate::history::{record, rename_path};
 
 #[test]
 fn counts_open_findings_at_the_end_of_each_day() {

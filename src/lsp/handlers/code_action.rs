@@ -26,7 +26,7 @@ pub fn code_action(
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
     let renames = ws.live.renames();
-    let mut cx = FixContext::new(ws.vault(), ws.graph(), &ws.model.coherence, &ws.config);
+    let mut cx = FixContext::from_analysis(&ws.model);
     if let Some(renames) = &renames {
         cx = cx.with_renames(renames);
     }

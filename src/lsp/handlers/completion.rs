@@ -196,7 +196,7 @@ pub fn completion(
         }
         Context::Path { prefix } => {
             let vault = at.ws.vault();
-            let format = at.ws.config.new_link_format.as_deref();
+            let format = at.ws.config().new_link_format.as_deref();
             let files = vault
                 .notes
                 .iter()
@@ -292,7 +292,7 @@ fn note_items(
     // One more than shown, so the list is known to be incomplete.
     matches.truncate(MAX_ITEMS + 1);
 
-    let config = &at.ws.config;
+    let config = at.ws.config();
     let format = config.new_link_format.as_deref();
     let text = &at.note.text;
     let embed = open > 0 && text.as_bytes()[open - 1] == b'!';

@@ -24,8 +24,8 @@ use crate::search::{
     LinkEdit, SymbolKind as HitKind, link_edit, parse_query, unlinked_mentions, workspace_symbols,
 };
 use crate::text::Span;
-use crate::text::analyze::Analyzer;
 use crate::vault::Vault;
+use crate::words::Analyzer;
 
 /// Hits when the request names no limit.
 const DEFAULT_LIMIT: usize = 20;

@@ -1,7 +1,7 @@
 //! Wikilink targets: paths, suffixes, bare names, preferences and normalization.
 
 use super::support::*;
-use crate::resolve::normalize_key;
+use crate::vault::normalize_key;
 
 #[test]
 fn suffix_matches_only_at_a_folder_boundary() {

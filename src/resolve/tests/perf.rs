@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::support::*;
-use crate::resolve::{LinkTarget, NameIndex, build_link_graph};
+use crate::resolve::{LinkTarget, build_link_graph};
+use crate::vault::NameIndex;
 
 /// Note `i`: in one of 200 folders up to three deep; every tenth name is Cyrillic.
 fn note_path(i: usize) -> String {

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::resolve::NameIndex;
 use crate::resolve::tests::support::*;
+use crate::vault::NameIndex;
 use crate::vault::{AttachmentId, NoteId, SkippedFile, Vault};
 
 fn assert_consistent(v: &Vault) {

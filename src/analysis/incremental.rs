@@ -3,17 +3,17 @@
 //!
 //! After an edit, a note's own links are resolved again; when its headings or block
 //! ids changed, so are the links into it; when a note or file appears or disappears,
-//! so are the links whose target names it. Everything else keeps its resolution. The
-//! core should offer this as `resolve::update` next to `build_link_graph`.
+//! so are the links whose target names it. Everything else keeps its resolution.
 
 use std::sync::Arc;
 
-use super::model::{Change, Effect, Model};
+use super::{Analysis, Change, Effect, build_coherence};
 use crate::note::{Link, Note, VaultPath, note_name, strip_md_extension};
-use crate::resolve::{LinkResolution, LinkTarget, normalize_key, resolve_link};
+use crate::resolve::{LinkResolution, LinkTarget, resolve_link};
+use crate::vault::normalize_key;
 use crate::vault::{AttachmentId, NoteId, SkippedFile};
 
-pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
+pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
     let mut effect = Effect::default();
     let mut shifted = false;
     for change in changes {
@@ -38,10 +38,9 @@ pub fn apply(model: &mut Model, changes: Vec<Change>) -> Effect {
 /// Brings the coherence model up to date with the notes whose links changed. When ids
 /// shifted (a note came or went) it is built again and every note is rechecked, since
 /// orphans, relations and term statistics may all have moved.
-fn update_coherence(model: &mut Model, shifted: bool, effect: &mut Effect) {
+fn update_coherence(model: &mut Analysis, shifted: bool, effect: &mut Effect) {
     if shifted {
-        model.coherence =
-            crate::coherence::Coherence::build(&model.vault, &model.graph, &model.config);
+        model.coherence = build_coherence(&model.vault, &model.graph, &model.rulebook);
         effect.recheck.extend(model.all_paths());
         return;
     }
@@ -57,7 +56,7 @@ fn update_coherence(model: &mut Model, shifted: bool, effect: &mut Effect) {
         for other in &before.links {
             effect.recheck.insert(model.vault.note(*other).path.clone());
         }
-        for other in model.coherence.update_note(&model.vault, &model.graph, id) {
+        for other in model.update_coherence(id) {
             effect.recheck.insert(model.vault.note(other).path.clone());
         }
         // `relation-cycle` reports on typed links: it runs again when they change or
@@ -108,7 +107,7 @@ fn aliases_changed(old: &Note, new: &Note) -> bool {
 }
 
 /// Returns whether note ids shifted (a new path).
-fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) -> bool {
+fn upsert(model: &mut Analysis, note: Arc<Note>, effect: &mut Effect) -> bool {
     let path = note.path.clone();
     let was_skipped = model.vault.skipped.iter().any(|s| s.path == path);
     effect.vault_rules |= was_skipped;
@@ -141,7 +140,7 @@ fn upsert(model: &mut Model, note: Arc<Note>, effect: &mut Effect) -> bool {
     true
 }
 
-fn remove(model: &mut Model, path: &str, effect: &mut Effect) {
+fn remove(model: &mut Analysis, path: &str, effect: &mut Effect) {
     let Some(id) = model.vault.note_by_path(path) else {
         return;
     };
@@ -164,7 +163,7 @@ fn remove(model: &mut Model, path: &str, effect: &mut Effect) {
     reresolve_named(model, &key, None, true, effect);
 }
 
-fn skip(model: &mut Model, file: SkippedFile, effect: &mut Effect) {
+fn skip(model: &mut Analysis, file: SkippedFile, effect: &mut Effect) {
     remove(model, &file.path, effect);
     effect.removed.insert(file.path.clone());
     effect.vault_rules = true;
@@ -175,7 +174,7 @@ fn skip(model: &mut Model, file: SkippedFile, effect: &mut Effect) {
     }
 }
 
-fn add_attachment(model: &mut Model, path: VaultPath, effect: &mut Effect) {
+fn add_attachment(model: &mut Analysis, path: VaultPath, effect: &mut Effect) {
     if model.vault.attachment_by_path(&path).is_some() {
         return;
     }
@@ -189,7 +188,7 @@ fn add_attachment(model: &mut Model, path: VaultPath, effect: &mut Effect) {
     reresolve_named(model, &key, None, false, effect);
 }
 
-fn remove_attachment(model: &mut Model, path: &str, effect: &mut Effect) {
+fn remove_attachment(model: &mut Analysis, path: &str, effect: &mut Effect) {
     let Some(id) = model.vault.attachment_by_path(path) else {
         return;
     };
@@ -207,7 +206,7 @@ fn remove_attachment(model: &mut Model, path: &str, effect: &mut Effect) {
 /// Resolves again every link whose target names `key`, except those of `skip`; with
 /// `force`, their notes are rechecked even when the resolution looks unchanged.
 fn reresolve_named(
-    model: &mut Model,
+    model: &mut Analysis,
     key: &str,
     skip: Option<NoteId>,
     force: bool,
@@ -232,7 +231,7 @@ fn reresolve_named(
 }
 
 /// Resolves link `j` of `src` again; returns whether its resolution changed.
-fn reresolve(model: &mut Model, src: NoteId, j: usize) -> bool {
+fn reresolve(model: &mut Analysis, src: NoteId, j: usize) -> bool {
     let new = resolve_link(&model.vault, src, &model.vault.note(src).links[j]);
     let old = &model.graph.resolutions[src.0 as usize][j];
     if *old == new {
@@ -248,7 +247,7 @@ fn reresolve(model: &mut Model, src: NoteId, j: usize) -> bool {
     true
 }
 
-fn clear_outgoing(model: &mut Model, id: NoteId) {
+fn clear_outgoing(model: &mut Analysis, id: NoteId) {
     let old = std::mem::take(&mut model.graph.resolutions[id.0 as usize]);
     for (j, resolution) in old.iter().enumerate() {
         unlink(model, resolution.target.as_ref(), (id, j as u32));
@@ -256,7 +255,7 @@ fn clear_outgoing(model: &mut Model, id: NoteId) {
 }
 
 /// Resolves every link of `id` afresh and updates the reverse edges.
-fn set_outgoing(model: &mut Model, id: NoteId) {
+fn set_outgoing(model: &mut Analysis, id: NoteId) {
     clear_outgoing(model, id);
     let note = model.vault.notes[id.0 as usize].clone();
     let resolutions: Vec<LinkResolution> = note
@@ -271,7 +270,7 @@ fn set_outgoing(model: &mut Model, id: NoteId) {
 }
 
 fn edges<'m>(
-    model: &'m mut Model,
+    model: &'m mut Analysis,
     target: Option<&LinkTarget>,
 ) -> Option<&'m mut Vec<(NoteId, u32)>> {
     match target? {
@@ -280,7 +279,7 @@ fn edges<'m>(
     }
 }
 
-fn link(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
+fn link(model: &mut Analysis, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
     if let Some(list) = edges(model, target)
         && let Err(at) = list.binary_search(&edge)
     {
@@ -288,7 +287,7 @@ fn link(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
     }
 }
 
-fn unlink(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
+fn unlink(model: &mut Analysis, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
     if let Some(list) = edges(model, target)
         && let Ok(at) = list.binary_search(&edge)
     {
@@ -298,7 +297,7 @@ fn unlink(model: &mut Model, target: Option<&LinkTarget>, edge: (NoteId, u32)) {
 
 /// Renumbers note ids after an insertion or removal; `None` marks the removed note,
 /// whose incoming links become unresolved.
-fn shift_notes(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
+fn shift_notes(model: &mut Analysis, f: impl Fn(u32) -> Option<u32>) {
     let graph = &mut model.graph;
     for resolution in graph.resolutions.iter_mut().flatten() {
         if let Some(LinkTarget::Note(t)) = resolution.target {
@@ -330,147 +329,10 @@ fn shift_notes(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
     }
 }
 
-fn shift_attachments(model: &mut Model, f: impl Fn(u32) -> Option<u32>) {
+fn shift_attachments(model: &mut Analysis, f: impl Fn(u32) -> Option<u32>) {
     for resolution in model.graph.resolutions.iter_mut().flatten() {
         if let Some(LinkTarget::Attachment(a)) = resolution.target {
             resolution.target = f(a.0).map(|n| LinkTarget::Attachment(AttachmentId(n)));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    //! The incremental model must equal a rebuild after every change, and report every
-    //! note whose findings changed.
-
-    use std::collections::HashMap;
-    use std::sync::Arc;
-
-    use proptest::prelude::*;
-
-    use super::super::model::{Change, Model};
-    use super::super::vault_rules::vault_findings;
-    use crate::config::Config;
-    use crate::note::{VaultPath, parse_note};
-    use crate::resolve::build_link_graph;
-    use crate::rules::{Diagnostic, check_note};
-    use crate::vault::Vault;
-
-    const NAMES: &[&str] = &["Alpha", "Beta", "gamma", "Delta", "Ёлка"];
-    const FOLDERS: &[&str] = &["", "a/", "b/c/"];
-    const HEADINGS: &[&str] = &["Intro", "Setup", "Usage"];
-
-    fn path(folder: usize, name: usize) -> String {
-        format!("{}{}.md", FOLDERS[folder], NAMES[name])
-    }
-
-    /// A note's text from small random choices: headings, a block id, an alias, links.
-    fn text_strategy() -> impl Strategy<Value = String> {
-        (
-            proptest::collection::vec(0..HEADINGS.len(), 0..3),
-            any::<bool>(),
-            proptest::option::of(0..NAMES.len()),
-            proptest::collection::vec((0..NAMES.len(), 0..4usize, 0..3usize), 0..5),
-        )
-            .prop_map(|(headings, block, alias, links)| {
-                let mut out = String::new();
-                if let Some(a) = alias {
-                    out.push_str(&format!("---\naliases: [{}]\n---\n", NAMES[a]));
-                }
-                for h in headings {
-                    out.push_str(&format!("## {}\n\n", HEADINGS[h]));
-                }
-                if block {
-                    out.push_str("A block. ^blk\n\n");
-                }
-                for (name, anchor, style) in links {
-                    let anchor = match anchor {
-                        0 => String::new(),
-                        1 => format!("#{}", HEADINGS[name % HEADINGS.len()]),
-                        2 => "#^blk".to_string(),
-                        _ => "#Nope".to_string(),
-                    };
-                    match style {
-                        0 => out.push_str(&format!("[[{}{anchor}]] ", NAMES[name])),
-                        1 => out.push_str(&format!("[[b/c/{}{anchor}]] ", NAMES[name])),
-                        _ => out.push_str(&format!(
-                            "[x]({}.md{anchor}) ",
-                            NAMES[name].replace(' ', "%20")
-                        )),
-                    }
-                }
-                out.push_str("![[pic.png]]\n");
-                out
-            })
-    }
-
-    #[derive(Clone, Debug)]
-    enum Op {
-        Upsert(usize, usize, String),
-        Remove(usize, usize),
-        Attachment(bool),
-    }
-
-    fn op_strategy() -> impl Strategy<Value = Op> {
-        prop_oneof![
-            4 => (0..FOLDERS.len(), 0..NAMES.len(), text_strategy()).prop_map(|(f, n, t)| Op::Upsert(f, n, t)),
-            1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Remove(f, n)),
-            1 => any::<bool>().prop_map(Op::Attachment),
-        ]
-    }
-
-    fn findings(model: &Model) -> HashMap<VaultPath, Vec<Diagnostic>> {
-        let config = Config::default();
-        model
-            .vault
-            .note_ids()
-            .map(|id| {
-                (
-                    model.vault.note(id).path.clone(),
-                    check_note(&model.vault, &model.graph, &model.coherence, &config, id),
-                )
-            })
-            .collect()
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-        #[test]
-        fn incremental_equals_rebuild(ops in proptest::collection::vec(op_strategy(), 1..24)) {
-            let vault = Vault::from_parts("/v".into(), Vec::new(), Vec::new(), Vec::new());
-            let mut model = Model::new(vault, Arc::new(Config::default()));
-            for op in ops {
-                let before = findings(&model);
-                let vault_before = vault_findings(&model);
-                let change = match op {
-                    Op::Upsert(f, n, text) => {
-                        let p: VaultPath = path(f, n).into();
-                        Change::Upsert(Arc::new(parse_note(p, text.into())))
-                    }
-                    Op::Remove(f, n) => Change::Remove(path(f, n).into()),
-                    Op::Attachment(true) => Change::AddAttachment("pic.png".into()),
-                    Op::Attachment(false) => Change::RemoveAttachment("pic.png".into()),
-                };
-                let effect = model.apply(vec![change]);
-                let rebuilt = build_link_graph(&model.vault);
-                prop_assert_eq!(&model.graph, &rebuilt);
-                let fresh = Model::new(model.vault.clone(), model.config.clone());
-                prop_assert_eq!(findings(&model), findings(&fresh), "incremental coherence differs from a rebuild");
-                let after = findings(&model);
-                for (path, found) in &after {
-                    if before.get(path) != Some(found) {
-                        prop_assert!(effect.recheck.contains(path), "{} changed but was not rechecked", path);
-                    }
-                }
-                for path in before.keys() {
-                    if !after.contains_key(path) {
-                        prop_assert!(effect.removed.contains(path), "{} went away unreported", path);
-                    }
-                }
-                if vault_findings(&model) != vault_before {
-                    prop_assert!(effect.vault_rules);
-                }
-            }
         }
     }
 }

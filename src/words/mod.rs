@@ -1,4 +1,4 @@
-//! Text analysis shared by drift detection and the search index: words, stems, stop words.
+//! Words for drift detection and the search index: splitting, stems and stop words.
 //!
 //! Text is split and lowercased as tantivy's `SimpleTokenizer`, `RemoveLongFilter` and
 //! `LowerCaser` would (by [`split_words`], which is faster on Cyrillic); each word then

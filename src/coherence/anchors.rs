@@ -3,24 +3,13 @@
 //! writer re-anchors it; and `anchor-drift`'s comparison of each body with its anchor,
 //! calibrated on the vault like the other drift rules.
 
-use std::borrow::Cow;
-use std::io;
-use std::path::Path;
-use std::time::SystemTime;
-
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::event::{Event, EventKind};
-use super::state::{Anchor, TraceState};
-use super::time::Timestamp;
-use super::trace::{append_locked, lock, with_trace};
-use crate::coherence::{
-    MIN_BODY_TERMS, TermStats, body_text, cosine, percentile, set_note_language,
-};
-use crate::config::Config;
-use crate::text::analyze::{Analyzer, TermId, term_id};
+use super::{MIN_BODY_TERMS, TermStats, body_text, cosine, percentile, set_note_language};
+use crate::history::{Anchor, Timestamp, TraceState};
 use crate::vault::{NoteId, Vault};
+use crate::words::{Analyzer, TermId, term_id};
 
 /// Stems kept in a signature.
 pub const SIGNATURE_TERMS: usize = 24;
@@ -70,6 +59,30 @@ fn stems_of(vault: &Vault, id: NoteId, wanted: &[TermId]) -> FxHashMap<TermId, S
     stems
 }
 
+/// Drift signatures of notes `ids` (those a signature can be taken of), computed in
+/// parallel; `stats` are the vault's term statistics, built here when `None` or stale.
+pub fn signatures(
+    vault: &Vault,
+    stats: Option<&TermStats>,
+    ids: &[NoteId],
+) -> Vec<(NoteId, Vec<(String, f32)>)> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let built;
+    let stats = match stats {
+        Some(stats) if stats.len() == vault.notes.len() => stats,
+        _ => {
+            built = TermStats::build(vault);
+            &built
+        }
+    };
+    // Signatures analyze each body again for its stems: in parallel.
+    ids.par_iter()
+        .filter_map(|&id| Some((id, signature(vault, stats, id)?)))
+        .collect()
+}
+
 /// The drift signature of note `id`: stems and weights, heaviest first.
 pub fn signature(vault: &Vault, stats: &TermStats, id: NoteId) -> Option<Vec<(String, f32)>> {
     let top = top_terms(stats, id)?;
@@ -80,35 +93,6 @@ pub fn signature(vault: &Vault, stats: &TermStats, id: NoteId) -> Option<Vec<(St
             .filter_map(|(term, w)| stems.remove(&term).map(|s| (s, w)))
             .collect(),
     )
-}
-
-/// Anchors note `id` anew (the "Re-anchor this note" action): appends an `anchor` event
-/// with its current signature. Returns false when its body is too short to anchor.
-/// `stats` are the vault's term statistics; `None` analyzes the vault.
-pub fn reanchor(
-    root: &Path,
-    vault: &Vault,
-    stats: Option<&TermStats>,
-    id: NoteId,
-    now: SystemTime,
-) -> io::Result<bool> {
-    let built;
-    let stats = match stats {
-        Some(stats) if stats.len() == vault.notes.len() => stats,
-        _ => {
-            built = TermStats::build(vault);
-            &built
-        }
-    };
-    let Some(terms) = signature(vault, stats, id) else {
-        return Ok(false);
-    };
-    let mut event = Event::new(Timestamp::from_system(now), EventKind::Anchor);
-    event.path = Cow::Owned(vault.note(id).path.to_string());
-    event.terms = terms.into_iter().map(|(s, w)| (Cow::Owned(s), w)).collect();
-    let lock = lock(root)?;
-    append_locked(&lock, &[event])?;
-    Ok(true)
 }
 
 /// An anchor turned into term ids for comparison.
@@ -205,17 +189,19 @@ impl AnchorDrift {
         self.percentile_value = percentile(&values, self.percentile);
     }
 
-    /// Compares note `id` again after its text or its anchor changed (same ids). The
-    /// anchor is read from the trace, which the caller may just have re-anchored.
-    pub fn update_note(&mut self, vault: &Vault, stats: &TermStats, id: NoteId) {
+    /// Takes note `id`'s anchor as the trace now holds it (the writer may just have
+    /// re-anchored it); [`AnchorDrift::update_note`] then compares with it.
+    pub fn set_anchor(&mut self, id: NoteId, anchor: Option<&Anchor>) {
+        if let Some(slot) = self.anchors.get_mut(id.0 as usize) {
+            *slot = anchor.map(NoteAnchor::new);
+        }
+    }
+
+    /// Compares note `id` with its anchor again after its text changed (same ids).
+    pub fn update_note(&mut self, stats: &TermStats, id: NoteId) {
         let i = id.0 as usize;
         if i >= self.anchors.len() {
             return;
-        }
-        let path = &vault.note(id).path;
-        if let Ok(anchor) = with_trace(&vault.root, |t| t.state().anchor(path).map(NoteAnchor::new))
-        {
-            self.anchors[i] = anchor;
         }
         self.similarity[i] = self.compare(stats, id);
         self.calibrate();
@@ -270,21 +256,4 @@ impl AnchorDrift {
             .collect();
         (gained, lost)
     }
-}
-
-/// Whether the trace of the vault at `root` holds any anchor (an unreadable trace has none).
-pub fn has_anchors(root: &Path) -> bool {
-    with_trace(root, |trace| trace.state().has_anchors()).unwrap_or(false)
-}
-
-/// Builds `anchor-drift`'s model from the vault's trace (through [`with_trace`]'s cache);
-/// `None` when the trace has no anchors or cannot be read.
-pub fn load_anchor_drift(vault: &Vault, stats: &TermStats, config: &Config) -> Option<AnchorDrift> {
-    let floor = config.history.anchor_floor as f32;
-    let percentile = config.relations.drift_percentile;
-    with_trace(&vault.root, |trace| {
-        AnchorDrift::build(vault, stats, trace.state(), floor, percentile)
-    })
-    .ok()
-    .flatten()
 }

@@ -6,23 +6,19 @@
 
 mod commit_vault;
 
-use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use gix::ObjectId;
 
-use super::anchors::signature;
-use super::event::{Event, EventKind, OwnedEvent};
-use super::fingerprint::fingerprints;
-use super::record::{diff, rename_events};
-use super::state::TraceState;
-use super::time::Timestamp;
-use crate::coherence::{Coherence, TermStats};
-use crate::config::Config;
+use super::Analysis;
+use crate::coherence::signatures;
 use crate::git::{Commit, GitError, VaultRepo};
+use crate::history::{
+    EventKind, OwnedEvent, Timestamp, TraceState, anchor_event, diff, fingerprints, rename_events,
+};
 use crate::query::FullText;
-use crate::resolve::build_link_graph;
-use crate::rules::check_vault_with;
+use crate::rules::Rulebook;
 use commit_vault::CommitVault;
 
 /// What was replayed and what it recorded.
@@ -50,17 +46,17 @@ pub struct Replay {
 }
 
 /// Replays the last `max_commits` commits of HEAD's first-parent history (all when
-/// `None`) of the vault at `root` (canonical) with `config`, calling `progress` before
+/// `None`) of the vault at `root` (canonical) with `rulebook`, calling `progress` before
 /// each commit with its index and the total.
 pub fn replay_git(
     root: &Path,
-    config: &Config,
+    rulebook: &Arc<Rulebook>,
     repo: &VaultRepo,
     max_commits: Option<usize>,
     progress: &mut dyn FnMut(usize, usize, &Commit),
 ) -> Result<Replay, GitError> {
     let commits = repo.commits(max_commits)?;
-    let queries = FullText::queries(&config.queries.active(config))
+    let queries = FullText::queries(&rulebook.active_queries())
         .into_iter()
         .map(str::to_owned)
         .collect::<Vec<_>>();
@@ -70,7 +66,7 @@ pub fn replay_git(
         commits: commits.len(),
         ..ReplaySummary::default()
     };
-    let mut loader = CommitVault::new(root, config);
+    let mut loader = CommitVault::new(root, &rulebook.config);
     let mut previous: Option<ObjectId> = None;
     let mut last = Timestamp(i64::MIN);
     for (i, commit) in commits.iter().enumerate() {
@@ -84,14 +80,14 @@ pub fn replay_git(
             recorded.extend(apply(&mut state, moved));
         }
         let vault = loader.vault_at(repo, commit.id)?;
-        let graph = build_link_graph(&vault);
-        let coherence = Coherence::build_against(&vault, &graph, config, &state);
+        let analysis = Analysis::against(vault, rulebook.clone(), &state);
         let fulltext = (!queries.is_empty()).then(|| {
             let queries: Vec<&str> = queries.iter().map(String::as_str).collect();
-            FullText::in_memory(&vault, &queries)
+            FullText::in_memory(&analysis.vault, &queries)
         });
-        let diagnostics = check_vault_with(&vault, &graph, &coherence, config, fulltext.as_ref());
-        let findings = fingerprints(&diagnostics, &vault);
+        let diagnostics = analysis.check(fulltext.as_ref());
+        let vault = &analysis.vault;
+        let findings = fingerprints(&diagnostics, vault);
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         let changes = diff(&state, &findings, &messages, &|_| true, now);
         recorded.extend(apply(&mut state, changes));
@@ -100,27 +96,14 @@ pub fn replay_git(
             .note_ids()
             .filter(|id| state.anchor(&vault.note(*id).path).is_none())
             .collect();
-        if !unanchored.is_empty() {
-            let built;
-            let stats = match coherence.drift.as_ref() {
-                Some(drift) => &drift.stats,
-                None => {
-                    built = TermStats::build(&vault);
-                    &built
-                }
-            };
-            let anchors = unanchored.into_iter().filter_map(|id| {
-                let terms = signature(&vault, stats, id)?;
-                let mut e = Event::new(now, EventKind::Anchor);
-                e.path = Cow::Owned(vault.note(id).path.to_string());
-                e.terms = terms.into_iter().map(|(s, w)| (Cow::Owned(s), w)).collect();
-                Some(e)
-            });
-            let anchors: Vec<OwnedEvent> = anchors.collect();
-            recorded.extend(apply(&mut state, anchors));
-        }
+        let stats = analysis.coherence.drift.as_ref().map(|drift| &drift.stats);
+        let anchors: Vec<OwnedEvent> = signatures(vault, stats, &unanchored)
+            .into_iter()
+            .map(|(id, terms)| anchor_event(&vault.note(id).path, terms, now))
+            .collect();
+        recorded.extend(apply(&mut state, anchors));
         count(&mut summary, &recorded);
-        summary.skipped_files += vault.skipped.len();
+        summary.skipped_files += analysis.vault.skipped.len();
         events.extend(recorded);
         previous = Some(commit.id);
     }

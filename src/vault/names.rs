@@ -5,9 +5,9 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 
-use super::normalize::{file_name, normalize_key};
+use super::paths::{file_name, normalize_key};
+use super::{AttachmentId, NoteId};
 use crate::note::{Note, VaultPath, strip_md_extension};
-use crate::vault::{AttachmentId, NoteId};
 
 /// Ids sharing one name: nearly always one, kept inline to spare a pointer chase.
 type Ids<T> = SmallVec<[T; 4]>;

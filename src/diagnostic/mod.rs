@@ -1,9 +1,14 @@
-//! A finding of a rule, in core terms: a note path and a byte span.
+//! A finding of a rule, in core terms: a note path and a byte span; its severity; and rule
+//! codes read from files, interned so every finding carries a `&'static str` code.
+
+mod codes;
 
 use serde::Serialize;
 
-use crate::note::VaultPath;
+use crate::note::{Note, VaultPath};
 use crate::text::Span;
+
+pub use codes::{intern_code, is_file_rule_code};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,4 +63,15 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub message: String,
     pub related: Vec<Related>,
+}
+
+impl Related {
+    /// A related entry pointing at another note as a whole (its title or first heading).
+    pub fn note(note: &Note, message: impl Into<String>) -> Related {
+        Related {
+            path: note.path.clone(),
+            span: note.identity_span(),
+            message: message.into(),
+        }
+    }
 }

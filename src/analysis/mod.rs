@@ -1,0 +1,199 @@
+//! The analysis of one vault, built once and updated in place: the one place the pipeline
+//! load → resolve → coherence → rules is assembled, for every command and the language
+//! server.
+//!
+//! - [`Analysis::load`] reads a vault from disk with its [`Rulebook`] (`load_rulebook`);
+//!   [`Analysis::from_vault`] analyzes a vault built otherwise (a git commit's, tests').
+//! - [`Analysis::apply`] takes the notes that changed and updates the model incrementally
+//!   (`incremental.rs`: only the links a change can affect are resolved again); the CLI never
+//!   needs it, the language server always uses it.
+//! - [`Analysis::check`], [`Analysis::check_note`] and [`Analysis::check_vault_wide`] run the
+//!   rules; `fulltext.rs` runs the query rules' full-text selectors against the cached search
+//!   index; `record.rs` records findings and anchors in the vault's history.
+//! - `replay/` replays the check over the vault's git history (`twin history --from-git`).
+//!
+//! Byte offsets and core types only: no terminal, JSON report or LSP types.
+
+mod change;
+mod fulltext;
+mod incremental;
+mod record;
+mod replay;
+mod rulebook;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::coherence::{Coherence, anchor_drift_on};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::history::{TraceState, with_trace};
+use crate::note::VaultPath;
+use crate::query::FullText;
+use crate::resolve::{LinkGraph, build_link_graph};
+use crate::rules::{Rulebook, check_note, check_vault, check_vault_with};
+use crate::vault::{LoadError, NoteId, Vault, load_vault};
+
+pub use change::{Change, Effect};
+pub use fulltext::{FullTextOutcome, cached_fulltext};
+pub use replay::{Replay, ReplaySummary, replay_git};
+pub use rulebook::{load_rulebook, load_rulebook_lenient};
+
+/// A stage of [`Analysis::load_with`], reported when it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Notes found, read and parsed; names indexed.
+    Load,
+    /// Every link resolved.
+    Resolve,
+    /// The coherence model (topology, drift, anchors) built.
+    Coherence,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Resolve => "resolve",
+            Stage::Coherence => "coherence",
+        }
+    }
+}
+
+/// A vault with its resolved links, its coherence model and the rules in effect, always
+/// consistent with each other.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub rulebook: Arc<Rulebook>,
+    pub vault: Vault,
+    pub graph: LinkGraph,
+    pub coherence: Coherence,
+}
+
+impl Analysis {
+    /// Reads, parses and analyzes the vault at `root`.
+    pub fn load(root: &Path, rulebook: Arc<Rulebook>) -> Result<Analysis, LoadError> {
+        Analysis::load_with(root, rulebook, &mut |_| {})
+    }
+
+    /// [`Analysis::load`], calling `stage` as each stage ends (for timings and progress).
+    pub fn load_with(
+        root: &Path,
+        rulebook: Arc<Rulebook>,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Result<Analysis, LoadError> {
+        let vault = load_vault(root, &rulebook.config)?;
+        stage(Stage::Load);
+        Ok(Analysis::analyze(vault, rulebook, stage))
+    }
+
+    /// Analyzes a vault that is already in memory. `anchor-drift` reads the vault's trace.
+    pub fn from_vault(vault: Vault, rulebook: Arc<Rulebook>) -> Analysis {
+        Analysis::analyze(vault, rulebook, &mut |_| {})
+    }
+
+    /// [`Analysis::from_vault`] with `anchor-drift` measured against the anchors of `state`
+    /// instead of the vault's trace: for replaying the vault's history.
+    pub fn against(vault: Vault, rulebook: Arc<Rulebook>, state: &TraceState) -> Analysis {
+        let graph = build_link_graph(&vault);
+        let config = &rulebook.config;
+        let mut coherence = Coherence::build(&vault, &graph, config, rulebook.needs_drift());
+        if anchor_drift_on(config) {
+            coherence.measure_anchors(&vault, config, state);
+        }
+        Analysis {
+            rulebook,
+            vault,
+            graph,
+            coherence,
+        }
+    }
+
+    /// An analysis of no notes at `root`, for a workspace not loaded yet.
+    pub fn empty(root: PathBuf) -> Analysis {
+        let vault = Vault::from_parts(root, Vec::new(), Vec::new(), Vec::new());
+        Analysis::from_vault(vault, Arc::default())
+    }
+
+    fn analyze(vault: Vault, rulebook: Arc<Rulebook>, stage: &mut dyn FnMut(Stage)) -> Analysis {
+        let graph = build_link_graph(&vault);
+        stage(Stage::Resolve);
+        let coherence = build_coherence(&vault, &graph, &rulebook);
+        stage(Stage::Coherence);
+        Analysis {
+            rulebook,
+            vault,
+            graph,
+            coherence,
+        }
+    }
+
+    /// The configuration in effect.
+    pub fn config(&self) -> &Config {
+        &self.rulebook.config
+    }
+
+    /// Uses another rulebook: the coherence model depends on it.
+    pub fn set_rulebook(&mut self, rulebook: Arc<Rulebook>) {
+        self.coherence = build_coherence(&self.vault, &self.graph, &rulebook);
+        self.rulebook = rulebook;
+    }
+
+    /// Applies changes and returns what they affected.
+    pub fn apply(&mut self, changes: Vec<Change>) -> Effect {
+        incremental::apply(self, changes)
+    }
+
+    /// Every finding of the vault, sorted. Full-text selectors of query rules take their
+    /// matches from `fulltext` ([`cached_fulltext`]) or, without it, from an index built
+    /// in memory.
+    pub fn check(&self, fulltext: Option<&FullText>) -> Vec<Diagnostic> {
+        check_vault_with(
+            &self.vault,
+            &self.graph,
+            &self.coherence,
+            &self.rulebook,
+            fulltext,
+        )
+    }
+
+    /// The findings of one note's per-note rules (after an edit).
+    pub fn check_note(&self, id: NoteId) -> Vec<Diagnostic> {
+        check_note(
+            &self.vault,
+            &self.graph,
+            &self.coherence,
+            &self.rulebook,
+            id,
+        )
+    }
+
+    /// The findings of the vault-wide rules only (`alias-conflict`, `relation-cycle`, ...),
+    /// at their configured severities, sorted as [`Analysis::check`] sorts them.
+    pub fn check_vault_wide(&self) -> Vec<Diagnostic> {
+        let rulebook = self.rulebook.vault_wide_only();
+        check_vault(&self.vault, &self.graph, &self.coherence, &rulebook)
+    }
+
+    /// Every note's path.
+    pub fn all_paths(&self) -> BTreeSet<VaultPath> {
+        self.vault.notes.iter().map(|n| n.path.clone()).collect()
+    }
+}
+
+/// The coherence model of `vault` under `rulebook`, measured against the drift anchors of
+/// the vault's trace when `anchor-drift` is on (an unreadable trace has none).
+fn build_coherence(vault: &Vault, graph: &LinkGraph, rulebook: &Rulebook) -> Coherence {
+    let config = &rulebook.config;
+    let mut coherence = Coherence::build(vault, graph, config, rulebook.needs_drift());
+    if anchor_drift_on(config) {
+        // The trace is read through its per-process cache, so a second look is cheap.
+        let _ = with_trace(&vault.root, |trace| {
+            coherence.measure_anchors(vault, config, trace.state())
+        });
+    }
+    coherence
+}

@@ -1,0 +1,3 @@
+//! Tests of the analysis layer.
+
+mod incremental;
