@@ -4,14 +4,23 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
+use super::terms::{
+    NoteTerms, TermStats, body_text, cosine, echoes_declared_words, identity_text,
+    set_note_language,
+};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
 use crate::vault::{NoteId, Vault};
-use crate::words::{TermId, with_thread_analyzer};
+use crate::words::{Analyzer, TermId, with_thread_analyzer};
 
 /// Bodies shorter than this many terms are too short to judge.
 pub const MIN_BODY_TERMS: u32 = 25;
+/// An identity needs this many distinct terms to be one a body can drift from, one of them
+/// at least a content word of its names (title, aliases, description): a single word says
+/// too little, and a version number (`v0.0.11`) or a date with tags is no identity at all.
+pub const MIN_IDENTITY_TERMS: usize = 2;
+/// A body with fewer terms than this per link is an index of links, not prose to judge.
+const PROSE_TERMS_PER_LINK: u32 = 8;
 /// Terms named in a drift message, per list.
 const TERMS_IN_MESSAGE: usize = 5;
 
@@ -29,18 +38,64 @@ pub struct Drift {
     pub stats: TermStats,
     /// Per note: cosine of body and identity; `None` when the body is too short.
     identity: Vec<Option<f32>>,
+    /// Per note under the identity floor: whether its body still uses its declared words
+    /// in some form (see [`echoes_declared_words`]), which a stemmer may have missed.
+    echoed: Vec<bool>,
     /// Per note, aligned with its typed edges: cosine of the two whole notes.
     relation: Vec<Vec<Option<f32>>>,
-    identity_percentile: f32,
+    identity_calibration: Calibration,
     identity_median: f32,
-    relation_percentile: f32,
+    relation_calibration: Calibration,
     identity_floor: f32,
     relation_floor: f32,
     percentile: f64,
 }
 
-/// Normalized TF-IDF vector of a note's body and identity together.
-type Weights = Vec<(TermId, f32)>;
+/// TF-IDF vector of a note's body and identity together, and whether its body is long
+/// enough to judge (otherwise its identity stands in for it).
+type Weights = (Vec<(TermId, f32)>, bool);
+
+/// One similarity's values over the vault, sorted: where a note stands among them.
+#[derive(Clone, Debug, Default)]
+pub struct Calibration {
+    sorted: Vec<f32>,
+}
+
+impl Calibration {
+    pub fn new(mut values: Vec<f32>) -> Calibration {
+        values.sort_by(f32::total_cmp);
+        Calibration { sorted: values }
+    }
+
+    /// The value at percentile `p` (0–100) by nearest rank; 0 when there is none.
+    pub fn at(&self, p: f64) -> f32 {
+        percentile(&self.sorted, p)
+    }
+
+    /// Whether `value` is among the lowest `p` percent: it and every value tied with it fit
+    /// in that share (one value at least). When most notes sit at one value (often 0), none
+    /// of them is "among the lowest".
+    pub fn in_lowest(&self, value: f32, p: f64) -> bool {
+        let at_or_below = self.sorted.partition_point(|v| *v <= value);
+        let share = ((p / 100.0) * self.sorted.len() as f64).floor().max(1.0) as usize;
+        at_or_below <= share
+    }
+}
+
+/// Whether a note's body can be judged: long enough, mostly in scripts the analyzer
+/// segments, and prose rather than an index of links.
+fn judged_body(terms: &NoteTerms) -> bool {
+    terms.body_len >= MIN_BODY_TERMS
+        && terms.unmeasured <= terms.body_len
+        && terms.body_len >= terms.body_links.saturating_mul(PROSE_TERMS_PER_LINK)
+}
+
+/// Whether a note's declared identity says enough to be measured.
+fn judged_identity(terms: &NoteTerms) -> bool {
+    terms.identity.len() >= MIN_IDENTITY_TERMS
+        && terms.named_terms >= 1
+        && !terms.identity_unmeasured
+}
 
 /// Whether two notes can be compared word by word: both long enough, in the same script.
 fn comparable(stats: &TermStats, a: NoteId, b: NoteId) -> bool {
@@ -68,23 +123,36 @@ impl Drift {
                 topology
                     .typed(from)
                     .iter()
-                    .map(|e| match (&whole[i], &whole[e.to.0 as usize]) {
-                        (Some(a), Some(b)) if comparable(&stats, from, e.to) => Some(cosine(a, b)),
-                        _ => None,
+                    .map(|e| {
+                        if comparable(&stats, from, e.to) {
+                            pair_similarity(&whole[i], &whole[e.to.0 as usize])
+                        } else {
+                            None
+                        }
                     })
                     .collect()
+            })
+            .collect();
+        let floor = config.identity_floor as f32;
+        let echoed = identity
+            .par_iter()
+            .enumerate()
+            .map_init(Analyzer::default, |analyzer, (i, sim)| {
+                sim.is_some_and(|s| s < floor)
+                    && echoes_declared_words(analyzer, &vault.notes[i])
             })
             .collect();
         let mut drift = Drift {
             stats,
             identity,
+            echoed,
             relation,
             identity_floor: config.identity_floor as f32,
             relation_floor: config.relation_floor as f32,
             percentile: config.drift_percentile,
             ..Drift::default()
         };
-        drift.calibrate();
+        drift.calibrate(topology);
         drift
     }
 
@@ -95,6 +163,8 @@ impl Drift {
         self.stats.update_note(vault, id);
         let i = id.0 as usize;
         self.identity[i] = identity_similarity(&self.stats, self.stats.note(id));
+        self.echoed[i] = self.identity[i].is_some_and(|s| s < self.identity_floor)
+            && with_thread_analyzer(|a| echoes_declared_words(a, vault.note(id)));
         let mine = whole_weights(&self.stats, self.stats.note(id));
         let mut others: FxHashMap<NoteId, Option<Weights>> = FxHashMap::default();
         let mut weights_of = |stats: &TermStats, other: NoteId| {
@@ -103,10 +173,7 @@ impl Drift {
                 .or_insert_with(|| whole_weights(stats, stats.note(other)))
                 .clone()
         };
-        let pair = |a: &Option<Weights>, b: &Option<Weights>| match (a, b) {
-            (Some(a), Some(b)) => Some(cosine(a, b)),
-            _ => None,
-        };
+        let pair = pair_similarity;
         self.relation[i] = topology
             .typed(id)
             .iter()
@@ -136,15 +203,25 @@ impl Drift {
                 *slot = sim;
             }
         }
-        self.calibrate();
+        self.calibrate(topology);
     }
 
-    fn calibrate(&mut self) {
-        let identity: Vec<f32> = self.identity.iter().flatten().copied().collect();
-        self.identity_percentile = percentile(&identity, self.percentile);
-        self.identity_median = percentile(&identity, 50.0);
-        let relation: Vec<f32> = self.relation.iter().flatten().flatten().copied().collect();
-        self.relation_percentile = percentile(&relation, self.percentile);
+    fn calibrate(&mut self, topology: &Topology) {
+        let identity = self.identity.iter().flatten().copied().collect();
+        self.identity_calibration = Calibration::new(identity);
+        self.identity_median = self.identity_calibration.at(50.0);
+        // A pair of notes counts once, however many typed links join it: a relation
+        // declared from both sides is one relation, not two tied values.
+        let mut pairs: FxHashMap<(NoteId, NoteId), f32> = FxHashMap::default();
+        for (i, sims) in self.relation.iter().enumerate() {
+            let from = NoteId(i as u32);
+            for (edge, sim) in topology.typed(from).iter().zip(sims) {
+                if let Some(sim) = sim {
+                    pairs.insert((from.min(edge.to), from.max(edge.to)), *sim);
+                }
+            }
+        }
+        self.relation_calibration = Calibration::new(pairs.into_values().collect());
     }
 
     /// Body-to-identity similarity of a note, when its body is long enough to judge.
@@ -159,17 +236,26 @@ impl Drift {
 
     /// The note's identity similarity, when it drifted.
     pub fn identity_drifted(&self, id: NoteId) -> Option<Drifted> {
+        if self.echoed.get(id.0 as usize).copied().unwrap_or(false) {
+            return None;
+        }
         drifted(
             self.identity(id)?,
             self.identity_floor,
-            self.identity_percentile,
+            &self.identity_calibration,
+            self.percentile,
         )
     }
 
     /// The similarity of the `k`-th typed edge of `from`, when the two notes drifted apart.
     pub fn relation_drifted(&self, from: NoteId, k: usize) -> Option<Drifted> {
         let similarity = (*self.relation.get(from.0 as usize)?.get(k)?)?;
-        drifted(similarity, self.relation_floor, self.relation_percentile)
+        drifted(
+            similarity,
+            self.relation_floor,
+            &self.relation_calibration,
+            self.percentile,
+        )
     }
 
     /// Words of the note's declared identity that its body never uses, in declared order.
@@ -211,25 +297,35 @@ impl Drift {
     }
 }
 
-fn drifted(similarity: f32, floor: f32, percentile_value: f32) -> Option<Drifted> {
-    (similarity < floor && similarity <= percentile_value).then_some(Drifted {
+fn drifted(similarity: f32, floor: f32, calibration: &Calibration, p: f64) -> Option<Drifted> {
+    (similarity < floor && calibration.in_lowest(similarity, p)).then(|| Drifted {
         similarity,
-        percentile_value,
+        percentile_value: calibration.at(p),
     })
 }
 
 fn identity_similarity(stats: &TermStats, terms: &NoteTerms) -> Option<f32> {
-    if terms.body_len < MIN_BODY_TERMS || terms.identity.is_empty() {
+    if !judged_body(terms) || !judged_identity(terms) {
         return None;
     }
     Some(stats.similarity(&terms.body, &terms.identity))
 }
 
+/// The note as a whole for `relation-drift`: its body and identity, when the body can be
+/// judged; a short body's declared identity stands in for it when that says enough.
 fn whole_weights(stats: &TermStats, terms: &NoteTerms) -> Option<Weights> {
-    if terms.body_len < MIN_BODY_TERMS {
-        return None;
+    let long = judged_body(terms);
+    let stands_in = terms.unmeasured <= terms.body_len && judged_identity(terms);
+    (long || stands_in).then(|| (stats.weights(&terms.whole()), long))
+}
+
+/// Cosine of two whole notes, when at least one of them is judged on a long body: two
+/// identities alone say too little about each other.
+fn pair_similarity(a: &Option<Weights>, b: &Option<Weights>) -> Option<f32> {
+    match (a, b) {
+        (Some((a, a_long)), Some((b, b_long))) if *a_long || *b_long => Some(cosine(a, b)),
+        _ => None,
     }
-    Some(stats.weights(&terms.whole()))
 }
 
 /// The value at percentile `p` (0–100) by nearest rank; 0 for an empty list.
@@ -241,4 +337,27 @@ pub fn percentile(values: &[f32], p: f64) -> f32 {
     sorted.sort_by(f32::total_cmp);
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Calibration;
+
+    #[test]
+    fn ties_at_the_bottom_are_not_the_lowest_percentile() {
+        // Most notes at 0: none of them is "among the lowest 5%".
+        let mut values = vec![0.0; 60];
+        values.extend((1..=40).map(|i| i as f32 / 100.0));
+        let calibration = Calibration::new(values);
+        assert_eq!(calibration.at(5.0), 0.0);
+        assert!(!calibration.in_lowest(0.0, 5.0));
+        // A single lowest value of a small vault still is.
+        let calibration = Calibration::new(vec![0.07, 0.2, 0.3, 0.35, 0.4, 0.41, 0.5, 0.6]);
+        assert!(calibration.in_lowest(0.07, 5.0));
+        assert!(!calibration.in_lowest(0.2, 5.0));
+        // Never more than the share asked for: 5 of 100 distinct values.
+        let calibration = Calibration::new((0..100).map(|i| i as f32).collect());
+        let lowest = (0..100).filter(|&i| calibration.in_lowest(i as f32, 5.0)).count();
+        assert_eq!(lowest, 5);
+    }
 }

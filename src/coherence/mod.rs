@@ -17,7 +17,7 @@ use crate::resolve::LinkGraph;
 use crate::vault::{NoteId, Vault};
 
 pub use anchors::{AnchorDrift, AnchorDrifted, SIGNATURE_TERMS, signature, signatures};
-pub use drift::{Drift, Drifted, MIN_BODY_TERMS, percentile};
+pub use drift::{Calibration, Drift, Drifted, MIN_BODY_TERMS, MIN_IDENTITY_TERMS, percentile};
 pub use relations::{Declared, HeadingMatcher, TypedLink, typed_links};
 pub use terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 pub use topology::{Confirmation, NoteEdges, Topology, TypedEdge};

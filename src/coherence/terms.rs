@@ -9,7 +9,9 @@ use rustc_hash::FxHashMap;
 use crate::note::{LinkSource, Note, YamlValue};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
-use crate::words::{Analyzer, TermId, language_from_tag, with_thread_analyzer};
+use crate::words::{
+    Analyzer, TermId, is_unsegmented, language_from_tag, with_thread_analyzer,
+};
 
 /// Bytes of a body analyzed at most: enough to say what a note is about, and a bound on
 /// the cost of a pathological 50 MB note.
@@ -25,8 +27,19 @@ pub struct NoteTerms {
     pub body: TermCounts,
     /// Terms of the title (or file name), aliases, tags and description.
     pub identity: TermCounts,
-    /// How many terms the body has in all.
+    /// How many terms the body has in all (words of unsegmented scripts left out).
     pub body_len: u32,
+    /// Body words in a script the analyzer does not segment (Chinese, Japanese, Thai…):
+    /// left out of the vectors, since they were not measured.
+    pub unmeasured: u32,
+    /// Whether the identity has words in such a script.
+    pub identity_unmeasured: bool,
+    /// Distinct content terms (no digits: `v0` of `v0.0.11` is no subject) of the names the
+    /// note declares: title, file name, aliases and description, tags aside.
+    pub named_terms: u32,
+    /// Links in the body (embeds aside): a note with about as many links as words is an
+    /// index, not prose.
+    pub body_links: u32,
     /// Whether most body terms are Cyrillic: notes in different scripts cannot be compared
     /// word by word.
     pub cyrillic: bool,
@@ -49,6 +62,11 @@ pub struct TermStats {
 
 /// The text a note declares itself by: title, aliases, tags and description.
 pub fn identity_text(note: &Note) -> String {
+    declared_text(note, true)
+}
+
+/// Title, file name, aliases, tags (when asked for) and description, one a line.
+fn declared_text(note: &Note, tags: bool) -> String {
     let mut text = String::from(note.title());
     if note.title() != note.name() {
         text.push('\n');
@@ -58,7 +76,7 @@ pub fn identity_text(note: &Note) -> String {
         text.push('\n');
         text.push_str(&alias.name);
     }
-    for tag in &note.tags {
+    for tag in note.tags.iter().filter(|_| tags) {
         text.push('\n');
         text.push_str(&tag.name);
     }
@@ -71,6 +89,19 @@ pub fn identity_text(note: &Note) -> String {
         text.push_str(description);
     }
     text
+}
+
+/// Distinct content terms of a text: measured, and without digits.
+fn content_terms(analyzer: &mut Analyzer, text: &str) -> u32 {
+    let mut ids: Vec<TermId> = Vec::new();
+    analyzer.for_each_term(text, |t| {
+        if !t.word.bytes().any(|b| b.is_ascii_digit()) && !is_unsegmented(t.word) {
+            ids.push(t.id);
+        }
+    });
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len() as u32
 }
 
 /// The note's body: everything after the frontmatter, without what names other notes or
@@ -127,6 +158,38 @@ pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
     segments
 }
 
+/// Letters of a word that say which word it is, whatever its ending: the first five.
+const ECHO_PREFIX_CHARS: usize = 5;
+
+/// Whether the body uses at least half of the words the note declares, in some form: with
+/// the same first five letters. A check that needs no stemmer, so that a note in a language
+/// stemmed as English (Finnish, Turkish, Hungarian without a `lang` property) is not called
+/// drifted because `päivitä` and `päivitykset` have different English stems.
+pub fn echoes_declared_words(analyzer: &mut Analyzer, note: &Note) -> bool {
+    let prefix = |word: &str| -> String { word.chars().take(ECHO_PREFIX_CHARS).collect() };
+    set_note_language(analyzer, note);
+    let mut declared: Vec<String> = Vec::new();
+    analyzer.for_each_term(&identity_text(note), |t| {
+        if !t.word.bytes().any(|b| b.is_ascii_digit()) && !is_unsegmented(t.word) {
+            declared.push(prefix(t.word));
+        }
+    });
+    declared.sort_unstable();
+    declared.dedup();
+    if declared.is_empty() {
+        return false;
+    }
+    let mut found = vec![false; declared.len()];
+    for segment in body_segments(note) {
+        analyzer.for_each_word(&note.text[segment], |w| {
+            if let Ok(i) = declared.binary_search(&prefix(w.word)) {
+                found[i] = true;
+            }
+        });
+    }
+    found.iter().filter(|&&f| f).count() * 2 >= declared.len()
+}
+
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
 pub fn set_note_language(analyzer: &mut Analyzer, note: &Note) {
     let lang = note
@@ -140,15 +203,27 @@ pub fn set_note_language(analyzer: &mut Analyzer, note: &Note) {
     analyzer.set_latin_language(lang.unwrap_or(tantivy::tokenizer::Language::English));
 }
 
-/// Sorted term counts of the texts, their number of terms and how many are Cyrillic.
-fn count<'t>(
-    analyzer: &mut Analyzer,
-    texts: impl IntoIterator<Item = &'t str>,
-) -> (TermCounts, u32, u32) {
+/// The terms of some texts: sorted counts and what was left out.
+struct Counted {
+    counts: TermCounts,
+    /// Terms counted.
+    len: u32,
+    /// Terms that are Cyrillic.
+    cyrillic: u32,
+    /// Words of unsegmented scripts, left out.
+    unmeasured: u32,
+}
+
+/// Sorted term counts of the texts; words of unsegmented scripts are left out and counted.
+fn count<'t>(analyzer: &mut Analyzer, texts: impl IntoIterator<Item = &'t str>) -> Counted {
     let mut ids = Vec::new();
-    let mut cyrillic = 0;
+    let (mut cyrillic, mut unmeasured) = (0, 0);
     for text in texts {
         analyzer.for_each_term(text, |t| {
+            if is_unsegmented(t.word) {
+                unmeasured += 1;
+                return;
+            }
             ids.push(t.id);
             // Cyrillic letters take two bytes and start with 0xD0–0xD4 in UTF-8.
             if matches!(t.word.as_bytes().first(), Some(0xD0..=0xD4)) {
@@ -167,7 +242,12 @@ fn count<'t>(
     }
     // Kept for the vault's lifetime: no spare capacity.
     counts.shrink_to_fit();
-    (counts, len, cyrillic)
+    Counted {
+        counts,
+        len,
+        cyrillic,
+        unmeasured,
+    }
 }
 
 /// Analyzes one note.
@@ -187,13 +267,23 @@ pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
         budget -= end.max(1).min(budget);
         Some(&text[..end])
     });
-    let (body, body_len, cyrillic) = count(analyzer, texts);
-    let (identity, _, _) = count(analyzer, [identity_text(note).as_str()]);
+    let body = count(analyzer, texts);
+    let identity = count(analyzer, [identity_text(note).as_str()]);
+    let named_terms = content_terms(analyzer, &declared_text(note, false));
+    let body_links = note
+        .links
+        .iter()
+        .filter(|l| l.source == LinkSource::Body && !l.embed)
+        .count() as u32;
     NoteTerms {
-        body,
-        identity,
-        body_len,
-        cyrillic: cyrillic * 2 > body_len,
+        body: body.counts,
+        identity: identity.counts,
+        body_len: body.len,
+        unmeasured: body.unmeasured,
+        identity_unmeasured: identity.unmeasured > 0,
+        named_terms,
+        body_links,
+        cyrillic: body.cyrillic * 2 > body.len,
     }
 }
 

@@ -436,6 +436,26 @@ fn analyze_word(
     Some((term_id(&stem), stem))
 }
 
+/// Whether `word` is written in a script that separates words without spaces and that
+/// [`split_words`] does not segment (Chinese, Japanese, Thai, Lao, Khmer, Myanmar, Tibetan):
+/// such a "word" is a whole phrase or sentence, so its terms measure nothing, and drift must
+/// not judge a note by them.
+pub fn is_unsegmented(word: &str) -> bool {
+    // Every such script lies above U+0E00: three bytes or more in UTF-8.
+    word.bytes().any(|b| b >= 0xE0) && word.chars().any(is_unsegmented_char)
+}
+
+fn is_unsegmented_char(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x0E00..=0x0FFF // Thai, Lao, Tibetan
+            | 0x1000..=0x109F // Myanmar
+            | 0x1780..=0x17FF | 0x19E0..=0x19FF // Khmer
+            | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F // Hiragana, Katakana
+            | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF // Han
+    )
+}
+
 fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{052F}')
 }
@@ -598,6 +618,16 @@ mod tests {
         a.set_latin_language(Language::English);
         assert!(!a.is_plain());
         assert_eq!(a.terms("The Linking 42"), ["link"]);
+    }
+
+    #[test]
+    fn unsegmented_scripts_are_recognized() {
+        for word in ["ベースの作成", "列表视图", "bases構文", "มุมมอง", "ការកំណត់"] {
+            assert!(is_unsegmented(word), "{word}");
+        }
+        for word in ["notes", "заметки", "ΣΊΣΥΦΟΣ", "한국어", "straße", "٣٤"] {
+            assert!(!is_unsegmented(word), "{word}");
+        }
     }
 
     #[test]
