@@ -19,6 +19,9 @@ pub const MIN_BODY_TERMS: u32 = 25;
 /// at least a content word of its names (title, aliases, description): a single word says
 /// too little, and a version number (`v0.0.11`) or a date with tags is no identity at all.
 pub const MIN_IDENTITY_TERMS: usize = 2;
+/// In a vault too small for a percentile to mean much (under 60 values at 5%), this many
+/// lowest values may still be flagged: the absolute floor decides there.
+const MIN_LOWEST: usize = 3;
 /// A body with fewer terms than this per link is an index of links, not prose to judge.
 const PROSE_TERMS_PER_LINK: u32 = 8;
 /// Terms named in a drift message, per list.
@@ -73,12 +76,13 @@ impl Calibration {
     }
 
     /// Whether `value` is among the lowest `p` percent: it and every value tied with it fit
-    /// in that share (one value at least). When most notes sit at one value (often 0), none
-    /// of them is "among the lowest".
+    /// in that share (or among the [`MIN_LOWEST`] lowest, in a small vault where the floor
+    /// decides). When most notes sit at one value (often 0), none of them is "among the
+    /// lowest".
     pub fn in_lowest(&self, value: f32, p: f64) -> bool {
         let at_or_below = self.sorted.partition_point(|v| *v <= value);
-        let share = ((p / 100.0) * self.sorted.len() as f64).floor().max(1.0) as usize;
-        at_or_below <= share
+        let share = ((p / 100.0) * self.sorted.len() as f64).floor() as usize;
+        at_or_below <= share.max(MIN_LOWEST)
     }
 }
 
@@ -138,8 +142,7 @@ impl Drift {
             .par_iter()
             .enumerate()
             .map_init(Analyzer::default, |analyzer, (i, sim)| {
-                sim.is_some_and(|s| s < floor)
-                    && echoes_declared_words(analyzer, &vault.notes[i])
+                sim.is_some_and(|s| s < floor) && echoes_declared_words(analyzer, &vault.notes[i])
             })
             .collect();
         let mut drift = Drift {
@@ -275,6 +278,26 @@ impl Drift {
         words
     }
 
+    /// What a note is about, for messages: its body's heaviest words, or, when its body is
+    /// too short to judge, the words it declares (its identity stands in for it).
+    pub fn subject_words(&self, vault: &Vault, id: NoteId) -> (&'static str, Vec<String>) {
+        if judged_body(self.stats.note(id)) {
+            return ("is about", self.dominant_words(vault, id));
+        }
+        let note = vault.note(id);
+        let mut seen = FxHashSet::default();
+        let mut words = Vec::new();
+        with_thread_analyzer(|analyzer| {
+            set_note_language(analyzer, note);
+            analyzer.for_each_term(&identity_text(note), |t| {
+                if seen.insert(t.id) && words.len() < TERMS_IN_MESSAGE {
+                    words.push(t.word.to_string());
+                }
+            });
+        });
+        ("declares", words)
+    }
+
     /// The body's heaviest terms by TF-IDF, each as the first word that produced it.
     pub fn dominant_words(&self, vault: &Vault, id: NoteId) -> Vec<String> {
         let mut weights = self.stats.weights(&self.stats.note(id).body);
@@ -354,10 +377,13 @@ mod tests {
         // A single lowest value of a small vault still is.
         let calibration = Calibration::new(vec![0.07, 0.2, 0.3, 0.35, 0.4, 0.41, 0.5, 0.6]);
         assert!(calibration.in_lowest(0.07, 5.0));
-        assert!(!calibration.in_lowest(0.2, 5.0));
+        assert!(calibration.in_lowest(0.3, 5.0));
+        assert!(!calibration.in_lowest(0.35, 5.0));
         // Never more than the share asked for: 5 of 100 distinct values.
         let calibration = Calibration::new((0..100).map(|i| i as f32).collect());
-        let lowest = (0..100).filter(|&i| calibration.in_lowest(i as f32, 5.0)).count();
+        let lowest = (0..100)
+            .filter(|&i| calibration.in_lowest(i as f32, 5.0))
+            .count();
         assert_eq!(lowest, 5);
     }
 }

@@ -7,7 +7,7 @@ use super::{Check, Emitter, NoteContext, Related, Rule, Severity, quote};
 pub const RULE: Rule = Rule {
     code: "relation-drift",
     default_severity: Severity::Info,
-    summary: "A typed link joins two notes whose texts share almost nothing.",
+    summary: "A typed link joins two notes whose texts (or, for a short note, its declared identity) share almost nothing.",
     check: Check::Note(check),
 };
 
@@ -21,12 +21,14 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
         };
         let other = cx.vault.note(edge.to);
         let (this, that) = (quote(cx.note.name()), quote(other.name()));
+        let (this_verb, this_words) = drift.subject_words(cx.vault, cx.id);
+        let (that_verb, that_words) = drift.subject_words(cx.vault, edge.to);
         let message = format!(
-            "{this} and its {} {that} share almost nothing (similarity {:.2}): {this} is about {}; {that} is about {}",
+            "{this} and its {} {that} share almost nothing (similarity {:.2}): {this} {this_verb} {}; {that} {that_verb} {}",
             edge.relation.as_str(),
             found.similarity,
-            quoted(&drift.dominant_words(cx.vault, cx.id)),
-            quoted(&drift.dominant_words(cx.vault, edge.to)),
+            quoted(&this_words),
+            quoted(&that_words),
         );
         out.emit(&cx.note.path, cx.edge_span(edge), message)
             .related

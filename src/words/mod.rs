@@ -622,7 +622,8 @@ mod tests {
 
     #[test]
     fn unsegmented_scripts_are_recognized() {
-        for word in ["ベースの作成", "列表视图", "bases構文", "มุมมอง", "ការកំណត់"] {
+        for word in ["ベースの作成", "列表视图", "bases構文", "มุมมอง", "ការកំណត់"]
+        {
             assert!(is_unsegmented(word), "{word}");
         }
         for word in ["notes", "заметки", "ΣΊΣΥΦΟΣ", "한국어", "straße", "٣٤"] {
