@@ -9,9 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::note::{LinkSource, Note, YamlValue};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
-use crate::words::{
-    Analyzer, TermId, is_unsegmented, language_from_tag, with_thread_analyzer,
-};
+use crate::words::{Analyzer, TermId, is_unsegmented, language_from_tag, with_thread_analyzer};
 
 /// Bytes of a body analyzed at most: enough to say what a note is about, and a bound on
 /// the cost of a pathological 50 MB note.
