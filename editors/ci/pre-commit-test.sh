@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pre-commit with twin, for real: validates .pre-commit-hooks.yaml with pre-commit's own
-# checker, then runs the `repo: local` / `language: system` hook from README.md in a
+# checker, then runs the `repo: local` / `language: system` hook from docs/editors.md in a
 # scratch git repository holding a copy of fixtures/editors/vault: it must fail on the
 # broken link and pass once the link is fixed.
 #
@@ -24,7 +24,7 @@ git init -q
 git config user.email ci@example.invalid
 git config user.name ci
 cp -r "$repo/fixtures/editors/vault" notes
-# The README's snippet for a twin already on PATH.
+# docs/editors.md's snippet for a twin already on PATH.
 cat > .pre-commit-config.yaml <<'YAML'
 repos:
   - repo: local

@@ -1,6 +1,6 @@
 ;;; twin.el --- twin language server through eglot  -*- lexical-binding: t; -*-
 
-;; The README's Emacs setup as a file to load: `(load "/path/to/twin/editors/emacs/twin.el")'.
+;; docs/editors.md's Emacs setup as a file to load: `(load "/path/to/twin/editors/emacs/twin.el")'.
 ;; eglot is built into Emacs 29+; on Emacs 28 install it (Debian: elpa-eglot).
 
 ;;; Code:

@@ -1,4 +1,4 @@
-//! The coherence vector of a note and the score derived from it (formula in the README).
+//! The coherence vector of a note and the score derived from it (formula in docs/coherence.md).
 
 use serde::Serialize;
 

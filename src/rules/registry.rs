@@ -1,4 +1,4 @@
-//! The list of every built-in rule, in the order the README documents them.
+//! The list of every built-in rule, in the order `docs/rules.md` documents them.
 
 use super::*;
 
