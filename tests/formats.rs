@@ -39,6 +39,27 @@ fn sarif_validates_against_the_schema() {
         assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert_eq!(location["artifactLocation"]["uri"], "Home.md");
     }
+    // Help links come from Cargo.toml's `repository`, and there are none while it is unset.
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    let driver = &run0["tool"]["driver"];
+    for rule in rules {
+        let code = rule["id"].as_str().unwrap();
+        if repository.is_empty() {
+            assert_eq!(rule.get("helpUri"), None, "{code} links nowhere");
+        } else {
+            let page = format!("docs/rules/{code}.md");
+            assert_eq!(rule["helpUri"], format!("{repository}/blob/HEAD/{page}"));
+            assert!(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(&page)
+                    .exists()
+            );
+        }
+    }
+    assert_eq!(
+        driver.get("informationUri").and_then(|u| u.as_str()),
+        (!repository.is_empty()).then_some(repository)
+    );
 }
 
 #[test]

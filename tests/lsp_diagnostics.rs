@@ -22,6 +22,16 @@ fn publishes_findings_with_code_source_docs_and_related_information() {
     let mut c = Client::ready(root);
     let b = c.diagnostics(&c.uri("B.md"), |_| true);
     insta::assert_json_snapshot!("diagnostics_b", lsp_support::redact(&b, root));
+    // The rule's page when Cargo.toml names a repository; no link at all while it does not.
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    for d in b.as_array().expect("diagnostics") {
+        let href = d["codeDescription"]["href"].as_str();
+        let want = format!(
+            "{repository}/blob/HEAD/docs/rules/{}.md",
+            d["code"].as_str().unwrap()
+        );
+        assert_eq!(href, (!repository.is_empty()).then_some(want.as_str()));
+    }
     let aliased = c.diagnostics(&c.uri("Aliased.md"), |d| has(d, "alias-conflict"));
     let related = &aliased[0]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], c.uri("Other.md"));

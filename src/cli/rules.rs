@@ -1,5 +1,6 @@
 //! `twin rules`: every rule in effect with its level and where it comes from (built-in,
-//! a pack, a vault's rule file); `--explain CODE` prints one rule and what it matches.
+//! a pack, a vault's rule file); `--explain CODE` prints one rule (a built-in rule's page
+//! from `docs/rules/`, a query rule as written) and what it finds in the vault.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,16 +10,16 @@ use clap::Args;
 use super::load::fulltext;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::config::RuleLevel;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::query::{QueryContext, matched_notes};
-use crate::rules::{RULES, Rulebook, check_vault_with, docs_url};
+use crate::rules::{RULES, Rule, Rulebook, check_vault_with, docs_url};
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     /// The vault's root folder (its `.twin/config.toml` and `.twin/queries/`).
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Print one rule and how many notes it selects and flags.
+    /// Print one rule (what it checks, examples, options) and what it finds in the vault.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
 }
@@ -76,24 +77,13 @@ fn list(root: &std::path::Path, rulebook: &Rulebook) {
 }
 
 fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
+    if let Some(rule) = RULES.iter().find(|r| r.code == code) {
+        return explain_builtin(&args.path, rule);
+    }
     let loaded = super::load::open(&args.path)?;
     let rulebook = &loaded.rulebook;
     let config = &rulebook.config;
     let mut out = std::io::stdout().lock();
-    if let Some(rule) = RULES.iter().find(|r| r.code == code) {
-        let level = level_text(
-            config.rules.get(code).copied(),
-            rule.default_severity.as_str(),
-            rule.enabled_by_default(),
-        );
-        let _ = writeln!(
-            out,
-            "{code} ({level}, built-in)\n{}\n{}",
-            rule.summary,
-            docs_url(code)
-        );
-        return Ok(());
-    }
     let Some(rule) = rulebook.queries.rule(code) else {
         eprintln!("error: no rule `{code}`; `twin rules` lists them");
         return Err(EXIT_ERROR);
@@ -109,23 +99,7 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
         &fulltext,
     );
     let matched = matched_notes(&cx, &rule.select).len();
-    // Findings come from the same engine as `twin check`, with only this rule on.
-    let mut only: Rulebook = (**rulebook).clone();
-    for other in RULES {
-        only.config
-            .rules
-            .insert(other.code.to_owned(), RuleLevel::Off);
-    }
-    for other in &rulebook.queries.rules {
-        if other.code != code {
-            only.config
-                .rules
-                .insert(other.code.to_owned(), RuleLevel::Off);
-        }
-    }
-    only.config
-        .rules
-        .insert(code.to_owned(), RuleLevel::On(with_severity[0].1));
+    let only = only_rule(rulebook, code, with_severity[0].1);
     let findings: Vec<Diagnostic> = check_vault_with(
         &loaded.vault,
         &loaded.graph,
@@ -133,11 +107,7 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
         &only,
         Some(&fulltext),
     );
-    let flagged = {
-        let mut paths: Vec<&str> = findings.iter().map(|d| &*d.path).collect();
-        paths.dedup();
-        paths.len()
-    };
+    let flagged = notes_flagged(&findings);
     let level = match severity {
         Some(severity) => severity.as_str().to_owned(),
         None => format!("off ({})", rule.default_severity().as_str()),
@@ -156,4 +126,75 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
         findings.len()
     );
     Ok(())
+}
+
+/// A built-in rule: its level here, its page, and its findings in this vault (counted with
+/// the rule on at its default level when the vault turns it off).
+fn explain_builtin(root: &std::path::Path, rule: &Rule) -> Result<(), u8> {
+    let rulebook = super::load::open_rulebook(root)?;
+    let configured = rulebook.config.rules.get(rule.code).copied();
+    let level = level_text(
+        configured,
+        rule.default_severity.as_str(),
+        rule.enabled_by_default(),
+    );
+    let on = match configured {
+        Some(RuleLevel::On(severity)) => Some(severity),
+        Some(RuleLevel::Off) => None,
+        None => rule.enabled_by_default().then_some(rule.default_severity),
+    };
+    // The analysis is made for this rule alone, so a drift rule the vault turns off is
+    // measured all the same.
+    let only = only_rule(&rulebook, rule.code, on.unwrap_or(rule.default_severity));
+    let analysis = super::load::open_analysis(root, only, &mut |_| {})?;
+    let findings = analysis.check(None);
+    let counted = format!(
+        "{} finding(s) in {} of {} note(s)",
+        findings.len(),
+        notes_flagged(&findings),
+        analysis.vault.notes.len()
+    );
+    let page = crate::rules::page(rule.code).unwrap_or(rule.summary);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{} ({level}, built-in)\n", rule.code);
+    let _ = writeln!(out, "{}", page.trim_end());
+    let _ = writeln!(out);
+    let _ = match on {
+        Some(_) => writeln!(out, "In this vault: {counted}."),
+        None => writeln!(
+            out,
+            "In this vault it is off; turned on, it would report {counted}."
+        ),
+    };
+    if let Some(url) = docs_url(rule.code) {
+        let _ = writeln!(out, "Online: {url}");
+    }
+    Ok(())
+}
+
+/// The rulebook with every rule off but `code`, on at `severity`: findings then come from
+/// the same engine as `twin check`, for this rule alone.
+fn only_rule(rulebook: &Rulebook, code: &str, severity: Severity) -> Rulebook {
+    let mut only = rulebook.clone();
+    for other in RULES {
+        only.config
+            .rules
+            .insert(other.code.to_owned(), RuleLevel::Off);
+    }
+    for other in &rulebook.queries.rules {
+        only.config
+            .rules
+            .insert(other.code.to_owned(), RuleLevel::Off);
+    }
+    only.config
+        .rules
+        .insert(code.to_owned(), RuleLevel::On(severity));
+    only
+}
+
+/// How many notes the findings are in (they come sorted by path).
+fn notes_flagged(findings: &[Diagnostic]) -> usize {
+    let mut paths: Vec<&str> = findings.iter().map(|d| &*d.path).collect();
+    paths.dedup();
+    paths.len()
 }

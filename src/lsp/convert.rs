@@ -121,9 +121,8 @@ pub mod to_proto {
             range,
             severity: Some(severity(diagnostic.severity)),
             code: Some(lsp::Code::String(diagnostic.code.to_string())),
-            code_description: Some(lsp::CodeDescription::new(Uri::from(
-                crate::rules::docs_url(diagnostic.code),
-            ))),
+            code_description: crate::rules::docs_url(diagnostic.code)
+                .map(|url| lsp::CodeDescription::new(Uri::from(url))),
             source: Some("twin".to_string()),
             message: lsp::Message::String(diagnostic.message.clone()),
             tags: None,

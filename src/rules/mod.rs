@@ -10,6 +10,7 @@ mod broken_block;
 mod broken_heading;
 mod broken_link;
 mod date_order;
+mod docs;
 mod file_unreadable;
 mod footnote_duplicate;
 mod footnote_malformed;
@@ -41,6 +42,7 @@ use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
 use crate::diagnostic::{Diagnostic, Related, Severity};
+pub use docs::{docs_url, pack_docs_url, page, repository_url};
 pub use one_sided_relation::is_one_sided;
 pub use registry::{OFF_BY_DEFAULT, RULES, rule};
 pub use rulebook::Rulebook;
@@ -59,7 +61,8 @@ pub enum Check {
 pub struct Rule {
     pub code: &'static str,
     pub default_severity: Severity,
-    /// One sentence for `twin rules`, SARIF and the README.
+    /// One sentence for `twin rules` and SARIF; also the first paragraph of the rule's page
+    /// (`docs/rules/<code>.md`, checked by `tests/docs_rules.rs`).
     pub summary: &'static str,
     pub check: Check,
 }
@@ -184,14 +187,6 @@ impl Emitter<'_> {
         });
         self.out.last_mut().expect("just pushed")
     }
-}
-
-/// Where each rule is documented: its section of the README.
-pub const DOCS_BASE_URL: &str = "https://github.com/twin-md/twin/blob/main/README.md";
-
-/// The documentation link of a rule (used by SARIF and the language server).
-pub fn docs_url(code: &str) -> String {
-    format!("{DOCS_BASE_URL}#{code}")
 }
 
 /// The rules in effect with their configured severities.

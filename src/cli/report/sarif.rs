@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Report, locate};
 use crate::diagnostic::Severity;
-use crate::rules::{RULES, docs_url};
+use crate::rules::{RULES, docs_url, pack_docs_url, repository_url};
 use crate::text::ColumnEncoding;
 
 fn level(severity: Severity) -> &'static str {
@@ -37,17 +37,21 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
     let mut rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
-            json!({
+            let mut described = json!({
                 "id": rule.code,
                 "name": rule.code,
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rule.summary },
-                "helpUri": docs_url(rule.code),
                 "defaultConfiguration": {
                     "level": level(rule.default_severity),
                     "enabled": rule.enabled_by_default(),
                 },
-            })
+            });
+            // Links only when twin was built with a repository to point at.
+            if let Some(url) = docs_url(rule.code) {
+                described["helpUri"] = Value::String(url);
+            }
+            described
         })
         .collect();
     // Query rules follow the built-in ones; a pack's rules link to the pack's section.
@@ -62,8 +66,10 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
                 "enabled": rule.level != crate::config::RuleLevel::Off,
             },
         });
-        if let crate::query::RuleSource::Pack(name) = rule.source {
-            described["helpUri"] = Value::String(docs_url(&format!("pack-{name}")));
+        if let crate::query::RuleSource::Pack(name) = rule.source
+            && let Some(url) = pack_docs_url(name)
+        {
+            described["helpUri"] = Value::String(url);
         }
         described
     }));
@@ -109,16 +115,19 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
         "file://{}/",
         vault.root.to_string_lossy().trim_end_matches('/')
     );
+    let mut driver = json!({
+        "name": "twin",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(url) = repository_url() {
+        driver["informationUri"] = Value::String(url.to_owned());
+    }
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "twin",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": crate::rules::DOCS_BASE_URL,
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "originalUriBaseIds": { "%SRCROOT%": { "uri": root_uri } },
             "columnKind": "utf16CodeUnits",
             "results": results,
