@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use twin::coherence::{Coherence, Drift, Topology, vault_coherence};
 use twin::config::{Config, RuleLevel};
 use twin::note::parse_note;
-use twin::query::QuerySet;
+use twin::query_rules::QuerySet;
 use twin::resolve::{LinkGraph, build_link_graph, resolve_link};
 use twin::rules::{RULES, Rulebook, check_note, check_vault};
 use twin::synth::{SynthOptions, generate_vault};

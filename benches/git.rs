@@ -19,8 +19,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use twin::config::Config;
-use twin::fix::KnownRenames;
-use twin::fix::renames::GIT_RENAME_COMMITS;
+use twin::fix::KnownMoves;
+use twin::fix::moves::GIT_RENAME_COMMITS;
 use twin::git::VaultRepo;
 use twin::synth::{SynthOptions, generate_vault};
 use twin::vault::load_vault;
@@ -109,7 +109,7 @@ fn run() -> io::Result<()> {
         let walls: Vec<Duration> = (0..=runs)
             .map(|_| {
                 let started = Instant::now();
-                let (renames, warnings) = KnownRenames::for_vault(&vault);
+                let (renames, warnings) = KnownMoves::for_vault(&vault);
                 assert!(warnings.is_empty(), "{warnings:?}");
                 assert_eq!(renames.len(), found);
                 started.elapsed()

@@ -12,7 +12,7 @@ use twin::analysis::{Analysis, Change, load_rulebook};
 use twin::config::{Config, RuleLevel};
 use twin::diagnostic::Diagnostic;
 use twin::note::parse_note;
-use twin::query::QuerySet;
+use twin::query_rules::QuerySet;
 use twin::rules::{RULES, Rulebook};
 use twin::vault::Vault;
 

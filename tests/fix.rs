@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::{Run, analyze, check, copy_dir, fixture, run_twin};
 use twin::fix::{
-    ApplyOutcome, FileChange, FileOp, FixContext, FixPlan, KnownRenames, PlanOptions, Safety,
+    ApplyOutcome, FileChange, FileOp, FixContext, FixPlan, KnownMoves, PlanOptions, Safety,
     apply_changes, apply_file, plan_fixes, quick_fixes,
 };
 
@@ -69,9 +69,9 @@ fn unsafe_flag(allow_unsafe: bool) -> &'static [&'static str] {
 fn plan(root: &Path, allow_unsafe: bool) -> FixPlan {
     let analysis = analyze(root);
     let diagnostics = analysis.check(None);
-    let renames = KnownRenames::from_trace(root).unwrap();
+    let renames = KnownMoves::from_trace(root).unwrap();
     let template = twin::fix::create::load_template(root);
-    let cx = FixContext::from_analysis(&analysis).with_renames(&renames);
+    let cx = FixContext::from_analysis(&analysis).with_moves(&renames);
     plan_fixes(
         &cx,
         &diagnostics,

@@ -68,9 +68,9 @@ fn every_requirement_and_forbid_passes_one_note_and_flags_the_other() {
 }
 
 fn pack_codes(pack: &str) -> Vec<String> {
-    let (rules, errors) = twin::query::parse_rule_file(
-        twin::query::pack(pack).unwrap().text,
-        twin::query::RuleSource::Pack(twin::query::pack(pack).unwrap().name),
+    let (rules, errors) = twin::query_rules::parse_rule_file(
+        twin::query_rules::pack(pack).unwrap().text,
+        twin::query_rules::RuleSource::Pack(twin::query_rules::pack(pack).unwrap().name),
         &[],
     );
     assert!(errors.is_empty());
@@ -320,7 +320,7 @@ fn rules_lists_sources_and_explains_a_rule() {
 
 #[test]
 fn one_note_matching_agrees_with_the_index() {
-    use twin::query::FullText;
+    use twin::query_rules::FullText;
     use twin::vault::load_vault;
     let queries = [
         "gardening",

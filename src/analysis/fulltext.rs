@@ -3,7 +3,7 @@
 //! `twin rules --explain`.
 
 use crate::diagnostic::Severity;
-use crate::query::{FullText, QueryRule};
+use crate::query_rules::{FullText, QueryRule};
 use crate::search::{IndexOptions, SearchIndex};
 use crate::vault::Vault;
 

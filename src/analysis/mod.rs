@@ -15,7 +15,10 @@
 //! Byte offsets and core types only: no terminal, JSON report or LSP types.
 
 mod change;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod fulltext;
+pub mod ide;
 mod incremental;
 mod record;
 mod replay;
@@ -32,7 +35,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::history::{TraceState, with_trace};
 use crate::note::VaultPath;
-use crate::query::FullText;
+use crate::query_rules::FullText;
 use crate::resolve::{LinkGraph, build_link_graph};
 use crate::rules::{Rulebook, check_note, check_vault, check_vault_with};
 use crate::vault::{LoadError, NoteId, Vault, load_vault};

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::config::{ConfigError, RuleCatalog, RuleFileCodes, load_config};
-use crate::query::{QuerySet, load_rules, pack_names};
+use crate::query_rules::{QuerySet, load_rules, pack_names};
 use crate::rules::{RULES, Rulebook};
 
 /// Loads the rulebook of the vault at `root`. An error in the configuration or in any rule

@@ -12,7 +12,7 @@ use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::Analysis;
 use crate::coherence::vault_coherence;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{FixContext, KnownRenames, group_broken_links};
+use crate::fix::{FixContext, KnownMoves, group_broken_links};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -176,11 +176,11 @@ fn fails(args: &CheckArgs, diagnostics: &[Diagnostic]) -> bool {
 /// `--group-by target`: broken links by missing target; the exit code as for the report.
 fn write_groups(args: &CheckArgs, analysis: &Analysis, diagnostics: &[Diagnostic]) -> u8 {
     let vault = &analysis.vault;
-    let (renames, warnings) = KnownRenames::for_vault(vault);
+    let (renames, warnings) = KnownMoves::for_vault(vault);
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
-    let cx = FixContext::from_analysis(analysis).with_renames(&renames);
+    let cx = FixContext::from_analysis(analysis).with_moves(&renames);
     let groups = group_broken_links(&cx, diagnostics);
     let stdout = std::io::stdout();
     // Stdout flushes at every newline; a 10k-note JSON report is 140,000 lines.

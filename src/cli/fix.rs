@@ -12,7 +12,7 @@ use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::RuleLevel;
 use crate::fix::create::load_template;
 use crate::fix::{
-    ApplyOutcome, FIXABLE, FileChange, FixContext, FixPlan, KnownRenames, PlanOptions, Safety,
+    ApplyOutcome, FIXABLE, FileChange, FixContext, FixPlan, KnownMoves, PlanOptions, Safety,
     apply_file, plan_fixes,
 };
 use crate::rules::{RULES, Rulebook};
@@ -60,12 +60,12 @@ pub fn run(args: &FixArgs) -> u8 {
     };
     let diagnostics = analysis.check(None);
     let vault = &analysis.vault;
-    let (renames, warnings) = KnownRenames::for_vault(vault);
+    let (renames, warnings) = KnownMoves::for_vault(vault);
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
     let template = load_template(&args.path);
-    let cx = FixContext::from_analysis(&analysis).with_renames(&renames);
+    let cx = FixContext::from_analysis(&analysis).with_moves(&renames);
     let plan = plan_fixes(
         &cx,
         &diagnostics,

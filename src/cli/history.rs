@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::analysis::{Analysis, load_rulebook};
 use crate::diagnostic::Diagnostic;
-use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, Query, Timestamp, fingerprints};
+use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, EventFilter, Timestamp, fingerprints};
 
 pub use stress::{TraceWriterArgs, run_trace_writer};
 
@@ -242,7 +242,7 @@ fn run_inner(args: &HistoryArgs) -> Result<u8, String> {
             Some(text) => Some(parse_since(text, Timestamp::from_system(now))?),
             None => None,
         };
-        let query = Query {
+        let query = EventFilter {
             note_events: note.is_some(),
             note,
             since,
@@ -286,7 +286,7 @@ fn reanchor(root: &Path, note: &str, now: SystemTime) -> Result<u8, String> {
     let vault = &analysis.vault;
     let matches: Vec<_> = vault
         .note_ids()
-        .filter(|id| history::query::note_matches(&vault.note(*id).path, note))
+        .filter(|id| history::filter::note_matches(&vault.note(*id).path, note))
         .collect();
     let id = match matches[..] {
         [id] => id,

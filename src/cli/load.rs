@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::EXIT_ERROR;
 use crate::analysis::{Analysis, FullTextOutcome, Stage, cached_fulltext, load_rulebook};
 use crate::diagnostic::Severity;
-use crate::query::{FullText, QueryRule};
+use crate::query_rules::{FullText, QueryRule};
 use crate::rules::Rulebook;
 use crate::vault::Vault;
 

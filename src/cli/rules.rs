@@ -11,7 +11,7 @@ use super::load::fulltext;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::config::RuleLevel;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::query::{QueryContext, matched_notes};
+use crate::query_rules::{QueryContext, matched_notes};
 use crate::rules::{RULES, Rule, Rulebook, check_vault_with, docs_url};
 
 #[derive(Args, Debug)]
@@ -66,8 +66,8 @@ fn list(root: &std::path::Path, rulebook: &Rulebook) {
             true,
         );
         let source = match &rule.source {
-            crate::query::RuleSource::Pack(name) => format!("pack {name}"),
-            crate::query::RuleSource::File(path) => {
+            crate::query_rules::RuleSource::Pack(name) => format!("pack {name}"),
+            crate::query_rules::RuleSource::File(path) => {
                 let shown = path.strip_prefix(root).unwrap_or(path);
                 format!("{}:{}", shown.display(), rule.line)
             }

@@ -10,8 +10,8 @@ use super::load::fulltext;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::RuleLevel;
 use crate::diagnostic::Severity;
-use crate::query::{Forbids, Requirements};
-use crate::query::{QueryContext, QueryRule, RuleSource, Selector, matched_notes};
+use crate::query_rules::{Forbids, Requirements};
+use crate::query_rules::{QueryContext, QueryRule, RuleSource, Selector, matched_notes};
 
 #[derive(Args, Debug)]
 pub struct SelectArgs {

@@ -75,7 +75,7 @@ fn near_miss_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option
 /// Points a broken link to the note its target was renamed to.
 fn renamed_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option<Fix>, String> {
     let Some(id) = cx
-        .renames
+        .moves
         .and_then(|r| r.renamed_note(cx.vault, &link.target))
     else {
         return Ok(None);
@@ -311,7 +311,7 @@ pub fn candidate(cx: &FixContext<'_>, id: NoteId, j: usize) -> Option<(Safety, S
         return Some((Safety::Safe, path_of(cx, found).to_string()));
     }
     if let Some(renamed) = cx
-        .renames
+        .moves
         .and_then(|r| r.renamed_note(cx.vault, &link.target))
     {
         return Some((Safety::Safe, cx.vault.note(renamed).path.to_string()));

@@ -14,13 +14,12 @@ pub mod edit;
 pub mod footnote;
 pub mod group;
 pub mod link;
+pub mod moves;
 pub mod names;
 pub mod plan;
 pub mod quick;
-pub mod refs;
 pub mod relation;
 pub mod rename;
-pub mod renames;
 pub mod target;
 
 use std::sync::OnceLock;
@@ -33,10 +32,10 @@ use crate::vault::Vault;
 pub use apply::{ApplyOutcome, apply_file};
 pub use edit::{FileOp, Fix, TextChange, apply_changes};
 pub use group::{TargetGroup, group_broken_links};
+pub use moves::KnownMoves;
 pub use plan::{FIXABLE, FileChange, FixPlan, PlanOptions, PlannedFix, Unfixable, plan_fixes};
 pub use quick::{QuickFix, quick_fixes};
 pub use rename::RenameError;
-pub use renames::KnownRenames;
 
 /// Whether a fix is applied by default or only on request (`--unsafe`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,7 +62,7 @@ pub struct FixContext<'a> {
     pub graph: &'a LinkGraph,
     pub coherence: &'a Coherence,
     pub config: &'a Config,
-    pub renames: Option<&'a KnownRenames>,
+    pub moves: Option<&'a KnownMoves>,
     names: OnceLock<names::NameTable>,
     style: OnceLock<relation::VaultStyle>,
 }
@@ -90,15 +89,15 @@ impl<'a> FixContext<'a> {
             graph,
             coherence,
             config,
-            renames: None,
+            moves: None,
             names: OnceLock::new(),
             style: OnceLock::new(),
         }
     }
 
     /// Uses renames known from the trace (or git) to repair links to old names.
-    pub fn with_renames(mut self, renames: &'a KnownRenames) -> FixContext<'a> {
-        self.renames = Some(renames);
+    pub fn with_moves(mut self, moves: &'a KnownMoves) -> FixContext<'a> {
+        self.moves = Some(moves);
         self
     }
 

@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use percent_encoding::percent_decode_str;
 
 use super::edit::{FileOp, Fix, TextChange, group_edits};
-use super::refs::{links_to_block, links_to_heading, links_to_note, tag_matches};
 use super::target::{anchor_heading_text, encode_target, parent_folder, relative_path, retarget};
-use crate::note::{Link, LinkKind, Note, VaultPath, strip_md_extension};
+use crate::note::{Link, LinkKind, Note, VaultPath, strip_md_extension, tag_matches};
 use crate::resolve::{LinkGraph, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
@@ -29,7 +28,7 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
     };
     for (id, new) in moves {
         let old = &vault.note(*id).path;
-        for (src, j) in links_to_note(graph, *id) {
+        for (src, j) in graph.links_to_note(*id) {
             let from = vault.note(src);
             let link = &from.links[j];
             if link.target.is_empty() {
@@ -193,7 +192,7 @@ pub fn rename_heading(
             new_text: new_text.to_string(),
         });
     let anchor_text = anchor_heading_text(new_text);
-    for (src, j) in links_to_heading(graph, id, h) {
+    for (src, j) in graph.links_to_heading(id, h) {
         let from = vault.note(src);
         if let Some(span) = last_anchor_part(from, &from.links[j]) {
             changes
@@ -241,7 +240,7 @@ pub fn rename_block(
             span: marker,
             new_text: new_id.to_string(),
         });
-    for (src, j) in links_to_block(graph, id, b) {
+    for (src, j) in graph.links_to_block(id, b) {
         let from = vault.note(src);
         let Some(anchor) = &from.links[j].anchor else {
             continue;

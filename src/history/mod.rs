@@ -24,8 +24,8 @@
 pub mod baseline;
 pub mod compact;
 pub mod event;
+pub mod filter;
 pub mod fingerprint;
-pub mod query;
 pub mod record;
 pub mod state;
 pub mod surface;
@@ -39,8 +39,8 @@ mod tests;
 pub use baseline::Baseline;
 pub use compact::CompactSummary;
 pub use event::{Event, EventKind, OwnedEvent};
+pub use filter::{EventFilter, events, timeline};
 pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
-pub use query::{Query, events, timeline};
 pub use record::{
     RecordOptions, RecordSummary, Signatures, anchor_event, diff, reanchor, record, record_with,
     rename_events, rename_path,

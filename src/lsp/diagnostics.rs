@@ -161,7 +161,7 @@ impl Worker {
             let loaded = started.elapsed();
             self.publish(false);
             super::live::start_search(&self.shared, ws, &self.out);
-            super::renames::refresh(&self.shared, ws, &self.out);
+            super::moves::refresh(&self.shared, ws, &self.out);
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
             let message = format!(
                 "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
@@ -178,7 +178,7 @@ impl Worker {
     fn refresh_renames(&self) {
         let count = self.shared.lock().workspaces.len();
         for ws in 0..count {
-            super::renames::refresh(&self.shared, ws, &self.out);
+            super::moves::refresh(&self.shared, ws, &self.out);
         }
     }
 

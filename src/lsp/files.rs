@@ -89,7 +89,7 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
 }
 
 fn read_rulebook(root: &Path, out: &Out) -> Rulebook {
-    super::query_rules::read_rulebook(root, out, None)
+    super::rule_files::read_rulebook(root, out, None)
 }
 
 /// Applies changes on disk to the models of the workspaces they fall in.
@@ -166,7 +166,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
         reload_config(shared, ws, out, None);
         return;
     }
-    if super::query_rules::is_rule_file(&vpath) {
+    if super::rule_files::is_rule_file(&vpath) {
         let gone = (!change.path.exists()).then_some(&*change.path);
         reload_config(shared, ws, out, gone);
         return;
@@ -215,7 +215,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
 /// Reads the configuration again and rechecks the whole workspace with it.
 fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
-    let rulebook = Arc::new(super::query_rules::read_rulebook(&root, out, gone));
+    let rulebook = Arc::new(super::rule_files::read_rulebook(&root, out, gone));
     let mut state = shared.lock();
     let workspace = &mut state.workspaces[ws];
     let model = Arc::make_mut(&mut workspace.model);

@@ -14,7 +14,7 @@ use super::state::Shared;
 use super::{Outgoing, log};
 use crate::analysis::Change;
 use crate::diagnostic::Diagnostic;
-use crate::fix::KnownRenames;
+use crate::fix::KnownMoves;
 use crate::note::{Note, VaultPath};
 use crate::search::{IndexOptions, SearchHandle, SearchIndex};
 
@@ -36,10 +36,10 @@ pub struct Live {
     vault_findings: Mutex<VaultFindings>,
     /// Findings of the coherence rules per note, for the vault's coherence score.
     conflicts: Mutex<HashMap<VaultPath, usize>>,
-    /// Renames known from git and the trace (`renames.rs`); `None` until computed.
-    renames: Mutex<Option<Arc<KnownRenames>>>,
-    /// Whether renames are being computed, and whether they must be computed again.
-    renames_job: Mutex<(bool, bool)>,
+    /// Renames known from git and the trace (`moves.rs`); `None` until computed.
+    moves: Mutex<Option<Arc<KnownMoves>>>,
+    /// Whether moves are being computed, and whether they must be computed again.
+    moves_job: Mutex<(bool, bool)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -99,19 +99,19 @@ impl Live {
         lock(&self.conflicts).clone()
     }
 
-    /// The renames known for the vault, once computed.
-    pub fn renames(&self) -> Option<Arc<KnownRenames>> {
-        lock(&self.renames).clone()
+    /// The moves known for the vault, once computed.
+    pub fn moves(&self) -> Option<Arc<KnownMoves>> {
+        lock(&self.moves).clone()
     }
 
-    pub fn set_renames(&self, renames: Arc<KnownRenames>) {
-        *lock(&self.renames) = Some(renames);
+    pub fn set_moves(&self, moves: Arc<KnownMoves>) {
+        *lock(&self.moves) = Some(moves);
     }
 
-    /// Claims the renames computation: true when the caller must run it, false when one
+    /// Claims the moves computation: true when the caller must run it, false when one
     /// is running (it is then asked to run again).
-    pub fn start_renames_job(&self) -> bool {
-        let mut job = lock(&self.renames_job);
+    pub fn start_moves_job(&self) -> bool {
+        let mut job = lock(&self.moves_job);
         if job.0 {
             job.1 = true;
             return false;
@@ -121,8 +121,8 @@ impl Live {
     }
 
     /// Ends a computation: true when it must run again.
-    pub fn finish_renames_job(&self) -> bool {
-        let mut job = lock(&self.renames_job);
+    pub fn finish_moves_job(&self) -> bool {
+        let mut job = lock(&self.moves_job);
         if job.1 {
             job.1 = false;
             return true;

@@ -14,18 +14,18 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod files;
-mod fuzzy;
 mod handlers;
 mod history_view;
 mod live;
 mod log;
-mod query;
-mod query_rules;
+mod moves;
 mod recorder;
-mod renames;
+mod rule_files;
 mod server;
 mod snapshot;
 mod state;
+#[cfg(test)]
+mod tests;
 mod transport;
 mod watch;
 

@@ -32,7 +32,7 @@ impl Watcher {
                         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                         && !rel.ends_with(".obsidian/app.json")
                         && !rel.ends_with(".twin/config.toml")
-                        && !super::query_rules::is_rule_file(
+                        && !super::rule_files::is_rule_file(
                             &rel.to_string_lossy().replace('\\', "/"),
                         )
                 })

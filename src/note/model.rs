@@ -276,6 +276,20 @@ pub enum TagSource {
     Frontmatter,
 }
 
+/// A tag as compared: without `#`, trimmed, lowercased (Obsidian ignores case).
+pub fn tag_key(name: &str) -> String {
+    name.trim().trim_start_matches('#').to_lowercase()
+}
+
+/// Whether tag `name` is `key` (a [`tag_key`]) or nested under it (`a/b` under `a`).
+pub fn tag_matches(name: &str, key: &str) -> bool {
+    let name = tag_key(name);
+    name == key
+        || name
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
     /// The tag without its `#`, as written (`a/b` for nested tags).

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::link::{LinkResolution, LinkTarget, resolve_link};
+use super::link::{AnchorResolution, LinkResolution, LinkTarget, resolve_link};
 use crate::vault::{NoteId, Vault};
 
 /// Every link resolved, with the reverse edges.
@@ -15,6 +15,44 @@ pub struct LinkGraph {
     pub backlinks: Vec<Vec<(NoteId, u32)>>,
     /// Per attachment: the links that resolve to it, as (source note, link index), sorted.
     pub attachment_backlinks: Vec<Vec<(NoteId, u32)>>,
+}
+
+impl LinkGraph {
+    /// Links resolving to `target` whose anchor resolution passes `keep`, as (source note,
+    /// link index).
+    pub fn links_to(
+        &self,
+        target: NoteId,
+        keep: impl Fn(&AnchorResolution) -> bool,
+    ) -> Vec<(NoteId, usize)> {
+        let Some(edges) = self.backlinks.get(target.0 as usize) else {
+            return Vec::new();
+        };
+        edges
+            .iter()
+            .filter(|(src, j)| {
+                self.resolutions[src.0 as usize]
+                    .get(*j as usize)
+                    .is_some_and(|r| keep(&r.anchor))
+            })
+            .map(|(src, j)| (*src, *j as usize))
+            .collect()
+    }
+
+    /// Every link to note `id`, whatever its anchor.
+    pub fn links_to_note(&self, id: NoteId) -> Vec<(NoteId, usize)> {
+        self.links_to(id, |_| true)
+    }
+
+    /// Every link to heading `h` of note `id`.
+    pub fn links_to_heading(&self, id: NoteId, h: usize) -> Vec<(NoteId, usize)> {
+        self.links_to(id, |a| *a == AnchorResolution::Heading(h))
+    }
+
+    /// Every link to block `b` of note `id`.
+    pub fn links_to_block(&self, id: NoteId, b: usize) -> Vec<(NoteId, usize)> {
+        self.links_to(id, |a| *a == AnchorResolution::Block(b))
+    }
 }
 
 /// Resolves every link of the vault, in parallel.

@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use crate::coherence::{Coherence, TypedEdge};
 use crate::config::{Config, RuleLevel};
 use crate::note::{Anchor, Note, VaultPath};
-use crate::query::{FullText, QueryContext, QueryRule, check_note_queries};
+use crate::query_rules::{FullText, QueryContext, QueryRule, check_note_queries};
 use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};

@@ -3,7 +3,7 @@
 use super::{RULES, Severity};
 use crate::coherence::drift_rules_on;
 use crate::config::{Config, RuleLevel};
-use crate::query::{QueryRule, QuerySet};
+use crate::query_rules::{QueryRule, QuerySet};
 
 /// Everything a check reads besides the vault: the configuration (levels, relations,
 /// history settings) and the query rules of the packs it extends and of `.twin/queries/`.

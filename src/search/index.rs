@@ -13,8 +13,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use super::SearchError;
 use super::cache::{CacheDir, Manifest, NoteSource, Stamp, content_hash, find_changes};
-use super::query::SearchQuery;
 use super::schema::{Analyzers, Fields, Mode, note_document};
+use super::syntax::SearchQuery;
 use crate::config::Config;
 use crate::note::{Note, VaultPath};
 

@@ -13,8 +13,8 @@ use tantivy::query::{BooleanQuery, Query};
 
 use super::index::SearchIndex;
 use super::prose::prose_segments;
-use super::query::{term_variants, terms_query};
 use super::symbols::fold_case;
+use super::syntax::{term_variants, terms_query};
 use crate::note::{Link, LinkKind, LinkSource, Note, VaultPath, note_name, strip_md_extension};
 use crate::resolve::{LinkTarget, resolve_link};
 use crate::text::Span;

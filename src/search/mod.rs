@@ -16,15 +16,15 @@ pub mod index;
 pub mod mentions;
 mod open;
 pub mod prose;
-pub mod query;
 pub mod schema;
 pub mod symbols;
+pub mod syntax;
 
 pub use handle::SearchHandle;
 pub use index::{IndexOptions, OpenReport, SearchHit, SearchIndex, Storage};
 pub use mentions::{LinkEdit, Mention, link_edit, unlinked_mentions};
-pub use query::{LineMatch, SearchQuery, parse_query};
 pub use symbols::{SymbolHit, SymbolKind, workspace_symbols};
+pub use syntax::{LineMatch, SearchQuery, parse_query};
 
 /// Why the index could not be used or written.
 #[derive(Debug)]

@@ -10,8 +10,8 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Query};
 
 use super::index::SearchIndex;
-use super::query::{term_variants, terms_query};
 use super::schema::Mode;
+use super::syntax::{term_variants, terms_query};
 use crate::note::{Note, VaultPath};
 use crate::text::Span;
 use crate::vault::Vault;

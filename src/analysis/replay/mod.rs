@@ -17,7 +17,7 @@ use crate::git::{Commit, GitError, VaultRepo};
 use crate::history::{
     EventKind, OwnedEvent, Timestamp, TraceState, anchor_event, diff, fingerprints, rename_events,
 };
-use crate::query::FullText;
+use crate::query_rules::FullText;
 use crate::rules::Rulebook;
 use commit_vault::CommitVault;
 

@@ -60,7 +60,7 @@ pub struct Report<'a> {
     /// The vault's coherence, when it was measured.
     pub coherence: Option<CoherenceSummary>,
     /// The query rules in effect (packs and the vault's rule files), for SARIF's rule list.
-    pub queries: Vec<&'a crate::query::QueryRule>,
+    pub queries: Vec<&'a crate::query_rules::QueryRule>,
 }
 
 /// The vault's coherence score and every note's vector, in note order.
@@ -84,7 +84,7 @@ impl<'a> Report<'a> {
     }
 
     /// Adds the query rules in effect, so SARIF describes their codes too.
-    pub fn with_queries(mut self, queries: Vec<&'a crate::query::QueryRule>) -> Self {
+    pub fn with_queries(mut self, queries: Vec<&'a crate::query_rules::QueryRule>) -> Self {
         self.queries = queries;
         self
     }

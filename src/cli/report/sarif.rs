@@ -66,7 +66,7 @@ pub fn write(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
                 "enabled": rule.level != crate::config::RuleLevel::Off,
             },
         });
-        if let crate::query::RuleSource::Pack(name) = rule.source
+        if let crate::query_rules::RuleSource::Pack(name) = rule.source
             && let Some(url) = pack_docs_url(name)
         {
             described["helpUri"] = Value::String(url);

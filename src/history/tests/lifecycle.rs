@@ -11,7 +11,7 @@ use crate::history::fingerprint::fingerprints;
 use crate::history::surface::annotate;
 use crate::history::time::Timestamp;
 use crate::history::trace::Trace;
-use crate::history::{Query, RecordSummary, compact, events, rename_path, timeline};
+use crate::history::{EventFilter, RecordSummary, compact, events, rename_path, timeline};
 
 const BROKEN: &str = "# A\n\nSee [[Missing]].\n";
 const FIXED: &str = "# A\n\nSee [[B]].\n";
@@ -126,9 +126,9 @@ fn renames_carry_history_to_the_new_path() {
     assert_eq!(kinds, [EventKind::Opened, EventKind::Renamed]);
     assert_eq!(line[0].path, "A.md");
     // The note's listing follows it to its old path.
-    let query = Query {
+    let query = EventFilter {
         note: Some("A2".into()),
-        ..Query::default()
+        ..EventFilter::default()
     };
     assert_eq!(events(root, &query).unwrap().len(), 2);
 }
@@ -255,7 +255,7 @@ fn compaction_keeps_open_and_recent_and_drops_old_closed() {
 fn anchor_drift_alone_builds_term_vectors_only_for_an_anchored_vault() {
     use crate::analysis::Analysis;
     use crate::config::{Config, RuleLevel};
-    use crate::query::QuerySet;
+    use crate::query_rules::QuerySet;
     use crate::rules::Rulebook;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -25,10 +25,10 @@ pub fn code_action(
     };
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
-    let renames = ws.live.renames();
+    let renames = ws.live.moves();
     let mut cx = FixContext::from_analysis(&ws.model);
     if let Some(renames) = &renames {
-        cx = cx.with_renames(renames);
+        cx = cx.with_moves(renames);
     }
     let found = quick_fixes(&cx, id, start, end);
     let can_create = snap.caps.document_changes && snap.caps.create_files;

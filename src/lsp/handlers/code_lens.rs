@@ -1,4 +1,5 @@
-//! `textDocument/codeLens`: reference counts on the note and on each heading. Clicking
+//! `textDocument/codeLens`: reference counts on the note and on each heading
+//! (`Analysis::reference_lenses`). Clicking
 //! one runs the client command `twin.showReferences` with the URI, the position and the
 //! referencing locations (the VS Code extension and the Neovim plugin show them in their
 //! references view; other clients may send it to the server, which answers the locations).
@@ -9,9 +10,7 @@ use tower_lsp_server::jsonrpc::Result;
 
 use super::note_of;
 use crate::lsp::convert::to_proto;
-use crate::lsp::query::{self, Symbol};
 use crate::lsp::snapshot::Snapshot;
-use crate::text::Span;
 
 /// The client command a reference lens runs.
 pub const SHOW_REFERENCES: &str = "twin.showReferences";
@@ -22,43 +21,39 @@ pub fn code_lens(snap: &Snapshot, params: CodeLensParams) -> Result<Option<Vec<C
         return Ok(None);
     };
     let vault = ws.vault();
-    let graph = ws.graph();
-    let lens = |span: Span, links: Vec<(crate::vault::NoteId, usize)>| {
-        let range = to_proto::note_range(note, span, snap.encoding);
-        let n = links.len();
-        let locations: Vec<Location> = links
-            .into_iter()
-            .map(|(src, j)| {
-                let from = vault.note(src);
-                to_proto::location(ws, from, from.links[j].span, snap.encoding)
-            })
-            .collect();
-        CodeLens {
-            range,
-            command: Some(Command {
-                title: if n == 1 {
-                    "1 reference".to_string()
-                } else {
-                    format!("{n} references")
-                },
-                tooltip: None,
-                command: SHOW_REFERENCES.to_string(),
-                arguments: Some(vec![
-                    json!(uri.as_ref()),
-                    json!(range.start),
-                    json!(locations),
-                ]),
-            }),
-            data: None,
-        }
-    };
-    let mut out = vec![lens(
-        Span::empty(0),
-        query::symbol_links(graph, &Symbol::Note(id)),
-    )];
-    for (h, heading) in note.headings.iter().enumerate() {
-        let links = query::symbol_links(graph, &Symbol::Heading(id, h));
-        out.push(lens(heading.span, links));
-    }
+    let lenses = ws.model.reference_lenses(id);
+    let out = lenses
+        .into_iter()
+        .map(|lens| {
+            let range = to_proto::note_range(note, lens.span, snap.encoding);
+            let n = lens.links.len();
+            let locations: Vec<Location> = lens
+                .links
+                .iter()
+                .map(|place| {
+                    let from = vault.note(place.note);
+                    to_proto::location(ws, from, place.span, snap.encoding)
+                })
+                .collect();
+            CodeLens {
+                range,
+                command: Some(Command {
+                    title: if n == 1 {
+                        "1 reference".to_string()
+                    } else {
+                        format!("{n} references")
+                    },
+                    tooltip: None,
+                    command: SHOW_REFERENCES.to_string(),
+                    arguments: Some(vec![
+                        json!(uri.as_ref()),
+                        json!(range.start),
+                        json!(locations),
+                    ]),
+                }),
+                data: None,
+            }
+        })
+        .collect();
     Ok(Some(out))
 }

@@ -8,10 +8,9 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
 use super::{Cursor, cursor};
+use crate::analysis::ide::fuzzy;
 use crate::fix::target::{anchor_heading_text, markdown_target, wiki_target};
 use crate::lsp::convert::to_proto;
-use crate::lsp::fuzzy;
-use crate::lsp::query;
 use crate::note::{Link, LinkKind, LinkSource, Note};
 use crate::resolve::{LinkTarget, resolve_link};
 use crate::text::Span;
@@ -164,7 +163,7 @@ pub fn completion(
                 for tag in note.tags.iter().filter(|t| !typing(t)) {
                     let name = tag.name.trim().trim_start_matches('#');
                     let entry = tags
-                        .entry(query::tag_key(name))
+                        .entry(crate::note::tag_key(name))
                         .or_insert_with(|| (name.to_string(), 0));
                     entry.1 += 1;
                 }

@@ -10,7 +10,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use super::note_of;
 use crate::history::surface::age;
 use crate::history::{
-    EventKind, OwnedEvent, Query, TRACE_FILE, Timestamp, events, timeline, with_trace,
+    EventFilter, EventKind, OwnedEvent, TRACE_FILE, Timestamp, events, timeline, with_trace,
 };
 use crate::lsp::history_view::{findings_at, now};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
@@ -46,11 +46,11 @@ pub fn history(snap: &Snapshot, params: HistoryParams) -> Result<Value> {
             None => return Ok(json!({"entries": []})),
         },
     };
-    let query = Query {
+    let query = EventFilter {
         note,
         code: params.code,
         note_events: true,
-        ..Query::default()
+        ..EventFilter::default()
     };
     let found = events(&ws.vault().root, &query)
         .map_err(|e| internal(format!("cannot read the history: {e}")))?;

@@ -20,8 +20,8 @@ pub mod symbols;
 use tower_lsp_server::gen_lsp_types::{Location, Position, Uri};
 
 use super::convert::{from_proto, to_proto};
-use super::query::Place;
 use super::snapshot::{Snapshot, WorkspaceSnapshot};
+use crate::analysis::ide::Place;
 use crate::note::Note;
 use crate::vault::NoteId;
 

@@ -5,10 +5,10 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 
 use super::cursor;
+use crate::analysis::ide::{Item, LinkPart, item_at};
 use crate::fix::Fix;
 use crate::fix::rename::{self as refactor, RenameError};
 use crate::lsp::convert::{from_proto, to_proto};
-use crate::lsp::query::{self, Item, LinkPart};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::resolve::{AnchorResolution, LinkTarget};
 use crate::text::Span;
@@ -33,7 +33,7 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
     let at = cursor(snap, &params.text_document.uri, params.position)?;
     let vault = at.ws.vault();
     let note = at.note;
-    let item = query::item_at(note, at.offset)?;
+    let item = item_at(note, at.offset)?;
     let strip_caret = |span: Span| Span::new(span.start as usize + 1, span.end as usize);
     let (target, span, placeholder) = match item {
         Item::Link(j, part) => {
@@ -83,7 +83,7 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
             let skip = usize::from(text.starts_with('#'));
             let span = Span::new(tag.span.start as usize + skip, tag.span.end as usize);
             (
-                Target::Tag(query::tag_key(&tag.name)),
+                Target::Tag(crate::note::tag_key(&tag.name)),
                 span,
                 tag.name.trim_start_matches('#').to_string(),
             )

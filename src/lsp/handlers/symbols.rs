@@ -5,8 +5,8 @@ use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
 use super::note_of;
+use crate::analysis::ide::fuzzy;
 use crate::lsp::convert::to_proto;
-use crate::lsp::fuzzy;
 use crate::lsp::snapshot::Snapshot;
 use crate::note::Note;
 use crate::text::Span;

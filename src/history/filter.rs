@@ -1,4 +1,4 @@
-//! Questions to the trace: the events of a note, a rule or a period, newest first, and the
+//! Filters over the trace: the events of a note, a rule or a period, newest first, and the
 //! timeline of one finding across renames.
 
 use std::io;
@@ -14,7 +14,7 @@ use super::trace::{read_matching, trace_path};
 
 /// Which events `twin history` lists.
 #[derive(Clone, Debug, Default)]
-pub struct Query {
+pub struct EventFilter {
     /// A note: its vault-relative path, with or without `.md`, or a path suffix after a
     /// folder boundary (`Notes/A` finds `en/Notes/A.md`).
     pub note: Option<String>,
@@ -39,7 +39,7 @@ pub fn note_matches(path: &str, query: &str) -> bool {
 
 /// The events `query` selects, newest first (ties in reverse file order). A note's events
 /// include those recorded under its earlier paths.
-pub fn events(root: &Path, query: &Query) -> io::Result<Vec<OwnedEvent>> {
+pub fn events(root: &Path, query: &EventFilter) -> io::Result<Vec<OwnedEvent>> {
     let path = trace_path(root);
     let mut earlier_paths: FxHashSet<String> = FxHashSet::default();
     if let Some(note) = &query.note {

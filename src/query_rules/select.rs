@@ -8,7 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::eval::QueryContext;
 use crate::config::Relation;
 use crate::note::{Note, YamlValue, strip_md_extension};
-use crate::search::query::{Clause, parse_query};
+use crate::search::syntax::{Clause, parse_query};
 use crate::vault::NoteId;
 
 #[derive(Clone, Debug, Default)]

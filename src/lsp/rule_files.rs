@@ -11,7 +11,7 @@ use super::convert::to_proto;
 use super::{Outgoing, log};
 use crate::analysis::load_rulebook_lenient;
 use crate::config::ConfigError;
-use crate::query::QUERIES_DIR;
+use crate::query_rules::QUERIES_DIR;
 use crate::rules::Rulebook;
 
 type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;

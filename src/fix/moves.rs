@@ -23,17 +23,17 @@ pub const GIT_RENAME_COMMITS: usize = 10_000;
 
 /// Old paths and where they went, by loose key.
 #[derive(Clone, Debug, Default)]
-pub struct KnownRenames {
+pub struct KnownMoves {
     /// Loose key of an old path (without `.md`) → the new vault path.
     moved: FxHashMap<String, String>,
     /// Loose key of an old file name → loose keys of the old paths with that name.
     by_name: FxHashMap<String, Vec<String>>,
 }
 
-impl KnownRenames {
+impl KnownMoves {
     /// The renames recorded in the vault's trace (`moved` events); none without a trace.
-    pub fn from_trace(root: &Path) -> io::Result<KnownRenames> {
-        let mut renames = KnownRenames::default();
+    pub fn from_trace(root: &Path) -> io::Result<KnownMoves> {
+        let mut renames = KnownMoves::default();
         renames.add_trace(root)?;
         Ok(renames)
     }
@@ -42,8 +42,8 @@ impl KnownRenames {
     /// [`GIT_RENAME_COMMITS`] commits, oldest first, cached in twin's cache folder), the trace's, then git's uncommitted
     /// ones, so that the latest rename of a path wins. A source that cannot be read is
     /// left out with a warning (one sentence each).
-    pub fn for_vault(vault: &Vault) -> (KnownRenames, Vec<String>) {
-        let mut renames = KnownRenames::default();
+    pub fn for_vault(vault: &Vault) -> (KnownMoves, Vec<String>) {
+        let mut renames = KnownMoves::default();
         let mut warnings = Vec::new();
         let uncommitted = match VaultRepo::open(&vault.root) {
             Ok(Some(repo)) => {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::state::Shared;
 use super::{Outgoing, log};
-use crate::fix::KnownRenames;
+use crate::fix::KnownMoves;
 
 type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
 
@@ -24,7 +24,7 @@ pub fn refresh(shared: &Arc<Shared>, ws: usize, out: &Out) {
         }
         workspace.live.clone()
     };
-    if !live.start_renames_job() {
+    if !live.start_moves_job() {
         return;
     }
     let (shared, out, job) = (shared.clone(), out.clone(), live.clone());
@@ -36,17 +36,17 @@ pub fn refresh(shared: &Arc<Shared>, ws: usize, out: &Out) {
                     Some(workspace) => workspace.model.clone(),
                     None => break,
                 };
-                let (renames, warnings) = KnownRenames::for_vault(&model.vault);
+                let (renames, warnings) = KnownMoves::for_vault(&model.vault);
                 for warning in warnings {
                     log::send(&out, log::Level::Warning, format!("renames: {warning}"));
                 }
-                job.set_renames(Arc::new(renames));
-                if !job.finish_renames_job() {
+                job.set_moves(Arc::new(renames));
+                if !job.finish_moves_job() {
                     break;
                 }
             }
         });
     if spawned.is_err() {
-        live.finish_renames_job();
+        live.finish_moves_job();
     }
 }

@@ -8,8 +8,8 @@
 use crate::note::{Note, strip_md_extension};
 use crate::search::SearchQuery;
 use crate::search::prose::prose_text;
-use crate::search::query::{Clause, term_variants};
 use crate::search::schema::{Analyzers, Mode, path_words, searchable_tags};
+use crate::search::syntax::{Clause, term_variants};
 
 /// A note's searchable terms: per field value, `(position, term)` sorted by position.
 pub struct NoteTerms {

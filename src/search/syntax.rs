@@ -1,4 +1,4 @@
-//! The query language of `twin search` and its translation into tantivy queries.
+//! The query syntax of `twin search` and its translation into tantivy queries.
 //!
 //! `word` and `"a phrase"` match titles, aliases, headings and prose (boosted in that
 //! order); `title:x` only titles and aliases; `tag:x` (or `#x`) a tag or any tag nested

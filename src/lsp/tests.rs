@@ -1,0 +1,265 @@
+//! The request handlers in-process: a fixture vault becomes a [`Snapshot`], a request's
+//! params are built from the fixture's `$0`, and the answer is checked in LSP terms (UTF-16
+//! positions, URIs). No process, no transport: what `tests/lsp_*.rs` check end to end through
+//! the real binary, these check at the handler's edge.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tower_lsp_server::gen_lsp_types::*;
+
+use super::convert::to_proto;
+use super::handlers;
+use super::snapshot::{Snapshot, WorkspaceSnapshot};
+use super::state::ClientCaps;
+use crate::analysis::fixture::Fixture;
+use crate::text::ColumnEncoding;
+
+struct Harness {
+    fixture: Fixture,
+    snap: Snapshot,
+}
+
+impl Harness {
+    fn new(text: &str) -> Harness {
+        let fixture = Fixture::parse(text);
+        let root = fixture.analysis.vault.root.clone();
+        let ws = WorkspaceSnapshot {
+            roots: vec![root].into(),
+            model: Arc::new(fixture.analysis.clone()),
+            indexed: true,
+            open_uris: Arc::default(),
+            live: Arc::default(),
+        };
+        let caps = ClientCaps {
+            document_changes: true,
+            create_files: true,
+            rename_files: true,
+            hierarchical_symbols: true,
+            markdown_hover: true,
+            ..ClientCaps::default()
+        };
+        let snap = Snapshot {
+            encoding: ColumnEncoding::Utf16,
+            caps: Arc::new(caps),
+            workspaces: vec![ws],
+            versions: Arc::default(),
+        };
+        Harness { fixture, snap }
+    }
+
+    fn uri(&self, path: &str) -> Uri {
+        self.snap.workspaces[0].uri_of(path)
+    }
+
+    /// The cursor's document and position, as a client would send them.
+    fn position(&self) -> TextDocumentPositionParams {
+        let (id, offset) = self.fixture.cursor();
+        let note = self.fixture.analysis.vault.note(id);
+        let span = crate::text::Span::empty(offset);
+        let range = to_proto::note_range(note, span, ColumnEncoding::Utf16);
+        TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier::new(self.uri(&note.path)),
+            position: range.start,
+        }
+    }
+
+    /// A JSON answer (keys sorted) with the fixture's root URI shortened to `/`.
+    fn show(&self, value: impl serde::Serialize) -> String {
+        let root = self.uri("");
+        let value = serde_json::to_value(&value).expect("answers serialize");
+        let text = value.to_string();
+        text.replace(root.as_ref() as &str, "/")
+    }
+}
+
+const VAULT: &str = "
+//- Home.md
+# Home
+See [[Note#Part]] and [[Note]].
+//- Note.md
+# Note
+## Part
+Text with ünïcödé before [[Home]].
+";
+
+fn at(marker: &str) -> Harness {
+    let i = VAULT.find(marker).expect("marker in the vault");
+    Harness::new(&format!("{}$0{}", &VAULT[..i], &VAULT[i..]))
+}
+
+#[test]
+fn definition_answers_a_location_in_utf16() {
+    let h = at("Part]]");
+    let params = DefinitionParams {
+        text_document_position_params: h.position(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let answer = handlers::definition::definition(&h.snap, params).unwrap();
+    assert_eq!(
+        h.show(answer),
+        r#"{"range":{"end":{"character":7,"line":1},"start":{"character":0,"line":1}},"uri":"/Note.md"}"#
+    );
+}
+
+#[test]
+fn references_count_utf16_columns_after_non_ascii_text() {
+    let h = at("See");
+    let params = ReferenceParams {
+        text_document_position_params: h.position(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+        context: ReferenceContext {
+            include_declaration: false,
+        },
+    };
+    let answer = handlers::references::references(&h.snap, params).unwrap();
+    // `ünïcödé` is 7 UTF-16 units (and 11 bytes): the link starts at column 25.
+    assert_eq!(
+        h.show(answer),
+        r#"[{"range":{"end":{"character":33,"line":2},"start":{"character":25,"line":2}},"uri":"/Note.md"}]"#
+    );
+}
+
+#[test]
+fn hover_is_markdown_when_the_client_reads_it() {
+    let h = at("Part]]");
+    let params = HoverParams {
+        text_document_position_params: h.position(),
+        work_done_progress_params: Default::default(),
+    };
+    let answer = handlers::hover::hover(&h.snap, params)
+        .unwrap()
+        .expect("a hover");
+    let value: Value = serde_json::from_str(&h.show(&answer)).unwrap();
+    assert_eq!(value["contents"]["kind"], "markdown");
+    assert_eq!(
+        value["contents"]["value"],
+        "`Note.md` › **Part**\n\n## Part\nText with ünïcödé before [[Home]].\n\n---\n1 link to this heading"
+    );
+    assert_eq!(
+        value["range"],
+        json!({"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 17}})
+    );
+}
+
+#[test]
+fn code_lenses_carry_the_references_command() {
+    let h = at("# Note");
+    let params = CodeLensParams {
+        text_document: TextDocumentIdentifier::new(h.uri("Note.md")),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let lenses = handlers::code_lens::code_lens(&h.snap, params)
+        .unwrap()
+        .unwrap();
+    let titles: Vec<String> = lenses
+        .iter()
+        .map(|l| l.command.as_ref().unwrap().title.clone())
+        .collect();
+    assert_eq!(titles, ["2 references", "0 references", "1 reference"]);
+    let command = lenses[2].command.as_ref().unwrap();
+    assert_eq!(command.command, handlers::code_lens::SHOW_REFERENCES);
+    assert_eq!(
+        h.show(&command.arguments),
+        r#"["/Note.md",{"character":0,"line":1},[{"range":{"end":{"character":17,"line":1},"start":{"character":4,"line":1}},"uri":"/Home.md"}]]"#
+    );
+}
+
+#[test]
+fn document_symbols_nest_headings() {
+    let h = at("# Note");
+    let params = DocumentSymbolParams {
+        text_document: TextDocumentIdentifier::new(h.uri("Note.md")),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let answer = handlers::symbols::document_symbol(&h.snap, params).unwrap();
+    let Some(DocumentSymbolResponse::DocumentSymbolList(symbols)) = answer else {
+        panic!("nested symbols for a client that reads them: {answer:?}");
+    };
+    let names: Vec<(String, Vec<String>)> = symbols
+        .iter()
+        .map(|s| {
+            let children = s.children.iter().flatten().map(|c| c.name.clone());
+            (s.name.clone(), children.collect())
+        })
+        .collect();
+    assert_eq!(names, [("Note".to_owned(), vec!["Part".to_owned()])]);
+}
+
+#[test]
+fn a_file_outside_every_workspace_gets_no_answer() {
+    let h = at("# Note");
+    let params = HoverParams {
+        text_document_position_params: TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier::new(to_proto::file_uri(std::path::Path::new(
+                "/elsewhere/Note.md",
+            ))),
+            position: Position::new(0, 0),
+        },
+        work_done_progress_params: Default::default(),
+    };
+    assert_eq!(handlers::hover::hover(&h.snap, params).unwrap(), None);
+}
+
+#[test]
+fn completion_replaces_what_was_typed_after_the_brackets() {
+    let h = Harness::new("//- Home.md\nSee [[No$0\n//- Note.md\n# Note\n");
+    let params = CompletionParams {
+        text_document_position_params: h.position(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+        context: None,
+    };
+    let answer = handlers::completion::completion(&h.snap, params).unwrap();
+    let items = match answer {
+        Some(CompletionResponse::CompletionItemList(items)) => items,
+        Some(CompletionResponse::CompletionList(list)) => list.items,
+        None => panic!("completion after `[[`"),
+    };
+    let note = items
+        .iter()
+        .find(|i| i.label == "Note")
+        .expect("Note offered");
+    let value: Value = serde_json::from_str(&h.show(&note.text_edit)).unwrap();
+    // The item replaces the brackets and what was typed, and closes the link.
+    assert_eq!(value["newText"], "[[Note]]");
+    assert_eq!(
+        value["range"],
+        json!({"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 8}})
+    );
+}
+
+#[test]
+fn renaming_a_heading_rewrites_the_links_to_it() {
+    let h = at("## Part");
+    let params = RenameParams {
+        text_document_position_params: h.position(),
+        new_name: "Section".to_owned(),
+        work_done_progress_params: Default::default(),
+    };
+    let edit = handlers::rename::rename(&h.snap, params)
+        .unwrap()
+        .expect("an edit");
+    let value: Value = serde_json::from_str(&h.show(&edit)).unwrap();
+    // The heading itself, and only the heading part of the link to it.
+    let edit_in = |uri: &str| {
+        value["documentChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["textDocument"]["uri"].as_str().unwrap().ends_with(uri))
+            .map(|c| c["edits"].clone())
+            .unwrap_or_else(|| panic!("an edit in {uri}: {value}"))
+    };
+    let range = |line, start, end| {
+        json!([{"newText": "Section", "range": {
+            "start": {"line": line, "character": start},
+            "end": {"line": line, "character": end}}}])
+    };
+    assert_eq!(edit_in("/Note.md"), range(1, 3, 7));
+    assert_eq!(edit_in("/Home.md"), range(1, 11, 15));
+}
