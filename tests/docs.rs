@@ -331,3 +331,62 @@ fn relative_links_lead_somewhere() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every key a Helix sample in the docs sets has the value the shipped
+/// `editors/helix/languages.toml` gives it, so copying either gives the same server.
+#[test]
+fn helix_samples_match_the_shipped_file() {
+    fn leaves(prefix: &str, value: &toml::Value, out: &mut Vec<(String, toml::Value)>) {
+        match value {
+            toml::Value::Table(table) => {
+                for (key, value) in table {
+                    leaves(&format!("{prefix}.{key}"), value, out);
+                }
+            }
+            toml::Value::Array(items) if items.iter().all(toml::Value::is_table) => {
+                for (i, item) in items.iter().enumerate() {
+                    leaves(&format!("{prefix}[{i}]"), item, out);
+                }
+            }
+            _ => out.push((prefix.to_owned(), value.clone())),
+        }
+    }
+    let shipped_text = std::fs::read_to_string(root().join("editors/helix/languages.toml"))
+        .expect("editors/helix/languages.toml");
+    let shipped: toml::Value = toml::from_str(&shipped_text).expect("the shipped file parses");
+    let mut shipped_leaves = Vec::new();
+    leaves("", &shipped, &mut shipped_leaves);
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for page in pages(&root()) {
+        for block in page.blocks().into_iter().filter(|b| b.lang == "toml") {
+            if !block
+                .body
+                .first()
+                .is_some_and(|l| l.contains("helix/languages.toml"))
+            {
+                continue;
+            }
+            seen += 1;
+            let sample: toml::Value = match toml::from_str(&block.body.join("\n")) {
+                Ok(value) => value,
+                Err(err) => {
+                    failures.push(format!("{}:{}: {err}", page.name, block.line));
+                    continue;
+                }
+            };
+            let mut sample_leaves = Vec::new();
+            leaves("", &sample, &mut sample_leaves);
+            for (key, value) in sample_leaves {
+                if !shipped_leaves.contains(&(key.clone(), value.clone())) {
+                    failures.push(format!(
+                        "{}:{}: `{key} = {value}` is not what editors/helix/languages.toml says",
+                        page.name, block.line
+                    ));
+                }
+            }
+        }
+    }
+    assert!(seen >= 1, "no Helix sample found in the docs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
