@@ -325,3 +325,185 @@ fn language_server_stays_inside_the_vault() {
     );
     assert!(changed(&outside_before, &snapshot(&s.outside)).is_empty());
 }
+
+/// A vault whose writable-looking places lead out through symlinks: a folder
+/// (`linkdir` → `outside/linked`), the new-note template and the trace; links with
+/// backslashes; a note named with a backslash (issue 19, items 1–5).
+#[cfg(unix)]
+fn hostile_setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let vault = base.join("vault");
+    let outside = base.join("outside");
+    std::fs::create_dir_all(vault.join("sub")).unwrap();
+    std::fs::create_dir_all(vault.join(".twin/templates")).unwrap();
+    std::fs::create_dir_all(outside.join("linked")).unwrap();
+    std::fs::write(outside.join("template.md"), format!("{SECRET}\n")).unwrap();
+    std::fs::write(outside.join("trace.jsonl"), "").unwrap();
+    let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, vault.join(at)).unwrap();
+    link(&outside.join("linked"), "linkdir");
+    link(&outside.join("template.md"), ".twin/templates/new-note.md");
+    link(&outside.join("trace.jsonl"), ".twin/trace.jsonl");
+    std::fs::write(
+        vault.join("Home.md"),
+        "# Home\n\n[[linkdir/through-symlink]] [[linkdir/sub/deeper]]\n\
+         [[..\\..\\outside\\Created]] [[sub\\..\\..\\..\\outside\\Up]]\n\nSee [[Target]].\n",
+    )
+    .unwrap();
+    std::fs::write(
+        vault.join("sub/Target.md"),
+        "# Target\n\nBack to [[Home]].\n",
+    )
+    .unwrap();
+    std::fs::write(vault.join("back\\slash.md"), "# Slash\n\n[[Nowhere]]\n").unwrap();
+    Setup {
+        _dir: dir,
+        vault,
+        outside,
+    }
+}
+
+/// Whether a `file://` URI names a place inside `vault` once the symlinks of the
+/// folders that exist are followed.
+#[cfg(unix)]
+fn resolves_inside(uri: &str, vault: &Path) -> bool {
+    let Some(rest) = uri.strip_prefix("file://") else {
+        return true;
+    };
+    let path = PathBuf::from(lsp_support::percent_decode(rest));
+    let mut existing = path.as_path();
+    while existing.symlink_metadata().is_err() {
+        existing = existing.parent().unwrap();
+    }
+    let real = existing.canonicalize().unwrap();
+    real.starts_with(vault) && !path.components().any(|c| c.as_os_str() == "..")
+}
+
+#[cfg(unix)]
+fn all_uris_resolve_inside(value: &Value, vault: &Path, what: &str) {
+    match value {
+        Value::String(s) => {
+            assert!(resolves_inside(s, vault), "{what}: a URI leading out: {s}");
+            assert!(!s.contains(SECRET), "{what}: outside text {s}");
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| all_uris_resolve_inside(v, vault, what)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                all_uris_resolve_inside(&Value::String(k.clone()), vault, what);
+                all_uris_resolve_inside(v, vault, what);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_and_record_write_nothing_through_symlinks_or_backslashes() {
+    let s = hostile_setup();
+    let outside_before = snapshot(&s.outside);
+    let root = s.vault.to_string_lossy().to_string();
+    let run = run_twin(&["fix", "--unsafe", "--yes", &root], LIMIT);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "twin fix read the symlinked template:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("new-note.md"),
+        "no word on the refused template: {}",
+        run.stderr
+    );
+    assert!(
+        changed(&outside_before, &snapshot(&s.outside)).is_empty(),
+        "twin fix wrote outside the vault: {:?}\n{}",
+        changed(&outside_before, &snapshot(&s.outside)),
+        run.stdout
+    );
+    let run = run_twin(&["check", "--record", &root], LIMIT);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        changed(&outside_before, &snapshot(&s.outside)).is_empty(),
+        "check --record wrote through the symlinked trace: {}",
+        run.stderr
+    );
+    assert_ne!(
+        run.code,
+        Some(0),
+        "a refused trace is an error: {}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn language_server_offers_nothing_through_symlinks_backslashes_or_control_names() {
+    let s = hostile_setup();
+    let outside_before = snapshot(&s.outside);
+    let mut c = Client::ready(&s.vault);
+    let text = std::fs::read_to_string(s.vault.join("Home.md")).unwrap();
+    let uri = c.open("Home.md", Some(&text));
+    let doc = json!({"uri": uri});
+    for needle in [
+        "linkdir/through",
+        "linkdir/sub",
+        "..\\..\\outside",
+        "sub\\..",
+    ] {
+        let pos = lsp_support::pos_of(&text, needle, 1);
+        let range = json!({"start": pos, "end": pos});
+        let response = c.request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": doc, "range": range, "context": {"diagnostics": []}}),
+        );
+        all_uris_resolve_inside(&response, &s.vault, &format!("code action on {needle}"));
+    }
+    // Renames of a linked note: into the symlinked folder, up with backslashes, and to
+    // names with a newline or a NUL.
+    let at = lsp_support::pos_of(&text, "[[Target]]", 3);
+    for new_name in [
+        "linkdir/Inside",
+        "linkdir/sub/Deeper",
+        "..\\..\\outside\\B",
+        "x\ny",
+        "x\0y",
+    ] {
+        let response = c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": at, "newName": new_name}),
+        );
+        assert!(
+            response.get("error").is_some(),
+            "rename to {new_name:?} was not refused: {response}"
+        );
+    }
+    let response = c.request_raw(
+        "workspace/willRenameFiles",
+        json!({"files": [{"oldUri": c.uri("sub/Target.md"), "newUri": format!("{}/new%0Aline.md", file_uri(&s.vault))}]}),
+    );
+    assert!(
+        !response["result"].to_string().contains("\\n"),
+        "a newline written into links: {response}"
+    );
+    // The note named `back\slash.md` is published under its own name.
+    let slash = file_uri(&s.vault.join("back\\slash.md"));
+    assert!(slash.contains("%5C"), "{slash}");
+    c.diagnostics(&slash, |d| !d.as_array().unwrap().is_empty());
+    assert!(
+        !c.notifications.iter().any(|n| n["params"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("back/slash.md"))),
+        "diagnostics published under back/slash.md"
+    );
+    // A save records the history: never through the symlinked trace.
+    c.notify("textDocument/didSave", json!({"textDocument": doc}));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(c.shutdown().success());
+    assert!(
+        changed(&outside_before, &snapshot(&s.outside)).is_empty(),
+        "a language server session wrote outside the vault"
+    );
+}

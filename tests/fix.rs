@@ -70,7 +70,7 @@ fn plan(root: &Path, allow_unsafe: bool) -> FixPlan {
     let analysis = analyze(root);
     let diagnostics = analysis.check(None);
     let renames = KnownMoves::from_trace(root).unwrap();
-    let template = twin::fix::create::load_template(root);
+    let template = twin::fix::create::load_template(root).unwrap();
     let cx = FixContext::from_analysis(&analysis).with_moves(&renames);
     plan_fixes(
         &cx,

@@ -64,7 +64,10 @@ pub fn run(args: &FixArgs) -> u8 {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
-    let template = load_template(&args.path);
+    let template = load_template(&vault.root).unwrap_or_else(|e| {
+        eprintln!("warning: {e}; new notes get a heading");
+        None
+    });
     let cx = FixContext::from_analysis(&analysis).with_moves(&renames);
     let plan = plan_fixes(
         &cx,

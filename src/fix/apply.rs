@@ -21,13 +21,19 @@ pub enum ApplyOutcome {
 
 /// Writes one planned change under the vault `root`.
 pub fn apply_file(root: &Path, change: &FileChange) -> ApplyOutcome {
+    // The final path, checked on disk again just before writing: nothing is written
+    // through a symlink that leads out of the vault.
+    let inside = |path: &str| {
+        crate::vault::resolve_inside(root, path)
+            .map_err(|why| io::Error::new(io::ErrorKind::PermissionDenied, why))
+    };
     let result = match change {
         FileChange::Edit {
             path,
             original,
             text,
-        } => replace(&root.join(&**path), original.as_bytes(), text.as_bytes()),
-        FileChange::Create { path, text } => create(&root.join(&**path), text.as_bytes()),
+        } => inside(path).and_then(|p| replace(&p, original.as_bytes(), text.as_bytes())),
+        FileChange::Create { path, text } => inside(path).and_then(|p| create(&p, text.as_bytes())),
     };
     result.unwrap_or_else(ApplyOutcome::Failed)
 }

@@ -9,9 +9,16 @@ use crate::note::{LinkKind, Note, strip_md_extension};
 /// The template for new notes, relative to the vault root.
 pub const TEMPLATE_FILE: &str = ".twin/templates/new-note.md";
 
-/// The vault's template for new notes, when it has one that can be read.
-pub fn load_template(root: &Path) -> Option<String> {
-    std::fs::read_to_string(root.join(TEMPLATE_FILE)).ok()
+/// The vault's template for new notes: `Ok(None)` when there is none, an error (one
+/// sentence) when it is not a regular file inside the vault or cannot be read.
+pub fn load_template(root: &Path) -> Result<Option<String>, String> {
+    let path = crate::vault::own_file(root, TEMPLATE_FILE)
+        .map_err(|e| format!("{TEMPLATE_FILE} not read: {e}"))?;
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{TEMPLATE_FILE} not read: {e}")),
+    }
 }
 
 /// The text of a new note named `title`: the template, or a heading.
@@ -22,8 +29,9 @@ pub fn new_note_text(title: &str, template: Option<&str>) -> String {
     }
 }
 
-/// Where a note for a broken link's target would be created.
-pub fn new_note_path(note: &Note, target: &str, kind: LinkKind) -> Option<String> {
+/// Where a note for a broken link's target would be created, when that place is inside
+/// the vault on disk (`root`: symlinks followed) and a name twin may create.
+pub fn new_note_path(root: &Path, note: &Note, target: &str, kind: LinkKind) -> Option<String> {
     let target = target.trim().trim_start_matches('/');
     if target.is_empty() || target.ends_with('/') {
         return None;
@@ -51,5 +59,10 @@ pub fn new_note_path(note: &Note, target: &str, kind: LinkKind) -> Option<String
             s => parts.push(s),
         }
     }
-    (!parts.is_empty()).then(|| format!("{}.md", parts.join("/")))
+    if parts.is_empty() {
+        return None;
+    }
+    let path = format!("{}.md", parts.join("/"));
+    crate::vault::resolve_inside(root, &path).ok()?;
+    Some(path)
 }

@@ -239,7 +239,7 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
     match (&resolution.target, &resolution.anchor) {
         (None, _) if !link.target.is_empty() && !resolution.outside_vault => {
             if !link.embed
-                && let Some(path) = new_note_path(note, &link.target, link.kind)
+                && let Some(path) = new_note_path(&vault.root, note, &link.target, link.kind)
             {
                 fixes.push(Fix {
                     title: format!("Create note {path}"),

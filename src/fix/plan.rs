@@ -259,7 +259,7 @@ fn step(cx: &FixContext<'_>, d: &Diagnostic, allow_unsafe: bool) -> Option<Step>
                         && !link.embed
                         && !resolution.outside_vault;
                     let path = creatable
-                        .then(|| new_note_path(note, &link.target, link.kind))
+                        .then(|| new_note_path(&cx.vault.root, note, &link.target, link.kind))
                         .flatten();
                     match path {
                         Some(path) if allow_unsafe => Some(Step::Create(path, finding)),

@@ -138,6 +138,8 @@ pub fn rename_note(
     if new_path == *note.path {
         return Err(RenameError("the note already has this name".into()));
     }
+    // The final path, checked on disk: a symlinked folder leads out without a `..`.
+    crate::vault::resolve_inside(&vault.root, &new_path).map_err(RenameError)?;
     if let Some(other) = vault.note_by_path(&new_path)
         && other != id
     {

@@ -191,11 +191,23 @@ pub fn read_matching(
     filter: Option<LineFilter<'_>>,
     f: impl FnMut(Event<'_>),
 ) -> io::Result<ReadStats> {
-    match File::open(path) {
+    match open_regular(path) {
         Ok(mut file) => read_events_from(&mut file, 0, filter, f),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(ReadStats::default()),
         Err(e) => Err(e),
     }
+}
+
+/// Opens the trace for reading when it is a regular file, not a symbolic link (which
+/// may lead out of the vault).
+fn open_regular(path: &Path) -> io::Result<File> {
+    if path.symlink_metadata()?.file_type().is_symlink() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{TRACE_FILE} is a symbolic link; twin reads only a regular file"),
+        ));
+    }
+    File::open(path)
 }
 
 /// A trace folded into memory, kept current by reading only what was appended since.
@@ -230,7 +242,7 @@ impl Trace {
     /// Folds in what was appended since the last read; starts over if the file was
     /// replaced (compaction) or shrank.
     pub fn refresh(&mut self) -> io::Result<()> {
-        let mut file = match File::open(&self.path) {
+        let mut file = match open_regular(&self.path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.reset(None);
@@ -325,7 +337,10 @@ pub struct TraceLock {
 
 /// Waits for and takes the trace lock, creating `.twin/` when needed.
 pub fn lock(root: &Path) -> io::Result<TraceLock> {
-    let path = root.join(LOCK_FILE);
+    // Every writer holds the lock: refusing here keeps writes of a trace or lock that
+    // is a symlink (or inside a symlinked `.twin/`) from landing outside the vault.
+    crate::vault::own_file(root, TRACE_FILE)?;
+    let path = crate::vault::own_file(root, LOCK_FILE)?;
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }
@@ -370,7 +385,7 @@ pub fn append_bytes(lock: &TraceLock, bytes: &[u8]) -> io::Result<()> {
         .read(true)
         .append(true)
         .create(true)
-        .open(trace_path(&lock.root))?;
+        .open(crate::vault::own_file(&lock.root, TRACE_FILE)?)?;
     repair_tail(&mut file)?;
     file.write_all(bytes)
 }

@@ -70,6 +70,9 @@ pub mod to_proto {
     /// A `file://` URI for an absolute path.
     pub fn file_uri(path: &Path) -> Uri {
         let text = path.to_string_lossy();
+        // `\` separates folders only on Windows; elsewhere it is part of a name
+        // (percent-encoded below), so `back\slash.md` is not `back/slash.md`.
+        #[cfg(windows)]
         let text = text.replace('\\', "/");
         let lead = if text.starts_with('/') { "" } else { "/" };
         Uri::from(format!(

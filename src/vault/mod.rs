@@ -1,5 +1,6 @@
 //! The set of notes and attachments of one vault, found on disk and parsed in parallel.
 
+mod contain;
 mod discover;
 mod load;
 mod names;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 
 use crate::note::{Note, VaultPath};
 
+pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{LoadError, MAX_NOTE_BYTES, load_vault, note_text};
 pub use names::NameIndex;

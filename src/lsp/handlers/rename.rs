@@ -164,6 +164,10 @@ pub fn will_rename_files(
             ) else {
                 continue;
             };
+            // A name no link can hold (a newline, a NUL, `\`) gets no link edits.
+            if let Some(problem) = crate::vault::name_problem(&new) {
+                return Err(failed(format!("links not updated for {new:?}: {problem}")));
+            }
             let vault = ws.vault();
             let mut moves = Vec::new();
             if let Some(id) = vault.note_by_path(&old) {
