@@ -39,8 +39,13 @@ pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
 /// shifted (a note came or went) it is built again and every note is rechecked, since
 /// orphans, relations and term statistics may all have moved.
 fn update_coherence(model: &mut Analysis, shifted: bool, effect: &mut Effect) {
+    if !model.is_coherent() {
+        // A staged load builds it later, from the vault as it is then.
+        return;
+    }
     if shifted {
-        model.coherence = build_coherence(&model.vault, &model.graph, &model.rulebook);
+        let coherence = build_coherence(&model.vault, &model.graph, &model.rulebook);
+        model.set_coherence(coherence);
         effect.recheck.extend(model.all_paths());
         return;
     }

@@ -73,7 +73,10 @@ pub struct Analysis {
     pub rulebook: Arc<Rulebook>,
     pub vault: Vault,
     pub graph: LinkGraph,
+    /// Empty until built when loaded in stages ([`Analysis::load_resolved`]).
     pub coherence: Coherence,
+    /// Whether `coherence` is built for this vault and these links.
+    coherent: bool,
 }
 
 impl Analysis {
@@ -88,9 +91,50 @@ impl Analysis {
         rulebook: Arc<Rulebook>,
         stage: &mut dyn FnMut(Stage),
     ) -> Result<Analysis, LoadError> {
+        let mut analysis = Analysis::load_resolved(root, rulebook, stage)?;
+        analysis.set_coherence(analysis.coherence_model());
+        stage(Stage::Coherence);
+        Ok(analysis)
+    }
+
+    /// The first stages of a load: notes read and parsed, names indexed, every link
+    /// resolved; the coherence model is left out ([`Analysis::is_coherent`] is false), so
+    /// navigation can answer while [`Analysis::coherence_model`] builds it apart.
+    /// Rules must not run before it is set.
+    pub fn load_resolved(
+        root: &Path,
+        rulebook: Arc<Rulebook>,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Result<Analysis, LoadError> {
         let vault = load_vault(root, &rulebook.config)?;
         stage(Stage::Load);
-        Ok(Analysis::analyze(vault, rulebook, stage))
+        let graph = build_link_graph(&vault);
+        stage(Stage::Resolve);
+        Ok(Analysis {
+            rulebook,
+            vault,
+            graph,
+            coherence: Coherence::default(),
+            coherent: false,
+        })
+    }
+
+    /// Whether the coherence model is built (always, but during a staged load).
+    pub fn is_coherent(&self) -> bool {
+        self.coherent
+    }
+
+    /// The coherence model of this vault and its links. It only reads the analysis, so
+    /// requests may go on reading it while the model is built.
+    pub fn coherence_model(&self) -> Coherence {
+        build_coherence(&self.vault, &self.graph, &self.rulebook)
+    }
+
+    /// Sets the coherence model built by [`Analysis::coherence_model`] on this very
+    /// analysis (not on one edited since).
+    pub fn set_coherence(&mut self, coherence: Coherence) {
+        self.coherence = coherence;
+        self.coherent = true;
     }
 
     /// Analyzes a vault that is already in memory. `anchor-drift` reads the vault's trace.
@@ -112,6 +156,7 @@ impl Analysis {
             vault,
             graph,
             coherence,
+            coherent: true,
         }
     }
 
@@ -131,6 +176,7 @@ impl Analysis {
             vault,
             graph,
             coherence,
+            coherent: true,
         }
     }
 
@@ -142,6 +188,7 @@ impl Analysis {
     /// Uses another rulebook: the coherence model depends on it.
     pub fn set_rulebook(&mut self, rulebook: Arc<Rulebook>) {
         self.coherence = build_coherence(&self.vault, &self.graph, &rulebook);
+        self.coherent = true;
         self.rulebook = rulebook;
     }
 

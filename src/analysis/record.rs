@@ -51,6 +51,9 @@ impl Analysis {
     /// holds it now when `anchor-drift` measures it; returns the notes whose per-note
     /// coherence findings may have changed.
     pub fn update_coherence(&mut self, id: NoteId) -> Vec<NoteId> {
+        if !self.is_coherent() {
+            return Vec::new();
+        }
         let Analysis {
             vault,
             graph,

@@ -102,6 +102,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         graph,
         coherence,
         rulebook,
+        ..
     } = &analysis;
     let (vectors, score) = vault_coherence(vault, graph, coherence, &diagnostics);
     let outcome = match super::history::after_check(&args.history, &analysis, diagnostics) {

@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::state::{Shared, is_note_path, parse_safely};
+use super::state::{Ready, Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
-use crate::analysis::{Analysis, Change, Effect};
+use crate::analysis::{Analysis, Change, Effect, Stage};
 use crate::note::VaultPath;
 use crate::rules::Rulebook;
-use crate::vault::{SkippedFile, Vault, is_excluded, load_vault};
+use crate::vault::{SkippedFile, is_excluded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileChangeKind {
@@ -36,54 +36,109 @@ impl FileChange {
 
 type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
 
-/// Loads a workspace from disk and installs it as its model.
+/// Loads a workspace from disk in stages, installing each as soon as it can answer:
+/// first the notes with their links resolved (navigation, completion, rename and symbols
+/// stop waiting), then the coherence model (rules and coherence answers). Each stage is
+/// logged with its time and reported as progress.
 pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&str, u32)) {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
     let rulebook = Arc::new(read_rulebook(&root, out));
     progress("reading notes", 10);
     let started = std::time::Instant::now();
-    let vault = match load_vault(&root, &rulebook.config) {
-        Ok(vault) => vault,
+    let mut last = started;
+    let mut stage_done = |stage: Stage| {
+        let (message, percentage) = match stage {
+            Stage::Load => ("resolving links", 40),
+            Stage::Resolve => ("building the coherence model", 60),
+            Stage::Coherence => ("checking notes", 80),
+        };
+        log_stage(out, stage.name(), last.elapsed(), started.elapsed());
+        last = std::time::Instant::now();
+        progress(message, percentage);
+    };
+    let model = match Analysis::load_resolved(&root, rulebook, &mut stage_done) {
+        Ok(model) => model,
         Err(err) => {
             log::send(
                 out,
                 log::Level::Error,
                 format!("cannot load the vault: {err}"),
             );
-            Vault::from_parts(root.clone(), Vec::new(), Vec::new(), Vec::new())
+            Analysis::empty(root.clone())
         }
     };
-    let read = started.elapsed();
-    progress("resolving links", 60);
-    let model = Analysis::from_vault(vault, rulebook);
-    let modelled = started.elapsed() - read;
+    let notes = model.vault.notes.len();
+    install(shared, ws, model);
+    shared.ready_changed();
+    build_coherence(shared, ws);
+    stage_done(Stage::Coherence);
+    {
+        let mut state = shared.lock();
+        let workspace = &mut state.workspaces[ws];
+        workspace.effect = Effect {
+            recheck: workspace.model.all_paths(),
+            removed: workspace.effect.removed.clone(),
+            vault_rules: true,
+        };
+        workspace.loaded = true;
+        workspace.ready = Ready::Coherence;
+    }
+    shared.ready_changed();
     log::send(
         out,
         log::Level::Info,
         format!(
-            "read and parsed {} notes in {} ms; links and coherence model in {} ms",
-            model.vault.notes.len(),
-            read.as_millis(),
-            modelled.as_millis()
+            "loaded {notes} notes in {} ms",
+            started.elapsed().as_millis()
         ),
     );
-    progress("checking notes", 80);
+}
+
+fn log_stage(out: &Out, stage: &str, took: std::time::Duration, total: std::time::Duration) {
+    log::send(
+        out,
+        log::Level::Info,
+        format!(
+            "stage {stage}: {} ms (at {} ms)",
+            took.as_millis(),
+            total.as_millis()
+        ),
+    );
+}
+
+/// Installs a model whose links are resolved: requests for navigation stop waiting.
+fn install(shared: &Shared, ws: usize, model: Analysis) {
     let mut state = shared.lock();
     let state = &mut *state;
     let workspace = &mut state.workspaces[ws];
-    workspace.effect = Effect {
-        recheck: model.all_paths(),
-        removed: workspace.effect.removed.clone(),
-        vault_rules: true,
-    };
     workspace.model = Arc::new(model);
-    workspace.loaded = true;
+    workspace.ready = workspace.ready.max(Ready::Links);
     let roots = workspace.roots.clone();
     // Open notes were parsed into the empty model; they must go into the loaded one.
     for (uri, doc) in state.docs.iter_mut() {
         let path = super::convert::from_proto::file_path(&uri.as_str().into());
         if path.is_some_and(|p| roots.iter().any(|r| p.starts_with(r))) {
             doc.synced = false;
+        }
+    }
+}
+
+/// Builds the coherence model of the installed model apart, without holding the lock,
+/// and sets it when no edit came in between; otherwise builds it again from the edited
+/// model (edits before then leave it unbuilt, `Analysis::apply` skips it).
+fn build_coherence(shared: &Shared, ws: usize) {
+    loop {
+        let model = shared.lock().workspaces[ws].model.clone();
+        if model.is_coherent() {
+            return;
+        }
+        let coherence = model.coherence_model();
+        let mut state = shared.lock();
+        let workspace = &mut state.workspaces[ws];
+        if Arc::ptr_eq(&workspace.model, &model) {
+            drop(model);
+            Arc::make_mut(&mut workspace.model).set_coherence(coherence);
+            return;
         }
     }
 }

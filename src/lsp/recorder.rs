@@ -179,7 +179,11 @@ impl Worker {
         }
         let snap = self.shared.snapshot();
         let mut changed = false;
-        for ws in snap.workspaces.iter().filter(|ws| ws.indexed) {
+        for ws in snap
+            .workspaces
+            .iter()
+            .filter(|ws| ws.indexed && ws.model.is_coherent())
+        {
             let paths: Vec<String> = saved
                 .iter()
                 .filter(|p| is_note_path(p))

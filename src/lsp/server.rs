@@ -21,7 +21,7 @@ use super::files::{FileChange, FileChangeKind};
 use super::handlers;
 use super::recorder::Recorder;
 use super::snapshot::Snapshot;
-use super::state::{Shared, Workspace};
+use super::state::{Ready, Shared, Workspace};
 use super::{Outgoing, capabilities, log, watch};
 
 mod custom;
@@ -66,15 +66,35 @@ impl Server {
         log::send(&self.out, log::Level::Warning, message);
     }
 
-    /// Runs a request handler on a fresh snapshot in a blocking thread. A panic in the
-    /// handler becomes an internal-error response and the server keeps serving.
+    /// Runs a request handler on a fresh snapshot in a blocking thread, once the links
+    /// are resolved. A panic in the handler becomes an internal-error response and the
+    /// server keeps serving.
     async fn run<P, R>(&self, params: P, handler: fn(&Snapshot, P) -> Result<R>) -> Result<R>
+    where
+        P: Send + 'static,
+        R: Send + 'static,
+    {
+        self.run_when(Ready::Links, params, handler).await
+    }
+
+    /// [`Server::run`] once every workspace's load has reached `need`. Past a bound it
+    /// answers `ContentModified`, which clients drop or retry, rather than an empty
+    /// answer that would mean "nothing there".
+    async fn run_when<P, R>(
+        &self,
+        need: Ready,
+        params: P,
+        handler: fn(&Snapshot, P) -> Result<R>,
+    ) -> Result<R>
     where
         P: Send + 'static,
         R: Send + 'static,
     {
         let shared = self.shared.clone();
         let task = tokio::task::spawn_blocking(move || {
+            if !shared.wait_ready(need, ready_limit()) {
+                return Ok(Err(not_ready()));
+            }
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 let snapshot = shared.snapshot();
                 handler(&snapshot, params)
@@ -135,6 +155,25 @@ impl WithMessage for Error {
     fn with_message(mut self, message: String) -> Self {
         self.message = message.into();
         self
+    }
+}
+
+/// How long a request waits for the stage of the load it needs:
+/// `TWIN_LSP_READY_TIMEOUT_MS`, 10 s by default.
+fn ready_limit() -> std::time::Duration {
+    let ms = std::env::var("TWIN_LSP_READY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    std::time::Duration::from_millis(ms)
+}
+
+/// The answer to a request that waited too long for the load: retry later.
+fn not_ready() -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ContentModified,
+        message: "twin: the vault is still loading; try again".into(),
+        data: Some(json!({"retriggerRequest": true})),
     }
 }
 

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tower_lsp_server::gen_lsp_types::Uri;
@@ -75,6 +76,19 @@ pub struct ClientCaps {
     pub markdown_hover: bool,
 }
 
+/// How far a workspace's first load has come. Requests wait for the stage they need
+/// rather than answer from a model that is not there yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ready {
+    /// Nothing loaded yet.
+    Nothing,
+    /// Notes parsed, names indexed, links resolved: navigation, completion, rename and
+    /// symbols can answer.
+    Links,
+    /// The coherence model built: the rules and the coherence answers can run.
+    Coherence,
+}
+
 /// One vault: a workspace folder, or a folder of loose files in single-file mode.
 pub struct Workspace {
     pub roots: Arc<[PathBuf]>,
@@ -82,6 +96,8 @@ pub struct Workspace {
     pub indexed: bool,
     /// The first load from disk finished (always true when not indexed).
     pub loaded: bool,
+    /// The stage of the first load reached (complete when not indexed).
+    pub ready: Ready,
     pub model: Arc<Analysis>,
     /// What changed since the diagnostics were last computed.
     pub effect: Effect,
@@ -102,6 +118,11 @@ impl Workspace {
             roots: roots.into(),
             indexed,
             loaded: !indexed,
+            ready: if indexed {
+                Ready::Nothing
+            } else {
+                Ready::Coherence
+            },
             model: Arc::new(model),
             effect: Effect::default(),
             live: Arc::default(),
@@ -278,12 +299,39 @@ pub fn parse_safely(path: VaultPath, text: Arc<str>) -> Arc<crate::note::Note> {
 #[derive(Default)]
 pub struct Shared {
     state: Mutex<State>,
+    /// Signalled when a workspace reaches a stage of its load.
+    ready: Condvar,
 }
 
 impl Shared {
     /// Locks the state; a panic elsewhere while it was held does not poison it for good.
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes the requests waiting for a stage: call it after raising a workspace's `ready`.
+    pub fn ready_changed(&self) {
+        self.ready.notify_all();
+    }
+
+    /// Waits until every workspace has reached `need`, at most `limit`; returns whether
+    /// they have.
+    pub fn wait_ready(&self, need: Ready, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut state = self.lock();
+        loop {
+            if state.workspaces.iter().all(|w| w.ready >= need) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = match self.ready.wait_timeout(state, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
     }
 
     /// A snapshot with every applied edit reflected in the models.

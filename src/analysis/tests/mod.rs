@@ -1,3 +1,4 @@
 //! Tests of the analysis layer.
 
 mod incremental;
+mod staged;

@@ -97,7 +97,7 @@ pub fn describe(v: &CoherenceVector) -> String {
 /// The lens on the note's first line.
 pub fn lens(snap: &Snapshot, uri: &Uri) -> Option<CodeLens> {
     let (ws, id, note) = note_of(snap, uri)?;
-    if !ws.indexed {
+    if !ws.indexed || !ws.model.is_coherent() {
         return None;
     }
     let vector = note_vector(ws, id);
@@ -121,7 +121,7 @@ pub fn hover_section(
     note: &Note,
     offset: usize,
 ) -> Option<(Span, String)> {
-    if !ws.indexed {
+    if !ws.indexed || !ws.model.is_coherent() {
         return None;
     }
     let first_line_end = note.text.find('\n').unwrap_or(note.text.len());

@@ -11,6 +11,7 @@ use super::super::commands;
 use super::super::convert::from_proto;
 use super::super::diagnostics::Event;
 use super::super::handlers;
+use super::super::state::Ready;
 use super::{Server, WithMessage};
 
 impl Server {
@@ -29,8 +30,12 @@ impl Server {
 
     /// `twin/history`: the recorded events of a note (or the vault), newest first.
     pub async fn history(&self, params: Option<handlers::history::HistoryParams>) -> Result<Value> {
-        self.run(params.unwrap_or_default(), handlers::history::history)
-            .await
+        self.run_when(
+            Ready::Coherence,
+            params.unwrap_or_default(),
+            handlers::history::history,
+        )
+        .await
     }
 
     /// `twin/coherence`: the vault's coherence score, or a note's vector.
@@ -38,8 +43,12 @@ impl Server {
         &self,
         params: Option<handlers::coherence::CoherenceParams>,
     ) -> Result<Value> {
-        self.run(params.unwrap_or_default(), handlers::coherence::coherence)
-            .await
+        self.run_when(
+            Ready::Coherence,
+            params.unwrap_or_default(),
+            handlers::coherence::coherence,
+        )
+        .await
     }
 
     /// Tells the recorder about the renames a workspace edit proposes.
@@ -66,7 +75,7 @@ impl Server {
             .map_err(Error::invalid_params)?;
         let answer = match command {
             commands::Command::Read(read) => {
-                self.run(read, |snap, read| {
+                self.run_when(Ready::Coherence, read, |snap, read| {
                     read(snap).map_err(|e| Error::internal_error().with_message(e))
                 })
                 .await?
