@@ -11,7 +11,9 @@ use super::edit::{FileOp, Fix, TextChange, append, edit};
 use super::names::Found;
 use super::target::{anchor_heading_text, markdown_target, retarget, wiki_target};
 use crate::note::{AnchorKind, Link, LinkKind, Note, note_name, strip_md_extension};
-use crate::resolve::{AnchorResolution, LinkTarget, heading_matches, resolve_anchor};
+use crate::resolve::{
+    AnchorResolution, LinkTarget, heading_source, note_heading_matches, resolve_anchor,
+};
 use crate::vault::NoteId;
 
 use percent_encoding::percent_decode_str;
@@ -136,11 +138,9 @@ fn point_to(cx: &FixContext<'_>, note: &Note, link: &Link, found: Found) -> Resu
 
 /// The one heading of `note` that `wanted` names (case, spacing and punctuation aside).
 fn unique_heading<'n>(note: &'n Note, wanted: &str) -> Option<&'n str> {
-    let mut matching = note
-        .headings
-        .iter()
-        .map(|h| h.text.as_str())
-        .filter(|h| heading_matches(h, wanted));
+    let mut matching = (0..note.headings.len())
+        .filter(|&h| note_heading_matches(note, h, wanted))
+        .map(|h| heading_source(note, h));
     let first = matching.next()?;
     matching.next().is_none().then_some(first)
 }
@@ -185,11 +185,9 @@ fn heading_repair(
         return Err("only heading anchors are repaired".into());
     };
     let target_note = cx.vault.note(target);
-    let matching: Vec<&str> = target_note
-        .headings
-        .iter()
-        .map(|h| h.text.as_str())
-        .filter(|h| heading_matches(h, &wanted))
+    let matching: Vec<&str> = (0..target_note.headings.len())
+        .filter(|&h| note_heading_matches(target_note, h, &wanted))
+        .map(|h| heading_source(target_note, h))
         .collect();
     let change = |heading: &str| Fix {
         title: format!("Change heading to {heading}"),
@@ -214,7 +212,7 @@ fn heading_repair(
     if !allow_unsafe {
         return Err(why);
     }
-    let headings = target_note.headings.iter().map(|h| h.text.as_str());
+    let headings = (0..target_note.headings.len()).map(|h| heading_source(target_note, h));
     match single_best(&wanted, headings) {
         Some(heading) => Ok((Safety::Unsafe, change(heading))),
         None => Err(format!("{why}, and no single heading has a close name")),
@@ -275,7 +273,8 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
             };
             if let AnchorKind::Heading(parts) = &anchor.kind {
                 let wanted = parts.last().map_or("", String::as_str);
-                let headings = target_note.headings.iter().map(|h| h.text.as_str());
+                let headings =
+                    (0..target_note.headings.len()).map(|h| heading_source(target_note, h));
                 for heading in closest(wanted, headings) {
                     let title = format!("Change heading to {heading}");
                     if Some(&title) == safe_title.as_ref() {

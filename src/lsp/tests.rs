@@ -263,3 +263,64 @@ fn renaming_a_heading_rewrites_the_links_to_it() {
     assert_eq!(edit_in("/Note.md"), range(1, 3, 7));
     assert_eq!(edit_in("/Home.md"), range(1, 11, 15));
 }
+
+#[test]
+fn heading_completion_writes_the_heading_as_obsidian_suggests_it() {
+    let h = Harness::new(
+        "//- Home.md\nSee [[Note#Se$0\n//- Note.md\n# Note\n## Setup: **Linux** (x86) [[Other|o]]\n",
+    );
+    let params = CompletionParams {
+        text_document_position_params: h.position(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+        context: None,
+    };
+    let items = match handlers::completion::completion(&h.snap, params).unwrap() {
+        Some(CompletionResponse::CompletionItemList(items)) => items,
+        Some(CompletionResponse::CompletionList(list)) => list.items,
+        None => panic!("completion after `[[Note#`"),
+    };
+    let inserted: Vec<Value> = items
+        .iter()
+        .map(|i| serde_json::from_str::<Value>(&h.show(&i.text_edit)).unwrap()["newText"].clone())
+        .collect();
+    // The heading as written, markup kept, with what a link cannot hold (`:`, `[`, `|`)
+    // as spaces: Obsidian's suggester writes it so.
+    assert_eq!(inserted, vec![json!("Setup **Linux** (x86) Other o")]);
+}
+
+#[test]
+fn renaming_a_heading_follows_links_that_match_it_only_once_sanitized() {
+    let h = Harness::new(
+        "//- Home.md\nSee [[Note#Part one]] and [[Note#part (one)]].\n//- Note.md\n# Note\n## Pa$0rt (one)\n",
+    );
+    let params = RenameParams {
+        text_document_position_params: h.position(),
+        new_name: "Section: two".to_owned(),
+        work_done_progress_params: Default::default(),
+    };
+    let edit = handlers::rename::rename(&h.snap, params)
+        .unwrap()
+        .expect("an edit");
+    let value: Value = serde_json::from_str(&h.show(&edit)).unwrap();
+    let home = value["documentChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["textDocument"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("/Home.md")
+        })
+        .map(|c| c["edits"].clone())
+        .expect("links in Home.md rewritten");
+    let texts: Vec<&Value> = home
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["newText"])
+        .collect();
+    // Both links, each rewritten to the new heading without the `:` a link cannot hold.
+    assert_eq!(texts, vec![&json!("Section two"), &json!("Section two")]);
+}

@@ -8,7 +8,9 @@
 
 use std::borrow::Cow;
 
-use super::normalize::{block_id_matches, block_key, heading_key, heading_matches};
+use super::normalize::{
+    block_id_matches, block_key, heading_key, heading_source, note_heading_matches,
+};
 use crate::note::{Anchor, AnchorIndex, AnchorKind, Link, LinkKind, Note, strip_md_extension};
 use crate::vault::{
     AttachmentId, NoteId, Vault, file_name, join_relative, normalize_segments, parent_folder,
@@ -247,8 +249,21 @@ fn anchor_index(note: &Note) -> &AnchorIndex {
     note.anchor_index.get_or_init(|| {
         let mut index = AnchorIndex::default();
         for (i, heading) in note.headings.iter().enumerate() {
-            let key = heading_key(&heading.text).into_boxed_str();
-            index.headings.entry(key).or_default().push(i as u32);
+            // The same two keys `note_heading_matches` accepts.
+            let source = heading_key(heading_source(note, i));
+            let text = heading_key(&heading.text);
+            if text != source {
+                index
+                    .headings
+                    .entry(text.into())
+                    .or_default()
+                    .push(i as u32);
+            }
+            index
+                .headings
+                .entry(source.into())
+                .or_default()
+                .push(i as u32);
         }
         for (i, block) in note.block_ids.iter().enumerate().rev() {
             // Visited last to first, so the first occurrence is the one kept.
@@ -296,7 +311,7 @@ pub(super) fn find_heading(
         if heading.span.start as usize >= end {
             break;
         }
-        if heading_matches(&heading.text, first)
+        if note_heading_matches(note, i, first)
             && let Some(found) = inside(i)
         {
             return Some(found);

@@ -9,4 +9,4 @@ pub(crate) mod tests;
 
 pub use graph::{LinkGraph, build_link_graph};
 pub use link::{AnchorResolution, LinkResolution, LinkTarget, resolve_anchor, resolve_link};
-pub use normalize::heading_matches;
+pub use normalize::{heading_matches, heading_source, note_heading_matches};

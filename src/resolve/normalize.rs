@@ -2,8 +2,29 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::note::Note;
+
+/// Whether heading `h` of `note` is the one an anchor part names. Obsidian compares the
+/// heading as written in the note; the text without inline markup is accepted too, so
+/// that a link written against either never reads as broken.
+pub fn note_heading_matches(note: &Note, h: usize, part: &str) -> bool {
+    let heading = &note.headings[h];
+    heading_matches(heading_source(note, h), part) || heading_matches(&heading.text, part)
+}
+
+/// Heading `h` of `note` as written between its markers (the `#`s, a closing run or a
+/// setext underline), falling back to its text when the span does not fit the note.
+pub fn heading_source(note: &Note, h: usize) -> &str {
+    let heading = &note.headings[h];
+    note.text
+        .get(heading.text_span.range())
+        .unwrap_or(&heading.text)
+}
+
 /// Whether a heading's text matches one part of a `#Heading` anchor, as Obsidian
-/// compares them: case-insensitive, with `#|^:%[]` and runs of whitespace as one space.
+/// compares them (its sanitizer): case-insensitive, each of
+/// `` !"#$%&()*+,.:;<=>?@^`{|}~/[]\ `` and every run of whitespace as one space, the
+/// ends trimmed.
 pub fn heading_matches(heading: &str, part: &str) -> bool {
     if heading.is_ascii() && part.is_ascii() {
         // ASCII needs no composition or Unicode case tables.
@@ -55,7 +76,40 @@ fn ascii_heading_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 fn is_heading_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '#' | '|' | '^' | ':' | '%' | '[' | ']')
+    // Obsidian's sanitizer: `/[!"#$%&()*+,.:;<=>?@^`{|}~\/\[\]\\]/g` to spaces, then
+    // `\s+` to one space, trimmed.
+    c.is_whitespace()
+        || matches!(
+            c,
+            '!' | '"'
+                | '#'
+                | '$'
+                | '%'
+                | '&'
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | '.'
+                | ':'
+                | ';'
+                | '<'
+                | '='
+                | '>'
+                | '?'
+                | '@'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+                | '/'
+                | '['
+                | ']'
+                | '\\'
+        )
 }
 
 /// Maps separators to single spaces between words; drops them at both ends.
@@ -102,6 +156,17 @@ mod tests {
         assert!(heading_matches("Cafe\u{301}: menu", "CAF\u{c9} MENU"));
         assert!(heading_matches("a|b^c%d", "a b c d"));
         assert!(!heading_matches("ab", "a b"));
+        // The characters Obsidian's sanitizer turns into spaces.
+        assert!(heading_matches(
+            "Steadiness (Penguin story)",
+            "Steadiness Penguin story"
+        ));
+        assert!(heading_matches("`move`", "move"));
+        assert!(heading_matches("What's new? (v1.2)", "What's new v1 2"));
+        assert!(heading_matches(r#"a!"$&*+,.;<=>?@{}~/\b"#, "a b"));
+        assert!(!heading_matches("a-b", "a b"));
+        assert!(!heading_matches("a_b", "a b"));
+        assert!(!heading_matches("it's", "it s"));
         assert!(!heading_matches("Setup", "Setup 2"));
         assert!(block_id_matches("Abc-1", "aBC-1"));
         assert!(!block_id_matches("abc", "abd"));

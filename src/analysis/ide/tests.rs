@@ -214,3 +214,43 @@ fn lenses_count_links_to_the_note_and_each_heading() {
          Note.md:3:1: ## Part ← [Home.md:1:15: [[Note#Part]], Other.md:1:9: [[Note#Part|the part]]]",
     );
 }
+
+/// Links that match their heading only through Obsidian's sanitizer (punctuation as
+/// spaces) or only as the heading is written (markup kept).
+const PUNCTUATED: &str = "
+//- Home.md
+[[Talk#Steadiness Penguin story]], [[Talk#`move`]], [[Talk#__init__ x]] and [[Talk#Steadiness (Penguin story)#Deep. End!]]
+//- Talk.md
+# Talk
+##### Steadiness (Penguin story)
+###### Deep: end?
+### `move`
+## __init__ (x)
+";
+
+#[test]
+fn headings_match_as_obsidian_sanitizes_them() {
+    let at = |marker: &str| {
+        let i = PUNCTUATED.find(marker).expect("marker");
+        format!("{}$0{}", &PUNCTUATED[..i], &PUNCTUATED[i..])
+    };
+    check_definition(
+        &at("Steadiness Penguin"),
+        "Talk.md:2:1: ##### Steadiness (Penguin story)",
+    );
+    check_definition(&at("`move`]]"), "Talk.md:4:1: ### `move`");
+    // Written as the note has it: `__init__` is not emphasis to Obsidian's comparison.
+    check_definition(&at("__init__ x"), "Talk.md:5:1: ## __init__ (x)");
+    check_definition(&at("Deep. End"), "Talk.md:3:1: ###### Deep: end?");
+    check_references(
+        &PUNCTUATED.replace("### `move`", "### `mo$0ve`"),
+        true,
+        "Talk.md:4:1: ### `move`
+         Home.md:1:36: [[Talk#`move`]]",
+    );
+    check_hover(
+        &PUNCTUATED.replace("##### Steadiness", "##### Stea$0diness"),
+        "Talk.md:2:1: ##### Steadiness (Penguin story)
+         > 1 link to this heading",
+    );
+}

@@ -12,7 +12,7 @@ use crate::analysis::ide::fuzzy;
 use crate::fix::target::{anchor_heading_text, markdown_target, wiki_target};
 use crate::lsp::convert::to_proto;
 use crate::note::{Link, LinkKind, LinkSource, Note};
-use crate::resolve::{LinkTarget, resolve_link};
+use crate::resolve::{LinkTarget, heading_source, resolve_link};
 use crate::text::Span;
 
 /// A client shows the first items; it asks again as the user types.
@@ -119,8 +119,9 @@ pub fn completion(
         Context::Note { open, prefix } => note_items(&at, open, prefix, &mut items, snap.encoding),
         Context::Heading { note, prefix } => {
             if let Some(target) = resolve_name(&at, note) {
-                for h in &target.headings {
-                    let text = anchor_heading_text(&h.text);
+                for (i, h) in target.headings.iter().enumerate() {
+                    // Written as Obsidian's suggester writes it: the heading as typed.
+                    let text = anchor_heading_text(heading_source(target, i));
                     push(
                         &mut items,
                         prefix,

@@ -10,7 +10,7 @@ use crate::fix::Fix;
 use crate::fix::rename::{self as refactor, RenameError};
 use crate::lsp::convert::{from_proto, to_proto};
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
-use crate::resolve::{AnchorResolution, LinkTarget};
+use crate::resolve::{AnchorResolution, LinkTarget, heading_source};
 use crate::text::Span;
 use crate::vault::NoteId;
 
@@ -51,7 +51,7 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
                     (
                         Target::Heading(t, *h),
                         span,
-                        vault.note(t).headings[*h].text.clone(),
+                        heading_source(vault.note(t), *h).to_string(),
                     )
                 }
                 (LinkPart::Anchor, AnchorResolution::Block(b), Some(anchor)) => (
@@ -70,7 +70,8 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
         Item::Heading(h) => (
             Target::Heading(at.id, h),
             note.headings[h].text_span,
-            note.headings[h].text.clone(),
+            // The rename replaces the heading as written, markup included.
+            heading_source(note, h).to_string(),
         ),
         Item::BlockId(b) => (
             Target::Block(at.id, b),
