@@ -101,3 +101,47 @@ fn github_format_is_one_workflow_command_per_finding() {
         lines[0]
     );
 }
+
+#[test]
+fn markdown_summary_counts_rules_and_the_change_against_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let vault = root.to_string_lossy().into_owned();
+    let baseline = root.join("base.json").to_string_lossy().into_owned();
+    std::fs::write(
+        root.join("a.md"),
+        "# A\n\n[[Missing]] and [[Gone]] and [[b b]]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("b b.md"), "# B\n\n[[a]] and a note[^1]\n").unwrap();
+    let written = run_twin(&["check", &vault, "--write-baseline", &baseline], LIMIT);
+    assert_eq!(written.code, Some(0), "{}", written.stderr);
+    run_twin(&["check", &vault, "--record"], LIMIT);
+    // One finding fixed (`Gone`), one new (`New`), one kept (`Missing`); HTML in a message
+    // stays in a code span, where it is text.
+    std::fs::write(
+        root.join("a.md"),
+        "# A\n\n[[Missing]] and [[New <b>x</b>]] and [[b b]]\n",
+    )
+    .unwrap();
+    let run = run_twin(
+        &[
+            "check",
+            &vault,
+            "--format",
+            "markdown",
+            "--baseline",
+            &baseline,
+            "--link-base",
+            "https://github.com/o/r/blob/SHA/vault/",
+        ],
+        LIMIT,
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    insta::assert_snapshot!("markdown_baseline", run.stdout);
+    assert!(run.stdout.contains("`New <b>x</b>`"), "{}", run.stdout);
+
+    // Without a baseline: every finding, linked relative to the vault.
+    let plain = run_twin(&["check", &vault, "--format", "markdown"], LIMIT);
+    insta::assert_snapshot!("markdown_plain", plain.stdout);
+}

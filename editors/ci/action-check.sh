@@ -4,9 +4,13 @@
 # paths from the repository root and ignores originalUriBaseIds), and records the exit
 # code for the last step. Tested by editors/vscode/test/ci-files.test.js.
 #
+# With TWIN_SUMMARY=true (the default) it also appends `twin check --format markdown` to
+# the job summary, its links pointing at the checked commit.
+#
 # Environment: TWIN_PATH (the vault, default .), TWIN_FAIL_ON (default warning),
-# TWIN_SARIF (output file, default twin.sarif), GITHUB_WORKSPACE (the repository root,
-# default the current folder), GITHUB_OUTPUT (where outputs go).
+# TWIN_SARIF (output file, default twin.sarif), TWIN_SUMMARY (default true),
+# GITHUB_WORKSPACE (the repository root, default the current folder), GITHUB_OUTPUT (where
+# outputs go), GITHUB_STEP_SUMMARY, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA.
 set -uo pipefail
 
 vault="${TWIN_PATH:-.}"
@@ -39,6 +43,16 @@ else:
     print(rel.replace(os.sep, "/") + "/")
 PY
 )" || { echo "upload=false" >>"$output"; exit 0; }
+
+if [ "${TWIN_SUMMARY:-true}" = "true" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  link_base=()
+  if [ -n "${GITHUB_REPOSITORY:-}" ] && [ -n "${GITHUB_SHA:-}" ]; then
+    encoded="$(python3 -c 'import sys; from urllib.parse import quote; print(quote(sys.argv[1]))' "$prefix")"
+    link_base=(--link-base "${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/blob/$GITHUB_SHA/$encoded")
+  fi
+  twin check "$vault" --format markdown --fail-on never "${link_base[@]}" >>"$GITHUB_STEP_SUMMARY" \
+    || echo "the job summary could not be written" >&2
+fi
 
 if [ -n "$prefix" ]; then
   python3 - "$sarif" "$prefix" <<'PY'

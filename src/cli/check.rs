@@ -32,6 +32,10 @@ pub struct CheckArgs {
     /// every finding.
     #[arg(long, value_enum)]
     pub group_by: Option<GroupBy>,
+    /// With `--format markdown`: the prefix of links to notes, e.g.
+    /// `https://github.com/OWNER/REPO/blob/SHA/VAULT/` (default: relative to the vault).
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
     #[command(flatten)]
     pub history: super::history::CheckHistoryArgs,
 }
@@ -50,6 +54,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on pull requests).
     Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -75,7 +81,12 @@ impl FailOn {
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
-    if args.group_by.is_some() && matches!(args.format, Format::Sarif | Format::Github) {
+    if args.group_by.is_some()
+        && matches!(
+            args.format,
+            Format::Sarif | Format::Github | Format::Markdown
+        )
+    {
         eprintln!("error: --group-by prints human or JSON output only");
         return EXIT_ERROR;
     }
@@ -128,6 +139,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         Format::Json => report::json::write(&mut out, &report),
         Format::Sarif => report::sarif::write(&mut out, &report),
         Format::Github => report::github::write(&mut out, &report),
+        Format::Markdown => super::history::write_markdown(
+            &mut out,
+            &report,
+            args.link_base.as_deref(),
+            outcome.baseline.as_ref(),
+        ),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,

@@ -5,6 +5,7 @@ mod from_git;
 mod render;
 mod stress;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -14,7 +15,7 @@ use clap::{Args, ValueEnum};
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::analysis::{Analysis, load_rulebook};
 use crate::diagnostic::Diagnostic;
-use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, EventFilter, Timestamp, fingerprints};
+use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, EventFilter, Fp, Timestamp, fingerprints};
 
 pub use stress::{TraceWriterArgs, run_trace_writer};
 
@@ -53,6 +54,19 @@ pub struct CheckOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// A baseline was written: exit 0 whatever was found.
     pub wrote_baseline: bool,
+    /// With `--baseline`: what changed against it.
+    pub baseline: Option<BaselineChange>,
+}
+
+/// The findings against a `--baseline` file: the reported findings are the new ones.
+#[derive(Debug, Default)]
+pub struct BaselineChange {
+    /// The baseline file as given.
+    pub file: String,
+    /// Findings still present that the baseline accepts, per rule code.
+    pub known: BTreeMap<String, usize>,
+    /// Accepted findings that are gone: (code, path, subject), in the baseline's order.
+    pub fixed: Vec<(String, String, String)>,
 }
 
 /// Records, annotates and filters `twin check`'s findings. Messages go to stderr; an
@@ -104,26 +118,73 @@ pub fn after_check(
             file.display()
         );
     }
+    let mut change = None;
     if let Some(file) = &args.baseline {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read the baseline {}: {e}", file.display()))?;
         let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         let before = diagnostics.len();
+        let mut known = BTreeMap::new();
         diagnostics = diagnostics
             .into_iter()
             .zip(&findings)
-            .filter(|(_, f)| !baseline.contains(f.fp))
+            .filter(|(_, f)| {
+                let accepted = baseline.contains(f.fp);
+                if accepted {
+                    *known.entry(f.code.clone()).or_insert(0) += 1;
+                }
+                !accepted
+            })
             .map(|(d, _)| d)
             .collect();
-        let known = before - diagnostics.len();
-        if known > 0 {
-            eprintln!("{known} findings are in the baseline and not reported");
+        let count = before - diagnostics.len();
+        if count > 0 {
+            eprintln!("{count} findings are in the baseline and not reported");
         }
+        let present: rustc_hash::FxHashSet<Fp> = findings.iter().map(|f| f.fp).collect();
+        let fixed = baseline
+            .entries()
+            .iter()
+            .filter(|e| Fp::parse(&e.fp).is_none_or(|fp| !present.contains(&fp)))
+            .map(|e| (e.code.clone(), e.path.clone(), e.subject.clone()))
+            .collect();
+        change = Some(BaselineChange {
+            file: file.display().to_string(),
+            known,
+            fixed,
+        });
     }
     Ok(CheckOutcome {
         diagnostics,
         wrote_baseline: args.write_baseline.is_some(),
+        baseline: change,
     })
+}
+
+/// Days of history the Markdown summary's trend covers.
+const SUMMARY_DAYS: u32 = 30;
+
+/// `twin check --format markdown`: the report with the trace's trend, when there is one.
+pub fn write_markdown(
+    out: &mut impl std::io::Write,
+    report: &super::report::Report<'_>,
+    link_base: Option<&str>,
+    baseline: Option<&BaselineChange>,
+) -> std::io::Result<()> {
+    let root = report.vault.root.as_path();
+    let trend = match now() {
+        Ok(now) if history::trace::trace_path(root).is_file() => {
+            history::trend(root, Timestamp::from_system(now), SUMMARY_DAYS).ok()
+        }
+        _ => None,
+    };
+    let extras = super::report::markdown::Extras {
+        link_base,
+        trend: trend.as_ref().filter(|t| t.total.iter().any(|n| *n > 0)),
+        scores: &[],
+        baseline,
+    };
+    super::report::markdown::write(out, report, &extras)
 }
 
 #[derive(Args, Debug)]

@@ -82,7 +82,7 @@ with open(sys.argv[1], "rb") as f:
 });
 
 /** Runs check.sh in `workspace` and returns its outputs and the SARIF it wrote. */
-function runCheck(workspace, vault) {
+function runCheck(workspace, vault, extraEnv = {}) {
   const outputs = path.join(workspace, "outputs.txt");
   fs.writeFileSync(outputs, "");
   const run = cp.spawnSync("bash", [path.join(REPO, "editors/ci/action-check.sh")], {
@@ -95,6 +95,8 @@ function runCheck(workspace, vault) {
       TWIN_PATH: vault,
       GITHUB_WORKSPACE: workspace,
       GITHUB_OUTPUT: outputs,
+      GITHUB_STEP_SUMMARY: "",
+      ...extraEnv,
     },
   });
   assert.equal(run.status, 0, `check.sh never fails the step: ${run.stderr}`);
@@ -130,6 +132,23 @@ test("check.sh: a vault in a subfolder gets paths from the repository root", (t)
     assert.ok(fs.existsSync(path.join(ws, decodeURIComponent(uri))), `${uri} exists from the repository root`);
   }
   assert.equal(sarif.runs[0].originalUriBaseIds, undefined);
+});
+
+test("check.sh: the job summary links findings at the checked commit", (t) => {
+  const ws = workspaceWithVault(t, "my notes/vault");
+  const summary = path.join(ws, "summary.md");
+  fs.writeFileSync(summary, "earlier step\n");
+  const { out } = runCheck(ws, "my notes/vault", {
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "o/r",
+    GITHUB_SHA: "abc123",
+  });
+  assert.equal(out["exit-code"], "1", "the summary does not change the exit code");
+  const text = fs.readFileSync(summary, "utf8");
+  assert.ok(text.startsWith("earlier step\n## twin check: "), text);
+  assert.match(text, /\| Rule \| Severity \| Findings \|/);
+  assert.match(text, /\]\(https:\/\/github\.example\/o\/r\/blob\/abc123\/my%20notes\/vault\/[^)]+\.md#L\d+\)/);
 });
 
 test("check.sh: a vault at the root keeps twin's paths", (t) => {
