@@ -109,6 +109,43 @@ fn zettelkasten_pack() {
     check_pack("zettelkasten");
 }
 
+/// The notes `orphan-note` flags in a vault of one linked pair and one loose note, with
+/// this `.twin/config.toml`.
+fn orphans_with_config(config: Option<&str>) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("A.md", "# A\n[[B]]\n"),
+        ("B.md", "# B\n"),
+        ("Loose.md", "# Loose\n"),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    if let Some(config) = config {
+        std::fs::create_dir_all(dir.path().join(".twin")).unwrap();
+        std::fs::write(dir.path().join(".twin/config.toml"), config).unwrap();
+    }
+    check(dir.path())
+        .into_iter()
+        .filter(|d| d.code == "orphan-note")
+        .map(|d| format!("{} {}", d.path, d.severity.as_str()))
+        .collect()
+}
+
+#[test]
+fn orphan_note_is_off_by_default_and_the_zettelkasten_pack_turns_it_on() {
+    assert!(orphans_with_config(None).is_empty());
+    assert!(orphans_with_config(Some("extends = [\"frames\"]\n")).is_empty());
+    let zettel = "extends = [\"zettelkasten\"]\n";
+    assert_eq!(orphans_with_config(Some(zettel)), ["Loose.md info"]);
+    // The vault's `[rules]` has the last word over the pack.
+    let off = format!("{zettel}[rules]\norphan-note = \"off\"\n");
+    assert!(orphans_with_config(Some(&off)).is_empty());
+    let warning = format!("{zettel}[rules]\norphan-note = \"warning\"\n");
+    assert_eq!(orphans_with_config(Some(&warning)), ["Loose.md warning"]);
+    let alone = "[rules]\norphan-note = \"info\"\n";
+    assert_eq!(orphans_with_config(Some(alone)), ["Loose.md info"]);
+}
+
 #[test]
 fn publish_pack() {
     check_pack("publish");

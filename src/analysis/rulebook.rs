@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::config::{ConfigError, RuleCatalog, RuleFileCodes, load_config};
-use crate::query_rules::{QuerySet, load_rules, pack_names};
+use crate::config::{Config, ConfigError, RuleCatalog, RuleFileCodes, RuleLevel, load_config};
+use crate::query_rules::{QuerySet, load_rules, pack, pack_names};
 use crate::rules::{RULES, Rulebook};
 
 /// Loads the rulebook of the vault at `root`. An error in the configuration or in any rule
@@ -37,6 +37,21 @@ pub fn load_rulebook_lenient(root: &Path) -> Result<(Rulebook, Vec<ConfigError>)
         packs: &packs,
         rule_files: &mut rule_files,
     };
-    let config = load_config(root, &mut catalog)?;
+    let mut config = load_config(root, &mut catalog)?;
+    turn_on_pack_rules(&mut config);
     Ok((Rulebook::new(config, queries), rule_errors))
+}
+
+/// Gives the built-in rules the extended packs turn on their pack's level, unless `[rules]`
+/// already names them: the vault's own configuration has the last word.
+fn turn_on_pack_rules(config: &mut Config) {
+    for name in &config.extends {
+        let Some(pack) = pack(name) else { continue };
+        for (code, severity) in pack.builtin {
+            config
+                .rules
+                .entry((*code).to_owned())
+                .or_insert(RuleLevel::On(*severity));
+        }
+    }
 }

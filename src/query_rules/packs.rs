@@ -1,5 +1,8 @@
 //! The built-in rule packs: TOML files in the repository's top-level `queries/` folder,
-//! compiled into the binary and enabled by name (`extends = ["frames"]`).
+//! compiled into the binary and enabled by name (`extends = ["frames"]`). A pack may also
+//! turn on built-in rules that are off by default (`zettelkasten` turns on `orphan-note`).
+
+use crate::diagnostic::Severity;
 
 /// A built-in pack.
 #[derive(Clone, Copy, Debug)]
@@ -9,6 +12,9 @@ pub struct Pack {
     pub summary: &'static str,
     /// The rule file.
     pub text: &'static str,
+    /// Built-in rules the pack turns on, at these levels; `[rules]` in the vault's
+    /// configuration still has the last word.
+    pub builtin: &'static [(&'static str, Severity)],
 }
 
 pub static PACKS: &[Pack] = &[
@@ -16,16 +22,21 @@ pub static PACKS: &[Pack] = &[
         name: "frames",
         summary: "frame notes: description, tags, upstream/downstream/related sections, footnote sources",
         text: include_str!("../../queries/frames.toml"),
+        builtin: &[],
     },
     Pack {
         name: "zettelkasten",
-        summary: "one idea per note, at least one outgoing link, an id or date",
+        summary: "one idea per note, at least one outgoing link, an id or date, no orphan notes",
         text: include_str!("../../queries/zettelkasten.toml"),
+        // In a zettelkasten every note is meant to be linked; elsewhere orphans are common
+        // and the rule is off.
+        builtin: &[("orphan-note", Severity::Info)],
     },
     Pack {
         name: "publish",
         summary: "a title or description, no broken embeds, no links into excluded folders",
         text: include_str!("../../queries/publish.toml"),
+        builtin: &[],
     },
 ];
 

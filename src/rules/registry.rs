@@ -29,9 +29,10 @@ pub static RULES: &[Rule] = &[
     anchor_drift::RULE,
 ];
 
-/// Rules that run only when `.twin/config.toml` gives them a level: useful hints that
-/// would be noise in most vaults.
-pub static OFF_BY_DEFAULT: &[&str] = &[unlinked_mention::RULE.code];
+/// Rules that run only when `.twin/config.toml` gives them a level (or a pack it extends
+/// turns them on): useful hints that would be noise in most vaults. Orphans are common in
+/// real vaults (thousands of loose notes), so `orphan-note` waits for the `zettelkasten` pack.
+pub static OFF_BY_DEFAULT: &[&str] = &[unlinked_mention::RULE.code, orphan_note::RULE.code];
 
 impl Rule {
     /// Whether the rule runs when the configuration does not mention it.

@@ -31,9 +31,15 @@ pub(crate) fn vault(root: &Path, notes: &[(&str, &str)]) -> Vault {
     Vault::from_parts(root.to_path_buf(), notes, Vec::new(), Vec::new())
 }
 
-/// Every finding of `vault` under the default configuration.
+/// Every finding of `vault` under the default configuration, with `orphan-note` turned on
+/// (as the `zettelkasten` pack does): its subject is a note's own path, which these tests follow.
 pub(crate) fn check(vault: &Vault) -> Vec<Diagnostic> {
-    Analysis::from_vault(vault.clone(), Arc::default()).check(None)
+    let mut rulebook = crate::rules::Rulebook::default();
+    rulebook.config.rules.insert(
+        "orphan-note".to_owned(),
+        crate::config::RuleLevel::On(crate::diagnostic::Severity::Info),
+    );
+    Analysis::from_vault(vault.clone(), Arc::new(rulebook)).check(None)
 }
 
 /// Records `diagnostics` as `twin check --record` does, anchoring new notes.
