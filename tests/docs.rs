@@ -20,6 +20,7 @@ const SUBCOMMAND_PAGES: &[(&str, &str)] = &[
     ("rules", "docs/rules.md"),
     ("select", "docs/queries.md"),
     ("lsp", "docs/editors.md"),
+    ("report", "docs/report.md"),
 ];
 
 /// Code block languages a page may use. Output belongs in `console` blocks (run and

@@ -20,6 +20,7 @@ pub(crate) mod fixture;
 mod fulltext;
 pub mod ide;
 mod incremental;
+mod picture;
 mod record;
 mod replay;
 mod rulebook;
@@ -42,6 +43,7 @@ use crate::vault::{LoadError, NoteId, Vault, load_vault};
 
 pub use change::{Change, Effect};
 pub use fulltext::{FullTextOutcome, cached_fulltext};
+pub use picture::{Picture, PictureEdge};
 pub use replay::{Replay, ReplaySummary, replay_git};
 pub use rulebook::{load_rulebook, load_rulebook_lenient};
 

@@ -9,6 +9,7 @@ mod fix;
 mod graph;
 mod history;
 mod load;
+mod picture;
 mod progress;
 pub mod report;
 mod rules;
@@ -56,6 +57,9 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// List the notes a selector matches (to try a query rule's `select` before enforcing it).
     Select(select::SelectArgs),
+    /// Write a picture of the vault as one self-contained HTML file: the trend, where it
+    /// hurts, and the topology.
+    Report(picture::ReportArgs),
     /// Run the language server over stdio (for editors).
     Lsp,
     /// Appends test events to a vault's trace in a loop (tests of concurrent and killed
@@ -91,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Search(args) => ExitCode::from(search::run(&args)),
         Command::History(args) => ExitCode::from(history::run(&args)),
         Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
+        Command::Report(args) => ExitCode::from(picture::run(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules(args) => ExitCode::from(rules::run(&args)),
         Command::Select(args) => ExitCode::from(select::run(&args)),
