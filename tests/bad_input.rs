@@ -50,10 +50,14 @@ fn codes(json: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
-fn invalid_utf8_is_skipped_with_a_finding() {
-    let dir = vault_with(&[("bad.md", b"caf\xe9\n"), ("good.md", b"# Good\n")]);
+fn invalid_utf8_is_read_as_text_with_one_finding() {
+    let dir = vault_with(&[
+        ("bad.md", b"caf\xe9 [[good]]\n"),
+        ("good.md", b"# Good\nSee [[bad]].\n"),
+    ]);
     let (run, json) = check_json(dir.path());
     assert_eq!(run.code, Some(1));
+    // One finding on the file; its link and the link to it both resolve.
     assert_eq!(codes(&json), ["file-unreadable"]);
     let message = json["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("UTF-8"), "{message}");
@@ -61,11 +65,16 @@ fn invalid_utf8_is_skipped_with_a_finding() {
 }
 
 #[test]
-fn binary_file_named_md_is_skipped() {
-    let dir = vault_with(&[("blob.md", b"\x00\x01\x02\x03PNG\x00")]);
+fn a_note_holding_nul_bytes_is_read_as_text() {
+    let dir = vault_with(&[
+        ("blob.md", b"# Blob\n\x00\x01\x02\x03PNG\x00 [[other]]\n"),
+        ("other.md", b"Back to [[blob#Blob]].\n"),
+    ]);
     let (run, json) = check_json(dir.path());
     assert_eq!(run.code, Some(1));
     assert_eq!(codes(&json), ["file-unreadable"]);
+    let message = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("NUL byte at byte 7"), "{message}");
 }
 
 #[test]

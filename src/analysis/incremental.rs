@@ -11,7 +11,7 @@ use super::{Analysis, Change, Effect, build_coherence};
 use crate::note::{Link, Note, VaultPath, note_name, strip_md_extension};
 use crate::resolve::{LinkResolution, LinkTarget, resolve_link};
 use crate::vault::normalize_key;
-use crate::vault::{AttachmentId, NoteId, SkippedFile};
+use crate::vault::{AttachmentId, NoteId, SkippedFile, unread_note};
 
 pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
     let mut effect = Effect::default();
@@ -168,14 +168,25 @@ fn remove(model: &mut Analysis, path: &str, effect: &mut Effect) {
     reresolve_named(model, &key, None, true, effect);
 }
 
+/// A file that can no longer be read stays a note, empty, so that links to it still
+/// resolve; `file-unreadable` says why.
 fn skip(model: &mut Analysis, file: SkippedFile, effect: &mut Effect) {
-    remove(model, &file.path, effect);
-    effect.removed.insert(file.path.clone());
+    upsert(model, Arc::new(unread_note(file.path.clone())), effect);
     effect.vault_rules = true;
+    let path = file.path.clone();
     let skipped = &mut model.vault.skipped;
     match skipped.binary_search_by(|s| s.path.cmp(&file.path)) {
         Ok(i) => skipped[i] = file,
         Err(i) => skipped.insert(i, file),
+    }
+    // Anchors into a file that cannot be read are no longer judged.
+    if let Some(id) = model.vault.note_by_path(&path) {
+        let incoming: Vec<(NoteId, u32)> = model.graph.backlinks[id.0 as usize].clone();
+        for (src, j) in incoming {
+            if src != id && reresolve(model, src, j as usize) {
+                effect.recheck.insert(model.vault.note(src).path.clone());
+            }
+        }
     }
 }
 

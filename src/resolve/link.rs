@@ -76,7 +76,12 @@ pub fn resolve_link(vault: &Vault, from: NoteId, link: &Link) -> LinkResolution 
     match found {
         Found::Note(id, candidates) => {
             resolution.target = Some(LinkTarget::Note(id));
-            resolution.anchor = resolve_anchor(vault.note(id), link.anchor.as_ref());
+            let note = vault.note(id);
+            // A file that could not be read has headings no one can see: its anchors are
+            // not judged.
+            if !vault.is_skipped(&note.path) {
+                resolution.anchor = resolve_anchor(note, link.anchor.as_ref());
+            }
             resolution.candidates = candidates;
         }
         Found::Attachment(id) => resolution.target = Some(LinkTarget::Attachment(id)),

@@ -13,8 +13,9 @@ use crate::note::{Note, VaultPath, parse_note};
 /// Notes larger than this are skipped, which also keeps every offset within `u32`.
 pub const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// How far into a note to look for a NUL byte, the sign of a binary file.
-const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+/// What stands in for each byte of a note that is not UTF-8: one byte (U+001A, the ASCII
+/// substitute), so that every offset in the text is the offset in the file.
+pub const ODD_BYTE: char = '\u{1a}';
 
 /// Why a vault could not be loaded at all (a single bad note never stops loading).
 #[derive(Debug)]
@@ -81,7 +82,7 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     Ok(Vault::from_parts(root, notes, attachments, skipped))
 }
 
-/// Reads a note's text, or says in one sentence why it cannot be a note.
+/// Reads a note's text, or says in one sentence why it cannot be read.
 /// A UTF-8 byte order mark is kept; the parser skips it.
 pub(super) fn read_note(file: &DiscoveredFile) -> Result<Arc<str>, String> {
     if file.lossy_name {
@@ -95,24 +96,62 @@ pub(super) fn read_note(file: &DiscoveredFile) -> Result<Arc<str>, String> {
     note_text(bytes)
 }
 
-/// A note's text from its bytes, or says in one sentence why they cannot be a note: over
-/// [`MAX_NOTE_BYTES`], binary (a NUL byte early on) or not UTF-8.
+/// A note's text from its bytes; `Err` says in one sentence why there is none (over
+/// [`MAX_NOTE_BYTES`]). Obsidian opens any `.md` file as text, so a NUL byte is kept and
+/// each byte that is not UTF-8 becomes [`ODD_BYTE`]: offsets stay those of the file, and
+/// [`odd_bytes`] says where the first one is.
 pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
     // A file may have grown since it was measured.
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
-    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
-    if let Some(at) = memchr::memchr(0, head) {
-        return Err(format!("looks binary (a NUL byte at byte {at})"));
-    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Arc::from(text)),
-        Err(e) => Err(format!(
-            "not valid UTF-8 at byte {}",
-            e.utf8_error().valid_up_to()
-        )),
+        Err(e) => Ok(Arc::from(lossy_same_length(e.as_bytes()))),
     }
+}
+
+/// `bytes` as text, each byte of an invalid sequence replaced by [`ODD_BYTE`].
+fn lossy_same_length(mut bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(rest) => {
+                text.push_str(rest);
+                return text;
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                // Checked by `from_utf8` just above.
+                text.push_str(std::str::from_utf8(&bytes[..valid]).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(bytes.len() - valid);
+                text.extend(std::iter::repeat_n(ODD_BYTE, bad));
+                bytes = &bytes[valid + bad..];
+            }
+        }
+    }
+}
+
+/// Where a note's text holds bytes that are not text, as one sentence: a NUL byte, or a
+/// byte that was not UTF-8 (read as [`ODD_BYTE`]). `None` for a note of plain text.
+pub fn odd_bytes(text: &str) -> Option<String> {
+    let at = memchr::memchr2(0, ODD_BYTE as u8, text.as_bytes())?;
+    let count = text
+        .bytes()
+        .filter(|&b| b == 0 || b == ODD_BYTE as u8)
+        .count();
+    let what = if text.as_bytes()[at] == 0 {
+        "a NUL byte"
+    } else {
+        "a byte that is not UTF-8"
+    };
+    let more = match count {
+        1 => String::new(),
+        n => format!(", {} such bytes in all", n),
+    };
+    Some(format!(
+        "holds bytes that are not text ({what} at byte {at}{more}); it is read as text around them"
+    ))
 }
 
 fn io_reason(e: std::io::Error) -> String {

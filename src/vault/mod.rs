@@ -15,7 +15,7 @@ use crate::note::{Note, VaultPath};
 
 pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
-pub use load::{LoadError, MAX_NOTE_BYTES, load_vault, note_text};
+pub use load::{LoadError, MAX_NOTE_BYTES, ODD_BYTE, load_vault, note_text, odd_bytes};
 pub use names::NameIndex;
 pub use paths::{
     file_name, join_relative, normalize_key, normalize_segments, parent_folder, with_key,
@@ -30,12 +30,18 @@ pub struct NoteId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AttachmentId(pub u32);
 
-/// A file that could not be read as a note; checked as `file-unreadable`.
+/// A markdown file that could not be read; checked as `file-unreadable`. It stays in the
+/// vault as an empty note (see [`Vault::from_parts`]), so that links to it resolve.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedFile {
     pub path: VaultPath,
     /// Why it was skipped, as one sentence for the user ("not valid UTF-8 at byte 12").
     pub reason: String,
+}
+
+/// The empty note that stands for a markdown file that could not be read.
+pub fn unread_note(path: VaultPath) -> Note {
+    crate::note::parse_note(path, Arc::from(""))
 }
 
 /// A loaded vault: every note parsed, every attachment listed, names indexed.
@@ -47,7 +53,7 @@ pub struct Vault {
     pub notes: Vec<Arc<Note>>,
     /// Non-markdown files sorted by path; an [`AttachmentId`] indexes this.
     pub attachments: Vec<VaultPath>,
-    /// Markdown files that could not be read, sorted by path.
+    /// Markdown files that could not be read, sorted by path. Each is also in `notes`, empty.
     pub skipped: Vec<SkippedFile>,
     /// Names, paths and aliases for link resolution.
     pub index: NameIndex,
@@ -55,6 +61,8 @@ pub struct Vault {
 
 impl Vault {
     /// A vault from notes already parsed (tests, the language server's single-file mode).
+    /// A skipped file that is not among `notes` is added as an empty note: the file exists,
+    /// so Obsidian resolves links to it.
     pub fn from_parts(
         root: PathBuf,
         mut notes: Vec<Arc<Note>>,
@@ -62,6 +70,18 @@ impl Vault {
         mut skipped: Vec<SkippedFile>,
     ) -> Vault {
         notes.sort_by(|a, b| a.path.cmp(&b.path));
+        let missing: Vec<Arc<Note>> = skipped
+            .iter()
+            // A name that is not UTF-8 (read with U+FFFD) is one no link can write.
+            .filter(|s| !s.path.contains('\u{fffd}'))
+            .filter(|s| notes.binary_search_by(|n| n.path.cmp(&s.path)).is_err())
+            .map(|s| Arc::new(unread_note(s.path.clone())))
+            .collect();
+        if !missing.is_empty() {
+            notes.extend(missing);
+            notes.sort_by(|a, b| a.path.cmp(&b.path));
+            notes.dedup_by(|a, b| a.path == b.path);
+        }
         attachments.sort();
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
         let index = NameIndex::build(&notes, &attachments);
@@ -72,6 +92,15 @@ impl Vault {
             skipped,
             index,
         }
+    }
+
+    /// Whether the note at `path` stands for a file that could not be read.
+    pub fn is_skipped(&self, path: &str) -> bool {
+        !self.skipped.is_empty()
+            && self
+                .skipped
+                .binary_search_by(|s| (*s.path).cmp(path))
+                .is_ok()
     }
 
     pub fn note(&self, id: NoteId) -> &Note {

@@ -10,7 +10,7 @@ use crate::analysis::{Analysis, Change};
 use crate::diagnostic::Diagnostic;
 use crate::note::{VaultPath, parse_note};
 use crate::resolve::build_link_graph;
-use crate::vault::Vault;
+use crate::vault::{SkippedFile, Vault};
 
 const NAMES: &[&str] = &["Alpha", "Beta", "gamma", "Delta", "Ёлка"];
 const FOLDERS: &[&str] = &["", "a/", "b/c/"];
@@ -64,6 +64,8 @@ fn text_strategy() -> impl Strategy<Value = String> {
 enum Op {
     Upsert(usize, usize, String),
     Remove(usize, usize),
+    /// The file can no longer be read.
+    Skip(usize, usize),
     Attachment(bool),
 }
 
@@ -71,6 +73,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..FOLDERS.len(), 0..NAMES.len(), text_strategy()).prop_map(|(f, n, t)| Op::Upsert(f, n, t)),
         1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Remove(f, n)),
+        1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Skip(f, n)),
         1 => any::<bool>().prop_map(Op::Attachment),
     ]
 }
@@ -98,6 +101,10 @@ proptest! {
                     Change::Upsert(Arc::new(parse_note(p, text.into())))
                 }
                 Op::Remove(f, n) => Change::Remove(path(f, n).into()),
+                Op::Skip(f, n) => Change::Skip(SkippedFile {
+                    path: path(f, n).into(),
+                    reason: "cannot be read: Permission denied (os error 13)".into(),
+                }),
                 Op::Attachment(true) => Change::AddAttachment("pic.png".into()),
                 Op::Attachment(false) => Change::RemoveAttachment("pic.png".into()),
             };
@@ -122,4 +129,25 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_note_that_can_no_longer_be_read_still_resolves() {
+    let a: VaultPath = "a.md".into();
+    let b: VaultPath = "b.md".into();
+    let notes = vec![
+        Arc::new(parse_note(a.clone(), "[[b]] and [[b#Gone]]".into())),
+        Arc::new(parse_note(b.clone(), "# B\n".into())),
+    ];
+    let vault = Vault::from_parts("/v".into(), notes, Vec::new(), Vec::new());
+    let mut model = Analysis::from_vault(vault, Arc::default());
+    model.apply(vec![Change::Skip(SkippedFile {
+        path: b.clone(),
+        reason: "cannot be read: Permission denied (os error 13)".into(),
+    })]);
+    let id = model.vault.note_by_path(&a).unwrap();
+    let codes: Vec<&str> = model.check_note(id).iter().map(|d| d.code).collect();
+    // Neither `broken-link` nor `broken-heading`: the file is there, unread.
+    assert!(!codes.iter().any(|c| c.starts_with("broken")), "{codes:?}");
+    assert_eq!(model.vault.skipped.len(), 1);
 }

@@ -74,6 +74,8 @@ fn upsert_clears_a_skipped_entry() {
             reason: "not valid UTF-8 at byte 3".into(),
         }],
     );
+    // The file exists, so it is a name links resolve to even before it can be read.
+    assert_eq!(v.note_by_path("bad.md"), Some(NoteId(0)));
     v.upsert_note(Arc::new(note("bad.md")));
     assert!(v.skipped.is_empty());
     assert_eq!(v.note_by_path("bad.md"), Some(NoteId(0)));

@@ -55,28 +55,57 @@ fn notes_attachments_and_bom() {
 }
 
 #[test]
-fn binary_and_invalid_utf8_notes_are_skipped() {
+fn notes_with_nul_bytes_or_invalid_utf8_are_read_as_text_at_their_offsets() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("bin.md"), b"abc\0def").unwrap();
-    fs::write(dir.path().join("latin1.md"), b"caf\xe9 au lait").unwrap();
-    let mut late_nul = vec![b'a'; 9000];
-    late_nul[8500] = 0;
-    fs::write(dir.path().join("late.md"), &late_nul).unwrap();
+    fs::write(dir.path().join("bin.md"), b"abc\0def [[ok]]").unwrap();
+    fs::write(
+        dir.path().join("latin1.md"),
+        b"caf\xe9 au \xf0\x9f lait [[ok]]",
+    )
+    .unwrap();
     write(dir.path(), "ok.md", "fine");
     let vault = load_vault(dir.path(), &Config::default()).unwrap();
-    assert_eq!(
-        skipped(&vault),
-        [
-            (
-                "bin.md".into(),
-                "looks binary (a NUL byte at byte 3)".into()
-            ),
-            ("latin1.md".into(), "not valid UTF-8 at byte 3".into()),
-        ]
-    );
-    // A NUL past the first 8 KiB is valid UTF-8 text: the note loads.
+    assert!(skipped(&vault).is_empty());
     let paths: Vec<&str> = vault.notes.iter().map(|n| &*n.path).collect();
-    assert_eq!(paths, ["late.md", "ok.md"]);
+    assert_eq!(paths, ["bin.md", "latin1.md", "ok.md"]);
+    // Each byte that is not UTF-8 is one substitute byte: offsets are the file's.
+    let latin1 = vault.note(vault.note_by_path("latin1.md").unwrap());
+    assert_eq!(&*latin1.text, "caf\u{1a} au \u{1a}\u{1a} lait [[ok]]");
+    assert_eq!(latin1.links[0].span.start, 16);
+    let bin = vault.note(vault.note_by_path("bin.md").unwrap());
+    assert_eq!(bin.links.len(), 1);
+    assert_eq!(
+        crate::vault::odd_bytes(&bin.text).as_deref(),
+        Some(
+            "holds bytes that are not text (a NUL byte at byte 3); it is read as text around them"
+        )
+    );
+    assert_eq!(
+        crate::vault::odd_bytes(&latin1.text).as_deref(),
+        Some(
+            "holds bytes that are not text (a byte that is not UTF-8 at byte 3, 3 such bytes in all); it is read as text around them"
+        )
+    );
+    assert_eq!(crate::vault::odd_bytes("plain"), None);
+}
+
+#[test]
+fn a_note_that_cannot_be_read_stays_a_name_links_resolve_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fs::File::create(dir.path().join("huge.md")).unwrap();
+    file.set_len(MAX_NOTE_BYTES + 1).unwrap();
+    write(dir.path(), "a.md", "[[huge]] and [[huge#Some heading]]");
+    let vault = load_vault(dir.path(), &Config::default()).unwrap();
+    assert_eq!(skipped(&vault).len(), 1);
+    let huge = vault.note_by_path("huge.md").expect("still a note");
+    assert!(vault.note(huge).text.is_empty());
+    let a = vault.note_by_path("a.md").unwrap();
+    for link in &vault.note(a).links {
+        let r = crate::resolve::resolve_link(&vault, a, link);
+        assert_eq!(r.target, Some(crate::resolve::LinkTarget::Note(huge)));
+        // Its headings cannot be seen, so the anchor is not judged.
+        assert_eq!(r.anchor, crate::resolve::AnchorResolution::None);
+    }
 }
 
 #[test]
