@@ -120,7 +120,8 @@ fn upsert(model: &mut Analysis, note: Arc<Note>, effect: &mut Effect) -> bool {
     effect.recheck.insert(path.clone());
     if let Some(id) = model.vault.note_by_path(&path) {
         let old = model.vault.notes[id.0 as usize].clone();
-        let surface = surface_changed(&old, &note);
+        // Anchors into a file read again are judged again.
+        let surface = was_skipped || surface_changed(&old, &note);
         effect.vault_rules |= aliases_changed(&old, &note);
         model.vault.upsert_note(note);
         set_outgoing(model, id);
