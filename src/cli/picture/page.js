@@ -87,7 +87,8 @@
       svg.append(t);
     }
     for (const i of [...new Set([0, Math.floor((days - 1) / 2), days - 1])]) {
-      const t = s("text", { x: x(i), y: H - 8, "text-anchor": "middle" });
+      const anchor = days > 1 && i === 0 ? "start" : days > 1 && i === days - 1 ? "end" : "middle";
+      const t = s("text", { x: x(i), y: H - 8, "text-anchor": anchor });
       t.textContent = trend.days[i];
       svg.append(t);
     }
@@ -165,10 +166,13 @@
     inc[b].push([a, kind]);
   }
   const svg = document.getElementById("graph");
-  const ROW = 28, DX = 150, DY = 80;
+  const DX = 150, DY = 80;
+  let ROW = 10;
   let shown = new Set(D.shown), pos = new Map(), selected = null, view = null;
 
   function layout(ids) {
+    // Rows about three times as wide as the rows are many, so the picture fits a screen.
+    ROW = Math.max(6, Math.min(40, Math.ceil(Math.sqrt(ids.length * 3))));
     const levels = [...new Set(ids.map((i) => D.notes[i][P_LEVEL]))].sort((a, b) => a - b);
     const rows = [];
     const order = new Map();
@@ -263,20 +267,24 @@
     panel.append(nl);
   }
 
+  // Shows note i with its neighbours only (at most 300), and selects it.
   function focusNote(i) {
-    if (!shown.has(i) || shown.size > 400) {
-      shown = new Set([i]);
-      for (const [j] of out[i].concat(inc[i])) if (shown.size < 300) shown.add(j);
-      selected = i;
-      draw();
-    }
+    shown = new Set([i]);
+    for (const [j] of out[i].concat(inc[i])) if (shown.size < 300) shown.add(j);
+    selected = i;
+    draw();
     select(i);
     document.getElementById("topology").scrollIntoView({ block: "start" });
   }
 
   // Pan by dragging, zoom with the wheel around the pointer.
   let drag = null;
-  svg.addEventListener("pointerdown", (e) => { drag = [e.clientX, e.clientY, view[0], view[1]]; svg.setPointerCapture(e.pointerId); });
+  svg.addEventListener("pointerdown", (e) => {
+    // A press on a note is a click: capturing the pointer would retarget it to the canvas.
+    if (e.target.closest(".node")) return;
+    drag = [e.clientX, e.clientY, view[0], view[1]];
+    svg.setPointerCapture(e.pointerId);
+  });
   svg.addEventListener("pointermove", (e) => {
     if (!drag) return;
     const k = view[2] / svg.clientWidth;
