@@ -391,3 +391,158 @@ fn a_panic_in_a_request_is_an_error_response_and_the_server_keeps_serving() {
     assert_eq!(symbols[0]["name"], "A");
     assert!(client.shutdown().success());
 }
+
+/// A request framed with `Content-Length` off by `delta` bytes.
+fn misframed(id: i64, delta: i64) -> Vec<u8> {
+    let body =
+        json!({"jsonrpc": "2.0", "id": id, "method": "workspace/symbol", "params": {"query": "A"}})
+            .to_string();
+    let length = body.len() as i64 + delta;
+    format!("Content-Length: {length}\r\n\r\n{body}").into_bytes()
+}
+
+fn framed(id: i64) -> Vec<u8> {
+    misframed(id, 0)
+}
+
+/// Issue 19, item 9: one misframed message never silences the server.
+#[test]
+fn a_content_length_off_by_three_never_silences_the_server() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let answered = |client: &mut Client, id: i64| {
+        client
+            .try_response(id, std::time::Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("request {id} never answered"))
+    };
+    // Too large, and nothing follows: answered once the stream stalls.
+    client.send_bytes(&misframed(501, 3));
+    assert!(answered(&mut client, 501)["result"].is_array());
+    // Too large, the next message right behind it.
+    let mut both = misframed(502, 3);
+    both.extend(framed(503));
+    client.send_bytes(&both);
+    assert!(answered(&mut client, 502)["result"].is_array());
+    assert!(answered(&mut client, 503)["result"].is_array());
+    // Too small: that message is lost (a parse error), the next one is answered.
+    let mut both = misframed(504, -3);
+    both.extend(framed(505));
+    client.send_bytes(&both);
+    assert!(answered(&mut client, 505)["result"].is_array());
+    for id in 506..510 {
+        client.send_bytes(&framed(id));
+        assert!(answered(&mut client, id)["result"].is_array());
+    }
+    assert!(client.shutdown().success());
+}
+
+/// Issue 19, item 9: a length past the cap ends the session with a clear message
+/// instead of buffering without limit.
+#[test]
+fn a_content_length_past_the_cap_ends_the_session() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    client.send_bytes(b"Content-Length: 3111111111111118\r\n\r\n{\"jsonrpc\"");
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over the limit"))
+    });
+    assert_eq!(log["type"], 1, "{log}");
+    let started = std::time::Instant::now();
+    while client.is_running() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the server still runs"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(client.wait_exit().code(), Some(1));
+}
+
+/// Issue 19, item 9: `$/` requests are answered (only `$/` notifications may be ignored).
+#[test]
+fn an_unknown_dollar_request_gets_method_not_found() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let response = client.request_raw("$/unknown", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    client.notify("$/unknownNotification", json!({}));
+    assert!(
+        client
+            .request("workspace/symbol", json!({"query": "A"}))
+            .is_array()
+    );
+    assert!(client.shutdown().success());
+}
+
+/// Issue 19, item 7: a change whose range is not a `u32` position never replaces the
+/// whole document: past the end clamps to the end, negative is ignored.
+#[test]
+fn an_out_of_range_change_never_replaces_the_document() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let uri = client.open("A.md", Some("ab\ncd"));
+    let change = |version: i64, line: Value| {
+        json!({"textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": "NEG"}]})
+    };
+    client.notify("textDocument/didChange", change(2, json!(4_294_967_296u64)));
+    let text = |client: &mut Client| {
+        client.request("twin/documentText", json!({"textDocument": {"uri": uri}}))["text"].clone()
+    };
+    assert_eq!(text(&mut client), "ab\ncdNEG");
+    client.notify("textDocument/didChange", change(3, json!(-1)));
+    assert_eq!(text(&mut client), "ab\ncdNEG");
+    assert!(client.shutdown().success());
+}
+
+/// Issue 19, item 10: re-anchoring a file outside every vault is the caller's mistake.
+#[test]
+fn reanchor_outside_the_vault_is_invalid_params() {
+    let dir = temp_vault(&[("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let response = client.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "twin.server.reanchor", "arguments": ["file:///etc/passwd"]}),
+    );
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a note")),
+        "{response}"
+    );
+    assert!(client.shutdown().success());
+}
+
+/// Issue 19, item 8: a lone `\r` ends a line (LSP 3.17), for the positions of
+/// diagnostics and for edits.
+#[test]
+fn a_lone_carriage_return_is_a_line_break() {
+    let dir = temp_vault(&[("Home.md", "# Home\n"), ("A.md", "# A\n")]);
+    let mut client = Client::ready(dir.path());
+    let uri = client.open("A.md", Some("[[Home]]\r[[Missing]]\n"));
+    let diagnostics = client.diagnostics(&uri, |d| {
+        d.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "broken-link")
+    });
+    let broken = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "broken-link")
+        .unwrap_or_else(|| panic!("a broken link: {diagnostics}"));
+    assert_eq!(broken["range"]["start"], json!({"line": 1, "character": 2}));
+    assert_eq!(broken["range"]["end"], json!({"line": 1, "character": 9}));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "X"}]}),
+    );
+    let text = client.request("twin/documentText", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(text["text"], "[[Home]]\rX[[Missing]]\n");
+    assert!(client.shutdown().success());
+}

@@ -45,7 +45,8 @@ fn decoder_holds(input: &[u8]) {
         let bodies = frames(error);
         assert_eq!(bodies.len(), 1);
         let value: Value = serde_json::from_slice(bodies[0]).expect("errors are JSON");
-        assert!(value["error"]["code"].is_i64());
+        // An error answer, or a framing error the filter logs to the client.
+        assert!(value["error"]["code"].is_i64() || value["method"] == "window/logMessage");
     }
 }
 
@@ -145,12 +146,12 @@ proptest! {
     }
 
     #[test]
-    fn parser_on_markdownish_text(text in "([\\[\\]#|^!%`$<>\\-:\\n\\r >*_a-zé🦀]{0,8}){0,24}") {
+    fn parser_on_markdownish_text(text in "([\\[\\]#|^!%`$<>\\-:\\n\\r >*_a-zé🦀\u{a0}\u{2003}\u{3000}\u{2028}]{0,8}){0,24}") {
         parser_holds(&text);
     }
 
     #[test]
-    fn positions_round_trip(text in "(a|é|🦀|\\r\\n|\\n|\\r|\t){0,40}", offsets in proptest::collection::vec(0usize..200, 0..10), cols in proptest::collection::vec((0u32..8, 0u32..60), 0..10)) {
+    fn positions_round_trip(text in "(a|é|🦀|\u{a0}|\u{2003}|\u{3000}|\u{2028}|\u{85}|\\r\\n|\\n|\\r|\t){0,40}", offsets in proptest::collection::vec(0usize..200, 0..10), cols in proptest::collection::vec((0u32..8, 0u32..60), 0..10)) {
         let index = LineIndex::new(&text);
         for enc in [ColumnEncoding::Utf8, ColumnEncoding::Utf16, ColumnEncoding::Char] {
             for &o in &offsets {

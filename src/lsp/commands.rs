@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tower_lsp_server::gen_lsp_types::{TextDocumentIdentifier, Uri};
+use tower_lsp_server::jsonrpc::Error;
 
 use super::handlers::{code_lens, coherence, history, search};
 use super::history_view::now;
@@ -102,15 +103,22 @@ pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
 /// Records a new drift anchor for the note at `uri` and brings the model's anchor
 /// comparison up to date; returns whether the note could be anchored (a body too short
 /// cannot). Runs on a blocking thread: it appends to the trace.
-pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, String> {
+/// A URI outside every vault is the caller's mistake (`InvalidParams`); a trace that
+/// cannot be written is the server's (`InternalError`).
+pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, Error> {
     let snap = shared.snapshot();
-    let (ws, id) = snap.note(uri).ok_or("the note is not in a vault")?;
+    let (ws, id) = snap.note(uri).ok_or_else(|| {
+        Error::invalid_params(format!(
+            "{} is not a note of an open vault",
+            uri.as_ref() as &str
+        ))
+    })?;
     let vault = ws.vault();
     let path = vault.note(id).path.clone();
-    let anchored = ws
-        .model
-        .reanchor(id, now())
-        .map_err(|e| format!("cannot record the anchor: {e}"))?;
+    let anchored = ws.model.reanchor(id, now()).map_err(|e| Error {
+        message: format!("cannot record the anchor: {e}").into(),
+        ..Error::internal_error()
+    })?;
     let roots = ws.roots.clone();
     drop(snap);
     if anchored {

@@ -288,10 +288,9 @@ pub mod from_proto {
         let start = rope.line_to_char(line);
         let slice = rope.line(line);
         let mut remaining = pos.character as usize;
-        let mut chars = slice.chars().enumerate().peekable();
-        while let Some((i, ch)) = chars.next() {
-            let is_end =
-                ch == '\n' || (ch == '\r' && chars.peek().is_some_and(|(_, c)| *c == '\n'));
+        for (i, ch) in slice.chars().enumerate() {
+            // Lines end at `\n`, `\r\n` or a lone `\r` (ropey's `cr_lines`, LSP 3.17).
+            let is_end = ch == '\n' || ch == '\r';
             if is_end || remaining == 0 {
                 return start + i;
             }

@@ -324,3 +324,89 @@ fn renaming_a_heading_follows_links_that_match_it_only_once_sanitized() {
     // Both links, each rewritten to the new heading without the `:` a link cannot hold.
     assert_eq!(texts, vec![&json!("Section two"), &json!("Section two")]);
 }
+
+/// Text of brackets, link syntax and whitespace that is not ASCII (no-break space, em
+/// space, ideographic space, line separator, next line): every request at every
+/// position is answered without an error (issue 19, item 6: a byte index derived from a
+/// character class landed inside U+00A0).
+fn answers_everywhere(text: &str) {
+    let h = Harness::new(&format!(
+        "//- Home.md\n{text}\n//- Other Note.md\n# Other\n## Part ^blk\n"
+    ));
+    let vault = &h.fixture.analysis.vault;
+    let id = vault.note_by_path("Home.md").expect("Home.md");
+    let note = vault.note(id);
+    let uri = h.uri("Home.md");
+    for offset in (0..=note.text.len()).filter(|&o| note.text.is_char_boundary(o)) {
+        let span = crate::text::Span::empty(offset);
+        let position = to_proto::note_range(note, span, ColumnEncoding::Utf16).start;
+        let at = TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier::new(uri.clone()),
+            position,
+        };
+        let what = format!("{text:?} at {offset}");
+        let completion = CompletionParams {
+            text_document_position_params: at.clone(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: None,
+        };
+        assert!(
+            handlers::completion::completion(&h.snap, completion).is_ok(),
+            "{what}"
+        );
+        let hover = HoverParams {
+            text_document_position_params: at.clone(),
+            work_done_progress_params: Default::default(),
+        };
+        assert!(handlers::hover::hover(&h.snap, hover).is_ok(), "{what}");
+        let definition = DefinitionParams {
+            text_document_position_params: at.clone(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        assert!(
+            handlers::definition::definition(&h.snap, definition).is_ok(),
+            "{what}"
+        );
+        assert!(
+            handlers::rename::prepare_rename(&h.snap, at.clone()).is_ok(),
+            "{what}"
+        );
+        let actions = CodeActionParams {
+            text_document: at.text_document.clone(),
+            range: Range::new(position, position),
+            context: CodeActionContext::default(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        assert!(
+            handlers::code_action::code_action(&h.snap, actions).is_ok(),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn completion_after_non_ascii_whitespace() {
+    for ws in ["\u{a0}", "\u{2003}", "\u{3000}", "\u{2028}", "\u{85}"] {
+        answers_everywhere(&format!("{ws}["));
+        answers_everywhere(&format!("{ws}#ta"));
+        answers_everywhere(&format!("a{ws}[[Oth{ws}"));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn requests_near_non_ascii_whitespace_are_answered(pieces in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "\u{a0}", "\u{2003}", "\u{3000}", "\u{2028}", "\u{85}", "[", "[[", "]]", "#", "](",
+            "[^", "^", "|", "a", "é", "🦀", "\r", "\r\n", " ", ",", "Other Note",
+        ]),
+        0..10,
+    )) {
+        answers_everywhere(&pieces.concat());
+    }
+}

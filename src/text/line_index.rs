@@ -46,8 +46,8 @@ impl Checkpoint {
     }
 }
 
-/// Line starts of one text. Lines end at `\n`; a `\r` before it belongs to the line
-/// terminator and is never counted as a column.
+/// Line starts of one text. Lines end at `\n`, `\r\n` or a lone `\r`, as LSP 3.17
+/// says; a terminator is never counted as a column.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
@@ -60,7 +60,13 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        let bytes = text.as_bytes();
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                // The `\r` of a `\r\n` ends nothing: its `\n` does.
+                .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i as u32 + 1),
+        );
         line_starts.shrink_to_fit();
         let checkpoints = long_line_checkpoints(text, &line_starts);
         LineIndex {
@@ -94,7 +100,7 @@ impl LineIndex {
         (self.line_starts.partition_point(|&start| start <= offset) - 1) as u32
     }
 
-    /// Byte range of a line's content, without its terminator (`\n` or `\r\n`).
+    /// Byte range of a line's content, without its terminator (`\n`, `\r\n` or `\r`).
     pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
         let line = line as usize;
         let Some(&start) = self.line_starts.get(line) else {
@@ -102,9 +108,11 @@ impl LineIndex {
         };
         let next = self.line_starts.get(line + 1);
         let mut end = next.map_or(text.len(), |&next| next as usize - 1);
-        // Only a `\r` before a `\n` is a terminator; one at the very end is text (a
-        // client deleting the `\n` of a final CRLF leaves it, then types after it).
-        if next.is_some() && end > start as usize && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        if next.is_some()
+            && text.as_bytes()[end] == b'\n'
+            && end > start as usize
+            && text.as_bytes()[end - 1] == b'\r'
+        {
             end -= 1;
         }
         start as usize..end
@@ -233,6 +241,34 @@ pub fn column_width(s: &str, encoding: ColumnEncoding) -> usize {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Issue 19, item 8: LSP 3.17 counts `\n`, `\r\n` and a lone `\r` as line ends.
+        let text = "[[Home]]\r[[Missing]]\r\nend\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        let missing = text.find("[[Missing").unwrap();
+        assert_eq!(
+            index.line_col(text, missing, ColumnEncoding::Utf16),
+            LineCol { line: 1, col: 0 }
+        );
+        assert_eq!(index.line_range(text, 0), 0..8);
+        assert_eq!(index.line_range(text, 1), 9..20);
+        assert_eq!(index.line_range(text, 2), 22..25);
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 0 }, ColumnEncoding::Utf16),
+            missing
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }, ColumnEncoding::Utf16),
+            8
+        );
+        assert_eq!(
+            index.line_col(text, text.len(), ColumnEncoding::Utf16),
+            LineCol { line: 3, col: 0 }
+        );
+    }
 
     #[test]
     fn multibyte_columns() {

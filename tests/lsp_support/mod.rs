@@ -496,3 +496,12 @@ impl Client {
         }
     }
 }
+
+impl Client {
+    /// Writes bytes to the server's stdin as they are (headers included).
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+}

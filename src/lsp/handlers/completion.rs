@@ -82,9 +82,11 @@ fn context(line: &str, line_start: usize) -> Option<Context<'_>> {
             return Some(Context::Path { prefix: inner });
         }
     }
+    // Past the separator's whole character: whitespace such as U+00A0 is several bytes.
     let word_start = line
-        .rfind(|c: char| c.is_whitespace() || c == ',')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == ',')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &line[word_start..];
     if let Some(prefix) = word.strip_prefix('#')
         && prefix

@@ -86,7 +86,7 @@ impl Server {
                     tokio::task::spawn_blocking(move || commands::reanchor(&shared, &uri)).await;
                 let value = match done {
                     Ok(Ok(value)) => value,
-                    Ok(Err(e)) => return Err(Error::internal_error().with_message(e)),
+                    Ok(Err(e)) => return Err(e),
                     Err(e) => return Err(Error::internal_error().with_message(e.to_string())),
                 };
                 self.notify(Event::Edited);
