@@ -170,3 +170,94 @@ fn control_characters_from_a_hostile_note_are_escaped() {
     );
     insta::assert_snapshot!("hostile_escaped", stable(&plain.stdout));
 }
+
+/// Twelve notes, each with one broken link, and one broken heading: more broken links than
+/// the human output shows of one rule.
+fn many_findings_vault() -> tempfile::TempDir {
+    let mut files: Vec<(String, String)> = (1..=12)
+        .map(|n| {
+            (
+                format!("N{n:02}.md"),
+                format!("# N{n:02}\n\n[[Gone {n}]]\n"),
+            )
+        })
+        .collect();
+    files.push(("Target.md".into(), "# Target\n\n[[N01#Nope]]\n".into()));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    vault(&borrowed)
+}
+
+#[test]
+fn a_rule_with_many_findings_shows_the_first_and_counts_the_rest() {
+    let dir = many_findings_vault();
+    let run = check(dir.path(), &["--color", "never"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let blocks = run.stdout.matches("error[broken-link]").count();
+    assert_eq!(blocks, 10, "{}", run.stdout);
+    insta::assert_snapshot!("many_findings_summarised", stable(&run.stdout));
+    let all = check(dir.path(), &["--color", "never", "--show-all"]);
+    assert_eq!(all.stdout.matches("error[broken-link]").count(), 12);
+    assert!(
+        !all.stdout.contains("more findings not shown"),
+        "{}",
+        all.stdout
+    );
+}
+
+#[test]
+fn statistics_print_only_the_counts_per_rule() {
+    let dir = many_findings_vault();
+    let run = check(dir.path(), &["--statistics"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    insta::assert_snapshot!("statistics", run.stdout);
+    let refused = check(dir.path(), &["--statistics", "--format", "json"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.stdout);
+}
+
+#[test]
+fn select_and_ignore_pick_the_rules_of_one_run() {
+    let dir = many_findings_vault();
+    let codes = |extra: &[&str]| -> String {
+        let mut args = vec!["--statistics"];
+        args.extend_from_slice(extra);
+        let run = check(dir.path(), &args);
+        run.stdout
+            .lines()
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(codes(&[]), "broken-link broken-heading");
+    assert_eq!(codes(&["--select", "broken-heading"]), "broken-heading");
+    assert_eq!(codes(&["--ignore", "broken-link"]), "broken-heading");
+    assert_eq!(
+        codes(&[
+            "--select",
+            "broken-link,broken-heading",
+            "--ignore",
+            "broken-link"
+        ]),
+        "broken-heading"
+    );
+    // A rule off by default runs when selected.
+    assert!(!codes(&[]).contains("orphan-note"));
+    let lonely = vault(&[("A.md", "# A\n"), ("B.md", "# B\n")]);
+    let run = check(lonely.path(), &["--select", "orphan-note", "--statistics"]);
+    assert_eq!(run.stdout, "2  orphan-note  info\n", "{}", run.stderr);
+    // Unknown codes and partial records are refused.
+    let unknown = check(dir.path(), &["--select", "no-such-rule"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown
+            .stderr
+            .contains("unknown rule `no-such-rule` in --select"),
+        "{}",
+        unknown.stderr
+    );
+    let record = check(dir.path(), &["--ignore", "broken-link", "--record"]);
+    assert_eq!(record.code, Some(2));
+    assert!(!dir.path().join(".twin/trace.jsonl").exists());
+}

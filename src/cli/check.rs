@@ -36,6 +36,20 @@ pub struct CheckArgs {
     /// `https://github.com/OWNER/REPO/blob/SHA/VAULT/` (default: relative to the vault).
     #[arg(long, value_name = "URL")]
     pub link_base: Option<String>,
+    /// Run only these rules (codes, comma-separated or repeated), even rules that are off
+    /// by default or in `.twin/config.toml`.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (codes, comma-separated or repeated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print every finding; human output otherwise shows the first findings of each rule
+    /// and counts the rest.
+    #[arg(long)]
+    pub show_all: bool,
+    /// Print only the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
     #[command(flatten)]
     pub history: super::history::CheckHistoryArgs,
 }
@@ -90,11 +104,27 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("error: --group-by prints human or JSON output only");
         return EXIT_ERROR;
     }
+    if args.statistics && (args.format != Format::Human || args.group_by.is_some()) {
+        eprintln!("error: --statistics prints human output only, without --group-by");
+        return EXIT_ERROR;
+    }
+    let picked = !args.select.is_empty() || !args.ignore.is_empty();
+    if picked && (args.history.record || args.history.write_baseline.is_some()) {
+        // A partial run would record every other rule's findings as resolved.
+        eprintln!(
+            "error: --select and --ignore run part of the rules; --record and --write-baseline need them all"
+        );
+        return EXIT_ERROR;
+    }
     let mut timings = super::timings::Timings::start();
-    let rulebook = match super::load::open_rulebook(&args.path) {
+    let mut rulebook = match super::load::open_rulebook(&args.path) {
         Ok(rulebook) => rulebook,
         Err(code) => return code,
     };
+    if let Err(message) = super::pick::apply(&mut rulebook, &args.select, &args.ignore) {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
     let spinner = DelayedSpinner::start("checking the vault");
     let analysis = match super::load::open_analysis(&args.path, rulebook, &mut |stage| {
         timings.phase(stage.name())
@@ -145,6 +175,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             args.link_base.as_deref(),
             outcome.baseline.as_ref(),
         ),
+        Format::Human if args.statistics => report::human::write_statistics(&mut out, &report),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -153,7 +184,8 @@ pub fn run(args: &CheckArgs) -> u8 {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            report::human::write(&mut out, &report, color)
+            let per_rule = (!args.show_all).then_some(report::human::SHOWN_PER_RULE);
+            report::human::write(&mut out, &report, color, per_rule)
         }
     };
     let written = written.and_then(|()| out.flush());

@@ -9,6 +9,7 @@ mod fix;
 mod graph;
 mod history;
 mod load;
+mod pick;
 mod picture;
 mod progress;
 pub mod report;

@@ -1,10 +1,11 @@
-//! Human output: rustc-style findings with the source line and the span underlined.
+//! Human output: rustc-style findings with the source line and the span underlined, at
+//! most a screenful per rule (the rest counted in one line), then counts per rule.
 
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{LEAST_COHERENT, Report, locate, severity_plural};
+use super::{LEAST_COHERENT, Report, locate, severity_plural, thousands};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::text::ColumnEncoding;
 
@@ -13,16 +14,81 @@ use crate::text::ColumnEncoding;
 /// which would otherwise cut the right-hand context itself.
 const CONTEXT_CHARS: usize = 50;
 
-pub fn write(out: &mut impl Write, report: &Report<'_>, color: bool) -> io::Result<()> {
+/// Findings of one rule printed in full, about a screenful; a rule that fires on thousands
+/// of notes would otherwise bury every other finding.
+pub const SHOWN_PER_RULE: usize = 10;
+
+/// Writes the findings, at most `per_rule` of each rule when given (in report order, the
+/// rest counted in one line per rule), then the summary.
+pub fn write(
+    out: &mut impl Write,
+    report: &Report<'_>,
+    color: bool,
+    per_rule: Option<usize>,
+) -> io::Result<()> {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
+    let mut shown: Vec<(&str, usize)> = Vec::new();
     for diagnostic in report.diagnostics {
+        if let Some(limit) = per_rule {
+            let count = match shown.iter_mut().find(|(code, _)| *code == diagnostic.code) {
+                Some((_, count)) => count,
+                None => {
+                    shown.push((diagnostic.code, 0));
+                    &mut shown.last_mut().expect("just pushed").1
+                }
+            };
+            *count += 1;
+            if *count > limit {
+                continue;
+            }
+        }
         writeln!(out, "{}\n", render_one(report, diagnostic, &renderer))?;
     }
+    if let Some(limit) = per_rule {
+        let mut hidden = false;
+        for (code, _, n) in report.counts_by_rule() {
+            if n > limit {
+                hidden = true;
+                writeln!(
+                    out,
+                    "{code}: {} more findings not shown; add `--select {code} --show-all` to list them",
+                    thousands(n - limit)
+                )?;
+            }
+        }
+        if hidden {
+            writeln!(out)?;
+        }
+    }
     write_summary(out, report)
+}
+
+/// `--statistics`: findings per rule, one rule a line, and nothing else.
+pub fn write_statistics(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
+    let rows = report.counts_by_rule();
+    let count_width = rows
+        .iter()
+        .map(|(_, _, n)| thousands(*n).len())
+        .max()
+        .unwrap_or(0);
+    let code_width = rows
+        .iter()
+        .map(|(code, _, _)| code.len())
+        .max()
+        .unwrap_or(0);
+    for (code, severity, n) in rows {
+        writeln!(
+            out,
+            "{:>count_width$}  {code:<code_width$}  {}",
+            thousands(n),
+            severity.as_str()
+        )?;
+    }
+    Ok(())
 }
 
 fn write_summary(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
@@ -40,6 +106,14 @@ fn write_summary(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
         report.elapsed.as_secs_f64(),
         parts.join(", ")
     )?;
+    let by_rule: Vec<String> = report
+        .counts_by_rule()
+        .into_iter()
+        .map(|(code, _, n)| format!("{code} {}", thousands(n)))
+        .collect();
+    if !by_rule.is_empty() {
+        writeln!(out, "By rule: {}.", by_rule.join(" · "))?;
+    }
     write_coherence(out, report)
 }
 

@@ -123,10 +123,40 @@ impl<'a> Report<'a> {
         counts
     }
 
+    /// Findings per rule with the rule's most severe level: the most severe rules first,
+    /// then the rules with the most findings, then by code.
+    pub fn counts_by_rule(&self) -> Vec<(&'static str, Severity, usize)> {
+        let mut rules: Vec<(&'static str, Severity, usize)> = Vec::new();
+        for d in self.diagnostics {
+            match rules.iter_mut().find(|(code, _, _)| *code == d.code) {
+                Some(row) => {
+                    row.1 = row.1.min(d.severity);
+                    row.2 += 1;
+                }
+                None => rules.push((d.code, d.severity, 1)),
+            }
+        }
+        rules.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+        rules
+    }
+
     /// Notes read plus files skipped: what the summary calls "notes checked".
     pub fn notes_checked(&self) -> usize {
         self.vault.notes.len() + self.vault.skipped.len()
     }
+}
+
+/// A count with thousands separated by commas: `2,108`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The plural of a severity's name for summaries.
