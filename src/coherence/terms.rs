@@ -164,12 +164,11 @@ const ECHO_PREFIX_CHARS: usize = 5;
 /// stemmed as English (Finnish, Turkish, Hungarian without a `lang` property) is not called
 /// drifted because `päivitä` and `päivitykset` have different English stems.
 pub fn echoes_declared_words(analyzer: &mut Analyzer, note: &Note) -> bool {
-    let prefix = |word: &str| -> String { word.chars().take(ECHO_PREFIX_CHARS).collect() };
     set_note_language(analyzer, note);
     let mut declared: Vec<String> = Vec::new();
     analyzer.for_each_term(&identity_text(note), |t| {
         if !t.word.bytes().any(|b| b.is_ascii_digit()) && !is_unsegmented(t.word) {
-            declared.push(prefix(t.word));
+            declared.push(echo_prefix(t.word).to_owned());
         }
     });
     declared.sort_unstable();
@@ -178,14 +177,32 @@ pub fn echoes_declared_words(analyzer: &mut Analyzer, note: &Note) -> bool {
         return false;
     }
     let mut found = vec![false; declared.len()];
+    let mut echoed = 0;
     for segment in body_segments(note) {
+        // Half the declared words is enough; the rest of a long body need not be read.
+        if echoed * 2 >= declared.len() {
+            break;
+        }
         analyzer.for_each_word(&note.text[segment], |w| {
-            if let Ok(i) = declared.binary_search(&prefix(w.word)) {
+            // Borrowed, not allocated: this runs for every word of the body.
+            let prefix = echo_prefix(w.word);
+            if let Ok(i) = declared.binary_search_by(|d| d.as_str().cmp(prefix))
+                && !found[i]
+            {
                 found[i] = true;
+                echoed += 1;
             }
         });
     }
-    found.iter().filter(|&&f| f).count() * 2 >= declared.len()
+    echoed * 2 >= declared.len()
+}
+
+/// The first [`ECHO_PREFIX_CHARS`] characters of a word, the part an echo compares.
+fn echo_prefix(word: &str) -> &str {
+    match word.char_indices().nth(ECHO_PREFIX_CHARS) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
 }
 
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
