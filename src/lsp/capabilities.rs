@@ -18,7 +18,9 @@ pub fn client(caps: &ClientCapabilities) -> ClientCaps {
         .unwrap_or(&[]);
     let text = caps.text_document.as_ref();
     ClientCaps {
-        document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
+        // File operations travel only in `documentChanges`: a client that announces
+        // them applies it, even without saying so (Neovim 0.7).
+        document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false) || !ops.is_empty(),
         create_files: ops.contains(&ResourceOperationKind::Create),
         rename_files: ops.contains(&ResourceOperationKind::Rename),
         work_done_progress: caps

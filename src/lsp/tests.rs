@@ -410,3 +410,18 @@ proptest::proptest! {
         answers_everywhere(&pieces.concat());
     }
 }
+
+#[test]
+fn a_client_announcing_resource_operations_gets_document_changes() {
+    // Neovim 0.7 announces renames and creations but not `documentChanges`, which is
+    // the only way to send them; it applies them.
+    let caps: ClientCapabilities = serde_json::from_value(json!({
+        "workspace": {"workspaceEdit": {"resourceOperations": ["rename", "create", "delete"]}}
+    }))
+    .unwrap();
+    let caps = super::capabilities::client(&caps);
+    assert!(caps.document_changes && caps.rename_files && caps.create_files);
+    let plain: ClientCapabilities =
+        serde_json::from_value(json!({"workspace": {"workspaceEdit": {}}})).unwrap();
+    assert!(!super::capabilities::client(&plain).document_changes);
+}
