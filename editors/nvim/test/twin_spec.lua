@@ -195,14 +195,87 @@ check(":checkhealth twin reports the server and the vault root", function()
   vim.cmd("buffer " .. home)
 end)
 
-check("a note outside every vault starts nothing", function()
-  local dir = vim.fn.tempname()
-  vim.fn.mkdir(dir, "p")
-  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/Loose.md"))
-  local loose = vim.api.nvim_get_current_buf()
-  vim.wait(500)
-  assert(twin.find_root(dir .. "/Loose.md") == nil, "no marker above " .. dir)
-  assert(twin.client(loose) == nil, "no twin client for a loose note")
+check("twin's buffer mappings, omnifunc and code-lens refresh are set on attach", function()
+  for _, key in ipairs({ "gd", "K", "gr" }) do
+    local m = vim.fn.maparg(key, "n", false, true)
+    assert(m.buffer == 1, key .. " is not buffer-local: " .. vim.inspect(m))
+  end
+  assert(vim.bo[home].omnifunc:find("twin", 1, true), vim.bo[home].omnifunc)
+  local lens_autocmds = vim.api.nvim_get_autocmds({ group = "twin_codelens_" .. home })
+  assert(#lens_autocmds > 0, "no code-lens refresh")
+end)
+
+-- A folder without .obsidian, .twin or .git: the note's folder becomes the vault.
+local loose_dir = vim.fn.tempname()
+vim.fn.mkdir(loose_dir, "p")
+vim.fn.writefile({ "# Sync settings", "", "How to sync." }, loose_dir .. "/Sync settings.md")
+vim.fn.writefile({ "# Loose", "", "See [[Sync settings]]." }, loose_dir .. "/Loose.md")
+local loose
+
+check("a note outside every marked vault gets its folder as the vault, with a message", function()
+  local before = #notified
+  vim.cmd("edit " .. vim.fn.fnameescape(loose_dir .. "/Loose.md"))
+  loose = vim.api.nvim_get_current_buf()
+  wait_for("a twin client", function()
+    return twin.client(loose) ~= nil
+  end)
+  local said = table.concat(vim.list_slice(notified, before + 1), "\n")
+  assert(said:find("its folder is the vault", 1, true), said)
+  local root = twin.client(loose).config.root_dir
+  assert(vim.fn.resolve(root) == vim.fn.resolve(loose_dir), root)
+end)
+
+check(":checkhealth twin says which root and why", function()
+  vim.cmd("checkhealth twin")
+  local text = table.concat(lines_of(0), "\n")
+  assert(text:find("vault root of this note: " .. loose_dir .. " (no .obsidian", 1, true), text)
+  vim.cmd("bwipeout!")
+  vim.cmd("buffer " .. loose)
+end)
+
+check("omnifunc after [[Sync sett replaces what was typed with the link", function()
+  local client = twin.client(loose)
+  wait_for("the loose vault to load", function()
+    local r = vim.lsp.buf_request_sync(loose, "workspace/symbol", { query = "Sync" }, 5000) or {}
+    for _, response in pairs(r) do
+      if response.result and #response.result > 0 then
+        return true
+      end
+    end
+    return false
+  end)
+  local typed = "Next: [[Sync sett"
+  vim.api.nvim_buf_set_lines(loose, 3, 3, false, { typed })
+  vim.api.nvim_win_set_cursor(0, { 4, #typed })
+  local start = twin.omnifunc(1, "")
+  assert(start == #"Next: ", "start " .. tostring(start))
+  local result = twin.omnifunc(0, typed:sub(start + 1))
+  local word
+  for _, w in ipairs(result.words) do
+    if w.abbr == "Sync settings" then
+      word = w.word
+    end
+  end
+  assert(word == "[[Sync settings]]", vim.inspect(result.words))
+  -- What Vim does with the chosen item: the text from `start` to the cursor becomes it.
+  vim.api.nvim_buf_set_lines(loose, 3, 4, false, { typed:sub(1, start) .. word })
+  assert(lines_of(loose)[4] == "Next: [[Sync settings]]", lines_of(loose)[4])
+  vim.api.nvim_buf_set_lines(loose, 3, 4, false, {})
+  vim.bo[loose].modified = false
+  assert(client ~= nil)
+end)
+
+check("renaming a note from a link renames its file and the links", function()
+  local line, col = find_in_buffer(loose, "[[Sync settings]]")
+  vim.api.nvim_win_set_cursor(0, { line, col + 3 })
+  vim.lsp.buf.rename("Sync options")
+  wait_for("the renamed file", function()
+    return vim.fn.filereadable(loose_dir .. "/Sync options.md") == 1
+  end)
+  wait_for("the link rewritten", function()
+    return table.concat(lines_of(loose), "\n"):find("[[Sync options]]", 1, true) ~= nil
+  end)
+  assert(vim.fn.filereadable(loose_dir .. "/Sync settings.md") == 0, "the old file is gone")
 end)
 
 out(("%d passed, %d failed"):format(passed, failed))

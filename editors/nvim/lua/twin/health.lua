@@ -58,22 +58,30 @@ function M.check()
     ok(("twin client %d is running for the vault %s"):format(client.id, tostring(client.config.root_dir)))
   end
 
-  -- :checkhealth shows its report in a buffer of its own; look at a note only when
-  -- the current buffer is one.
-  local name = vim.api.nvim_buf_get_name(0)
-  if vim.bo.buftype ~= "" or name == "" or name:match("^health:") then
-    return
+  -- :checkhealth shows its report in a buffer of its own: look at the current buffer
+  -- when it is a note, else at the note twin saw last.
+  local bufnr = vim.api.nvim_get_current_buf()
+  local function is_file(b)
+    local n = vim.api.nvim_buf_get_name(b)
+    return vim.bo[b].buftype == "" and n ~= "" and not n:match("^health:")
   end
-  local root = twin.find_root(name)
+  if not is_file(bufnr) then
+    bufnr = twin.last_note
+    if bufnr == nil or not vim.api.nvim_buf_is_valid(bufnr) or not is_file(bufnr) then
+      return
+    end
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local root, why = twin.root_for(name)
   if root == nil then
     warn(
-      "no vault root above " .. name .. " (markers: " .. table.concat(twin.config.root_markers, ", ") .. ")",
-      { "twin starts for notes under a folder with one of these markers" }
+      "no vault root for " .. name .. ": " .. why,
+      { "twin starts for notes under a folder with one of these markers: " .. table.concat(twin.config.root_markers, ", "), "or set root_fallback = true" }
     )
     return
   end
-  ok("vault root of this note: " .. root)
-  if twin.client(0) == nil then
+  ok("vault root of this note: " .. root .. " (" .. why .. ")")
+  if twin.client(bufnr) == nil then
     warn("no twin client is attached to this note", { "is its filetype markdown? see :LspInfo and vim.lsp.get_log_path()" })
   end
 end

@@ -12,6 +12,22 @@ local defaults = {
   -- Searched upward from the note in this order: the nearest `.obsidian` or `.twin`
   -- wins over an enclosing `.git`.
   root_markers = { ".obsidian", ".twin", ".git" },
+  -- Without any marker above a note, use the note's folder as the vault (and say so);
+  -- false starts nothing there.
+  root_fallback = true,
+  -- Buffer-local mappings set when twin attaches; set one to false to leave that key
+  -- alone, or `mappings = false` for none.
+  mappings = {
+    definition = "gd",
+    hover = "K",
+    references = "gr",
+    rename = "<leader>rn",
+    code_action = "<leader>ca",
+  },
+  -- Set 'omnifunc' to twin's completion (links replace the typed `[[`; fuzzy matches).
+  omnifunc = true,
+  -- Refresh code lenses (reference counts, coherence) on enter, save and leaving insert.
+  codelens = true,
   -- "vault": findings for every note; "open": for open notes only.
   diagnostics_scope = "vault",
   -- Let the server record findings on save and renames in .twin/trace.jsonl (the history
@@ -61,6 +77,144 @@ function M.find_root(path, markers)
   return nil
 end
 
+--- The vault root for a note and why it was chosen: the nearest marker's folder, else
+--- (with `root_fallback`) the note's own folder. Returns nil, reason when there is none.
+function M.root_for(path)
+  if path == nil or path == "" then
+    return nil, "the buffer has no file name"
+  end
+  local root = M.find_root(path)
+  if root then
+    for _, marker in ipairs(M.config.root_markers) do
+      if uv.fs_stat(root .. "/" .. marker) then
+        return root, "it holds " .. marker
+      end
+    end
+    return root, "a marker"
+  end
+  local why = "no " .. table.concat(M.config.root_markers, ", ") .. " above the note"
+  if not M.config.root_fallback then
+    return nil, why .. " (root_fallback is off)"
+  end
+  return vim.fn.fnamemodify(vim.fn.fnamemodify(path, ":p"), ":h"), why .. ", so its folder is the vault"
+end
+
+-- Roots already announced, so the fallback message shows once per folder.
+local announced = {}
+
+local function announce(root, why)
+  if announced[root] == nil and why:find("its folder", 1, true) then
+    announced[root] = true
+    vim.notify("twin: " .. why .. ": " .. root, vim.log.levels.INFO)
+  end
+end
+
+--- The byte column of `units` code units of `encoding` into `line`.
+local function byte_col(line, units, encoding)
+  if encoding == "utf-8" then
+    return units
+  end
+  local count, i = 0, 1
+  while i <= #line and count < units do
+    local c = line:byte(i)
+    local len = c < 0x80 and 1 or c < 0xE0 and 2 or c < 0xF0 and 3 or 4
+    count = count + ((encoding == "utf-16" and len == 4) and 2 or 1)
+    i = i + len
+  end
+  return i - 1
+end
+
+--- twin's 'omnifunc': the server's completion with its edit ranges, so `[[` and what
+--- follows are replaced by the link, and its fuzzy matches are kept as they are.
+function M.omnifunc(findstart, base)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.client(bufnr)
+  if client == nil then
+    return findstart == 1 and -3 or {}
+  end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local line = vim.api.nvim_get_current_line()
+  if findstart == 1 then
+    local encoding = client.offset_encoding or "utf-16"
+    local params = vim.lsp.util.make_position_params(0, encoding)
+    local responses = vim.lsp.buf_request_sync(bufnr, "textDocument/completion", params, 2000) or {}
+    local items = {}
+    for _, response in pairs(responses) do
+      local result = response.result or {}
+      for _, item in ipairs(result.items or result) do
+        table.insert(items, item)
+      end
+    end
+    M._pending = { items = items, row = row }
+    local start = col - #(line:sub(1, col):match("[%w_%-]*$") or "")
+    local first = items[1]
+    local edit = first and first.textEdit
+    local range = edit and (edit.range or edit.replace)
+    if range and range.start.line == row - 1 then
+      start = byte_col(line, range.start.character, encoding)
+    end
+    return start
+  end
+  local words = {}
+  for _, item in ipairs((M._pending or {}).items or {}) do
+    local edit = item.textEdit
+    table.insert(words, {
+      word = (edit and edit.newText) or item.insertText or item.label,
+      abbr = item.label,
+      menu = item.detail or "",
+      icase = 1,
+      dup = 1,
+      -- The server matched fuzzily: Vim must not drop what does not start with `base`.
+      equal = 1,
+    })
+  end
+  return { words = words, refresh = "always" }
+end
+
+local function map(bufnr, key, fn, desc)
+  if key then
+    vim.keymap.set("n", key, fn, { buffer = bufnr, silent = true, desc = "twin: " .. desc })
+  end
+end
+
+--- Sets up a buffer twin attached to: mappings, 'omnifunc', code-lens refresh.
+function M.on_attach(client, bufnr)
+  -- :checkhealth runs in a buffer of its own; it reports on the note seen last.
+  M.last_note = bufnr
+  vim.api.nvim_create_autocmd("BufEnter", {
+    group = vim.api.nvim_create_augroup("twin_last_note_" .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = function()
+      M.last_note = bufnr
+    end,
+  })
+  local maps = M.config.mappings
+  if maps then
+    map(bufnr, maps.definition, vim.lsp.buf.definition, "go to definition")
+    map(bufnr, maps.hover, vim.lsp.buf.hover, "hover")
+    map(bufnr, maps.references, vim.lsp.buf.references, "references")
+    map(bufnr, maps.rename, vim.lsp.buf.rename, "rename")
+    map(bufnr, maps.code_action, vim.lsp.buf.code_action, "code actions")
+  end
+  if M.config.omnifunc then
+    vim.bo[bufnr].omnifunc = "v:lua.require'twin'.omnifunc"
+  end
+  if M.config.codelens then
+    local group = vim.api.nvim_create_augroup("twin_codelens_" .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost" }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        pcall(vim.lsp.codelens.refresh)
+      end,
+    })
+    pcall(vim.lsp.codelens.refresh)
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
 --- What the server receives: initializationOptions and didChangeConfiguration settings.
 function M.init_options()
   return {
@@ -75,7 +229,7 @@ local function client_config(root)
     cmd = M.config.cmd,
     init_options = M.init_options(),
     settings = { twin = M.init_options() },
-    on_attach = M.config.on_attach,
+    on_attach = M.on_attach,
     capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
   }, M.config.lsp)
   if root then
@@ -93,10 +247,11 @@ local function legacy_attach(bufnr)
   if vim.bo[bufnr].buftype ~= "" or name == "" then
     return
   end
-  local root = M.find_root(name)
+  local root, why = M.root_for(name)
   if root == nil then
     return
   end
+  announce(root, why)
   local id = legacy_clients[root]
   local client = id and vim.lsp.get_client_by_id(id)
   if client == nil or client.is_stopped() then
@@ -316,11 +471,16 @@ function M.setup(opts)
     local config = client_config(nil)
     config.name = nil
     config.filetypes = M.config.filetypes
-    -- A function, so that a note outside every vault starts nothing (root_markers
-    -- alone would start the server without a root).
+    -- A function, so that a note outside every vault gets its folder as the vault (or
+    -- nothing without `root_fallback`), never a server without a root.
     config.root_dir = function(bufnr, on_dir)
-      local root = M.find_root(vim.api.nvim_buf_get_name(bufnr))
+      local name = vim.api.nvim_buf_get_name(bufnr)
+      if vim.bo[bufnr].buftype ~= "" then
+        return
+      end
+      local root, why = M.root_for(name)
       if root then
+        announce(root, why)
         on_dir(root)
       end
     end
