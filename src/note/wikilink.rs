@@ -64,6 +64,9 @@ fn build(
     if pipe.is_some() && target_end > inner.start && bytes[target_end - 1] == b'\\' {
         target_end -= 1;
     }
+    if is_template_placeholder(&text[inner.start..target_end]) {
+        return None;
+    }
     let hash = memchr(b'#', &bytes[inner.start..target_end]).map(|k| inner.start + k);
     let file = trim_range(text, inner.start..hash.unwrap_or(target_end));
     let anchor = hash.and_then(|h| {
@@ -92,6 +95,18 @@ fn build(
         display,
         span: Span::new(span_start, inner.end + 2),
     })
+}
+
+/// Whether a link's target holds a Templater expression (`<% tp.date.now() %>`) or a core
+/// template variable (`{{date}}`): a template's placeholder, filled in when the template is
+/// used, and no link until then.
+fn is_template_placeholder(target: &str) -> bool {
+    let holds = |open: &str, close: &str| {
+        target
+            .find(open)
+            .is_some_and(|i| target[i + open.len()..].contains(close))
+    };
+    holds("<%", "%>") || holds("{{", "}}")
 }
 
 /// Reads the anchor text after a link's first `#`: `^id` names a block, anything else
@@ -180,6 +195,15 @@ mod tests {
         assert!(!l[0].embed);
         assert!(l[1].embed);
         assert_eq!(&text[l[1].span.range()], "![[img.png]]");
+    }
+
+    #[test]
+    fn template_placeholders_are_not_links() {
+        let text = "[[<% tp.date.now(\"YYYY-MM-DD\") %>]] [[{{date}}]] [[Daily/{{date:YYYY}}|today]] \
+                    [[Note#{{title}}]] [[a {{ b]] [[c %> d <%]]";
+        let targets: Vec<String> = links(text).into_iter().map(|l| l.target).collect();
+        // Only the links whose markers do not make a placeholder remain.
+        assert_eq!(targets, ["a {{ b", "c %> d <%"]);
     }
 
     #[test]
