@@ -89,9 +89,32 @@ fn renamed_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option<F
 
 /// Points a broken link to the single note with the closest name.
 fn closest_note_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix> {
+    let target = closest_other_note(cx, note, link)?;
+    Some(change_link(cx, note, link, &target.path, true))
+}
+
+/// The single note whose name is closest to what a broken link names, when the link
+/// names a note at all (a file such as `clip.mp4` is no note's typo) and that note is
+/// not the linking note itself (which would make it link to itself).
+fn closest_other_note<'v>(cx: &FixContext<'v>, note: &Note, link: &Link) -> Option<&'v Note> {
+    if names_a_file(&link.target) {
+        return None;
+    }
     let wanted = note_name(strip_md_extension(&link.target));
     let target = cx.vault.note(cx.names().closest_note(wanted)?);
-    Some(change_link(cx, note, link, &target.path, true))
+    (target.path != note.path).then_some(target)
+}
+
+/// Whether a link target names a file other than a note, by its extension: the kinds of
+/// file Obsidian opens or embeds (images, audio, video, PDF, canvas, base).
+pub fn names_a_file(target: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "mp3", "wav", "m4a", "ogg",
+        "3gp", "flac", "webm", "mp4", "ogv", "mov", "mkv", "pdf", "canvas", "base",
+    ];
+    let name = target.rsplit('/').next().unwrap_or(target);
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }
 
 fn path_of<'c>(cx: &'c FixContext<'_>, found: Found) -> &'c str {
@@ -249,9 +272,18 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
                 });
             }
             let wanted = note_name(strip_md_extension(&link.target));
-            let names = vault.notes.iter().map(|n| n.name());
+            // Never the linking note, and no note for a missing file.
+            let names = vault
+                .notes
+                .iter()
+                .filter(|n| n.path != note.path && !names_a_file(&link.target))
+                .map(|n| n.name());
             for (rank, name) in closest(wanted, names).into_iter().enumerate() {
-                let Some(target) = vault.notes.iter().find(|n| n.name() == name) else {
+                let Some(target) = vault
+                    .notes
+                    .iter()
+                    .find(|n| n.name() == name && n.path != note.path)
+                else {
                     continue;
                 };
                 let fix = change_link(
@@ -315,7 +347,6 @@ pub fn candidate(cx: &FixContext<'_>, id: NoteId, j: usize) -> Option<(Safety, S
     {
         return Some((Safety::Safe, cx.vault.note(renamed).path.to_string()));
     }
-    let wanted = note_name(strip_md_extension(&link.target));
-    let target = cx.vault.note(cx.names().closest_note(wanted)?);
+    let target = closest_other_note(cx, note, link)?;
     Some((Safety::Unsafe, target.path.to_string()))
 }

@@ -155,8 +155,10 @@ pub fn plan_fixes(
         match step {
             Step::Fixed(fix) => fixes.push(fix),
             Step::Unfixable(u) => unfixable.push(u),
+            // One note per missing name, wherever the links to it are: the first path
+            // in order, which every `[[Name]]` reaches.
             Step::Create(path, finding) => creates
-                .entry(normalize_key(&path).into_owned())
+                .entry(normalize_key(note_name(&path)).into_owned())
                 .or_insert_with(|| (path, Vec::new()))
                 .1
                 .push(finding),
