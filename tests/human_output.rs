@@ -261,3 +261,34 @@ fn select_and_ignore_pick_the_rules_of_one_run() {
     assert_eq!(record.code, Some(2));
     assert!(!dir.path().join(".twin/trace.jsonl").exists());
 }
+
+#[test]
+fn the_coherence_line_says_what_its_parts_mean_and_leaves_out_unmeasured_reciprocity() {
+    // The demo vault declares typed relations: reciprocity is shown.
+    let demo = check(&common::fixture("demo-vault"), &["--color", "never"]);
+    assert!(
+        demo.stdout
+            .contains("Coherence 0.96 (0 to 1, higher is better)"),
+        "{}",
+        demo.stdout
+    );
+    assert!(
+        demo.stdout
+            .contains("reciprocity 0.75, similarity 0.37, 2 conflicts")
+    );
+    assert!(
+        demo.stdout
+            .contains("higher is better. conflicts: findings of the coherence rules")
+    );
+    // This vault has none: reciprocity measures nothing and is left out.
+    let dir = many_findings_vault();
+    let plain = check(dir.path(), &["--color", "never"]);
+    assert!(
+        plain
+            .stdout
+            .contains("(links 0.00, similarity -, 0 conflicts)"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains("reciprocity"), "{}", plain.stdout);
+}

@@ -117,34 +117,54 @@ fn write_summary(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
     write_coherence(out, report)
 }
 
-/// The vault's coherence score and its least coherent notes.
+/// The vault's coherence score and its least coherent notes, with what each part means and
+/// which way is good. Reciprocity is left out in a vault without typed relations, where
+/// it measures nothing.
 fn write_coherence(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
     let Some(summary) = &report.coherence else {
         return Ok(());
     };
     let least = report.least_coherent(LEAST_COHERENT);
+    let scale = "0 to 1, higher is better";
     if least.is_empty() {
-        return writeln!(out, "Coherence {:.2}.", summary.score);
+        return writeln!(out, "Coherence {:.2} ({scale}).", summary.score);
     }
-    writeln!(out, "Coherence {:.2}; least coherent notes:", summary.score)?;
+    let relations = summary.notes.iter().any(|v| v.relations > 0);
+    writeln!(
+        out,
+        "Coherence {:.2} ({scale}); least coherent notes:",
+        summary.score
+    )?;
     for (path, v) in least {
-        let drift = v
+        let similarity = v
             .drift
             .map_or_else(|| "-".to_string(), |d| format!("{d:.2}"));
         let conflicts = match v.conflicts {
             1 => "1 conflict".to_string(),
             n => format!("{n} conflicts"),
         };
+        let reciprocity = match relations {
+            true => format!(", reciprocity {:.2}", v.reciprocity),
+            false => String::new(),
+        };
         writeln!(
             out,
-            "  {:.2}  {}  (links {:.2}, reciprocity {:.2}, drift {drift}, {conflicts})",
+            "  {:.2}  {}  (links {:.2}{reciprocity}, similarity {similarity}, {conflicts})",
             v.score,
             escape_control(path),
             v.link_integrity,
-            v.reciprocity
         )?;
     }
-    Ok(())
+    let reciprocity = match relations {
+        true => "reciprocity: share of its typed relations the other note answers; ",
+        false => "",
+    };
+    writeln!(
+        out,
+        "  links: share of the note's links that resolve; {reciprocity}similarity: how close its \
+         body is to its title, aliases, description and tags (- when too short); higher is \
+         better. conflicts: findings of the coherence rules (relations, dates, drift, orphans)."
+    )
 }
 
 fn level(severity: Severity) -> Level<'static> {
