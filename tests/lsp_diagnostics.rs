@@ -185,3 +185,136 @@ fn single_file_mode_checks_the_open_note_alone() {
     assert_eq!(symbols[0]["name"], "Lone");
     assert!(c.shutdown().success());
 }
+
+/// Issue 19, item 11: a folder deleted and created again with another note (within one
+/// debounce) leaves no ghost of the notes it held.
+#[test]
+fn a_folder_deleted_and_created_again_leaves_no_ghost_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("F")).unwrap();
+    std::fs::write(root.join("Home.md"), "# Home\n\n[[a]]\n\n[[b]]\n").unwrap();
+    std::fs::write(root.join("F/a.md"), "# Alpha\n\n[[Home]]\n").unwrap();
+    let mut c = Client::ready(root);
+    let home = c.uri("Home.md");
+    let broken_lines = |d: &Value| -> Vec<u64> {
+        d.as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "broken-link")
+            .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+            .collect()
+    };
+    c.diagnostics(&home, |d| broken_lines(d) == [4]);
+    std::fs::remove_dir_all(root.join("F")).unwrap();
+    std::fs::create_dir_all(root.join("F")).unwrap();
+    std::fs::write(root.join("F/b.md"), "# Beta\n\n[[Home]]\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("F"), "type": 3}, {"uri": c.uri("F/b.md"), "type": 1}]}),
+    );
+    let settled = c.try_wait_notification(
+        "textDocument/publishDiagnostics",
+        std::time::Duration::from_secs(10),
+        |p| p["uri"] == home.as_str() && broken_lines(&p["diagnostics"]) == [2],
+    );
+    assert!(
+        settled.is_some(),
+        "[[a]] still resolves to the deleted F/a.md"
+    );
+    let symbols = c.request("workspace/symbol", json!({"query": "Alpha"}));
+    assert!(
+        !symbols.to_string().contains("F/a.md"),
+        "the deleted note is still listed: {symbols}"
+    );
+    assert!(c.shutdown().success());
+}
+
+/// Issue 19, item 12: what changes on disk while the server runs is judged as `twin
+/// check` judges it: an `exclude` added to the configuration or a line added to
+/// `.gitignore` takes notes out, and a note with bytes that are not UTF-8 is read as text.
+#[test]
+fn configuration_and_ignore_files_rerun_discovery_and_notes_read_as_check_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("Ex")).unwrap();
+    std::fs::write(root.join("Home.md"), "# Home\n\n[[B]] [[C]]\n").unwrap();
+    std::fs::write(root.join("Ex/B.md"), "# B\n\n[[Missing]]\n").unwrap();
+    std::fs::write(root.join("C.md"), "# C\n\n[[Nowhere]]\n").unwrap();
+    let mut c = Client::ready(root);
+    let home = c.uri("Home.md");
+    let broken = |d: &Value| codes(d).iter().filter(|c| *c == "broken-link").count();
+    c.diagnostics(&c.uri("Ex/B.md"), |d| broken(d) == 1);
+    let wait = |c: &mut Client, uri: &str, what: &str, accept: &dyn Fn(&Value) -> bool| {
+        let uri = uri.to_string();
+        let got = c.try_wait_notification(
+            "textDocument/publishDiagnostics",
+            std::time::Duration::from_secs(10),
+            |p| p["uri"] == uri.as_str() && accept(&p["diagnostics"]),
+        );
+        assert!(got.is_some(), "{what}");
+    };
+    std::fs::create_dir_all(root.join(".twin")).unwrap();
+    std::fs::write(root.join(".twin/config.toml"), "exclude = [\"Ex/**\"]\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri(".twin/config.toml"), "type": 1}]}),
+    );
+    let b = c.uri("Ex/B.md");
+    wait(&mut c, &b, "the excluded note keeps its findings", &|d| {
+        d.as_array().unwrap().is_empty()
+    });
+    wait(
+        &mut c,
+        &home,
+        "[[B]] still resolves to an excluded note",
+        &|d| broken(d) == 1,
+    );
+    std::fs::write(root.join(".gitignore"), "C.md\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri(".gitignore"), "type": 1}]}),
+    );
+    let c_uri = c.uri("C.md");
+    wait(
+        &mut c,
+        &c_uri,
+        "the ignored note keeps its findings",
+        &|d| d.as_array().unwrap().is_empty(),
+    );
+    wait(
+        &mut c,
+        &home,
+        "[[C]] still resolves to an ignored note",
+        &|d| broken(d) == 2,
+    );
+    // A byte that is not UTF-8: read as text around it, as `twin check` reads it.
+    std::fs::write(root.join("Odd.md"), b"# Odd\n\n[[Missing]] \xff\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("Odd.md"), "type": 1}]}),
+    );
+    let odd = c.uri("Odd.md");
+    wait(
+        &mut c,
+        &odd,
+        "the note is not read as check reads it",
+        &|d| codes(d) == ["broken-link", "file-unreadable"],
+    );
+    assert!(c.shutdown().success());
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_twin"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let mut odd_codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == "Odd.md")
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    odd_codes.sort();
+    assert_eq!(odd_codes, ["broken-link", "file-unreadable"]);
+}

@@ -219,6 +219,14 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
     };
     if vpath.ends_with(".twin/config.toml") || vpath.ends_with(".obsidian/app.json") {
         reload_config(shared, ws, out, None);
+        // `exclude` and Obsidian's ignore filters decide which files are notes.
+        rediscover(shared, ws);
+        return;
+    }
+    if crate::vault::file_name(&vpath) == ".gitignore"
+        || crate::vault::file_name(&vpath) == ".ignore"
+    {
+        rediscover(shared, ws);
         return;
     }
     if super::rule_files::is_rule_file(&vpath) {
@@ -238,7 +246,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
             // The editor's buffer wins over the disk while the note is open.
         } else if exists {
             changes.push(match read_note(&change.path) {
-                Ok(text) => Change::Upsert(parse_safely(vpath.clone(), Arc::from(text))),
+                Ok(text) => Change::Upsert(parse_safely(vpath.clone(), text)),
                 Err(reason) => Change::Skip(SkippedFile {
                     path: vpath.clone(),
                     reason,
@@ -254,9 +262,14 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
     } else if known_attachment {
         changes.push(Change::RemoveAttachment(vpath.clone()));
     }
-    if !exists && !change.path.exists() {
-        // A deleted folder takes everything under it.
+    if change.kind == FileChangeKind::Deleted || !change.path.exists() {
+        // A deleted folder takes everything under it that is gone from disk, even when
+        // a folder of the same name is back by now (deleted, then created with another
+        // note, within one debounce): what is still there stays.
         for (path, is_note) in under {
+            if root.join(&*path).is_file() {
+                continue;
+            }
             changes.push(if is_note {
                 Change::Remove(path)
             } else {
@@ -265,6 +278,82 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
         }
     }
     shared.lock().workspaces[ws].apply(changes);
+}
+
+/// Runs discovery again (configuration or ignore files changed) and brings the model's
+/// notes and attachments in line with it, as `twin check` would find them now: what is
+/// excluded now leaves, what is no longer excluded comes in. Open notes keep the
+/// editor's text.
+fn rediscover(shared: &Shared, ws: usize) {
+    let (root, config, notes, attachments, open) = {
+        let state = shared.lock();
+        let workspace = &state.workspaces[ws];
+        if !workspace.indexed || !workspace.loaded {
+            return;
+        }
+        let vault = &workspace.model.vault;
+        let open: std::collections::HashSet<PathBuf> = state
+            .docs
+            .iter()
+            .filter_map(|(uri, _)| super::convert::from_proto::file_path(&uri.as_str().into()))
+            .collect();
+        (
+            workspace.root().to_path_buf(),
+            workspace.model.rulebook.config.clone(),
+            vault
+                .notes
+                .iter()
+                .map(|n| n.path.clone())
+                .collect::<std::collections::HashSet<_>>(),
+            vault
+                .attachments
+                .iter()
+                .cloned()
+                .collect::<std::collections::HashSet<_>>(),
+            open,
+        )
+    };
+    let files = crate::vault::discover_files(&root, &config);
+    let mut changes = Vec::new();
+    let mut found = std::collections::HashSet::new();
+    for file in &files {
+        found.insert(file.path.clone());
+        match file.kind {
+            crate::vault::FileKind::Note if !notes.contains(&file.path) => {
+                if open.contains(&file.abs_path) {
+                    continue;
+                }
+                changes.push(match read_note(&file.abs_path) {
+                    Ok(text) => Change::Upsert(parse_safely(file.path.clone(), text)),
+                    Err(reason) => Change::Skip(SkippedFile {
+                        path: file.path.clone(),
+                        reason,
+                    }),
+                });
+            }
+            crate::vault::FileKind::Attachment
+                if !file.lossy_name && !attachments.contains(&file.path) =>
+            {
+                changes.push(Change::AddAttachment(file.path.clone()));
+            }
+            _ => {}
+        }
+    }
+    changes.extend(
+        notes
+            .into_iter()
+            .filter(|p| !found.contains(p) && !open.contains(&root.join(&**p)))
+            .map(Change::Remove),
+    );
+    changes.extend(
+        attachments
+            .into_iter()
+            .filter(|p| !found.contains(p))
+            .map(Change::RemoveAttachment),
+    );
+    if !changes.is_empty() {
+        shared.lock().workspaces[ws].apply(changes);
+    }
 }
 
 /// Reads the configuration again and rechecks the whole workspace with it.
@@ -283,9 +372,8 @@ fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     });
 }
 
-/// Reads a note as UTF-8; the error is a reason for `file-unreadable`.
-pub fn read_note(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+/// Reads a note as `twin check` does (`vault::read_note_file`: NUL bytes and bytes that
+/// are not UTF-8 read as text, a size limit); the error is a reason for `file-unreadable`.
+pub fn read_note(path: &Path) -> Result<Arc<str>, String> {
+    crate::vault::read_note_file(path)
 }

@@ -88,11 +88,17 @@ pub(super) fn read_note(file: &DiscoveredFile) -> Result<Arc<str>, String> {
     if file.lossy_name {
         return Err("file name is not valid UTF-8".to_owned());
     }
-    let size = std::fs::metadata(&file.abs_path).map_err(io_reason)?.len();
+    read_note_file(&file.abs_path)
+}
+
+/// Reads the note at `path` as loading does (the language server reads notes that
+/// change on disk through this too, so both judge a file alike).
+pub fn read_note_file(path: &Path) -> Result<Arc<str>, String> {
+    let size = std::fs::metadata(path).map_err(io_reason)?.len();
     if size > MAX_NOTE_BYTES {
         return Err(too_large(size));
     }
-    let bytes = std::fs::read(&file.abs_path).map_err(io_reason)?;
+    let bytes = std::fs::read(path).map_err(io_reason)?;
     note_text(bytes)
 }
 

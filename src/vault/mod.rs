@@ -15,7 +15,9 @@ use crate::note::{Note, VaultPath};
 
 pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
-pub use load::{LoadError, MAX_NOTE_BYTES, ODD_BYTE, load_vault, note_text, odd_bytes};
+pub use load::{
+    LoadError, MAX_NOTE_BYTES, ODD_BYTE, load_vault, note_text, odd_bytes, read_note_file,
+};
 pub use names::NameIndex;
 pub use paths::{
     file_name, join_relative, normalize_key, normalize_segments, parent_folder, with_key,
