@@ -26,6 +26,7 @@ const CASES: &[(&str, bool)] = &[
     ("relations-ru", false),
     ("relations-property", false),
     ("unsafe", true),
+    ("alias", false),
 ];
 
 /// A copy of fixture `case` in a temporary folder.

@@ -68,3 +68,21 @@ fn demo_vault_reports_exactly_its_planted_defects() {
     // fixtures/README.md lists the defects; this snapshot is that list, as twin reports it.
     insta::assert_snapshot!("demo-vault", check_json(&fixture("demo-vault")));
 }
+
+#[test]
+fn a_broken_link_to_an_alias_of_one_note_says_so() {
+    let messages: Vec<String> = check(&fixture("fix/alias"))
+        .into_iter()
+        .filter(|d| d.code == "broken-link")
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(
+        messages[0],
+        "no note or file named `Nick` in the vault; it is an alias of `Real Name`, and Obsidian does not resolve links through aliases (write [[Real Name|Nick]])"
+    );
+    // An alias two notes share names neither.
+    assert_eq!(
+        messages.last().unwrap(),
+        "no note or file named `Shared` in the vault"
+    );
+}

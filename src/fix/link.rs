@@ -14,6 +14,7 @@ use crate::note::{AnchorKind, Link, LinkKind, Note, note_name, strip_md_extensio
 use crate::resolve::{
     AnchorResolution, LinkTarget, heading_source, note_heading_matches, resolve_anchor,
 };
+use crate::text::Span;
 use crate::vault::NoteId;
 
 use percent_encoding::percent_decode_str;
@@ -39,6 +40,9 @@ pub fn repair_link(
         (None, _) if link.target.trim().is_empty() => Err("the link has no target".into()),
         (None, _) => {
             if let Some(fix) = near_miss_fix(cx, note, link)? {
+                return Ok((Safety::Safe, fix));
+            }
+            if let Some(fix) = alias_fix(cx, note, link) {
                 return Ok((Safety::Safe, fix));
             }
             if let Some(fix) = renamed_fix(cx, note, link)? {
@@ -72,6 +76,37 @@ fn near_miss_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option
         Err(_) => return Ok(None),
     };
     point_to(cx, note, link, found).map(Some)
+}
+
+/// Writes `[[Nick]]` as `[[Real|Nick]]` when `Nick` is an alias of exactly one note,
+/// as Obsidian's suggester does: the link then reads the same and reaches the note.
+fn alias_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix> {
+    if link.kind != LinkKind::Wiki || link.embed {
+        return None;
+    }
+    let owner = cx.vault.note(cx.vault.index.alias_owner(&link.target)?);
+    let nick = link.target.trim();
+    let target = retarget(cx.vault, note, link, &owner.path, &owner.path);
+    let mut changes = vec![TextChange {
+        span: link.target_span,
+        new_text: target,
+    }];
+    if link.display.is_none() {
+        // The alias becomes the display, before `]]` and after any anchor.
+        let close = Span::empty(link.span.end as usize - 2);
+        changes.push(TextChange {
+            span: close,
+            new_text: format!("|{nick}"),
+        });
+    }
+    Some(Fix {
+        title: format!("Change link to {} (its alias {nick})", owner.path),
+        ops: vec![FileOp::Edit {
+            path: note.path.clone(),
+            changes,
+        }],
+        preferred: true,
+    })
 }
 
 /// Points a broken link to the note its target was renamed to.

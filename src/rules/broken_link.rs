@@ -20,6 +20,15 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
                 "{what} target {} points outside the vault",
                 quote(&link.target)
             )
+        } else if let Some(owner) = cx.vault.index.alias_owner(&link.target) {
+            let owner = cx.vault.note(owner);
+            format!(
+                "no note or file named {} in the vault; it is an alias of {}, and Obsidian does not resolve links through aliases (write [[{}|{}]])",
+                quote(&link.target),
+                quote(owner.name()),
+                owner.name(),
+                link.target.trim()
+            )
         } else {
             format!("no note or file named {} in the vault", quote(&link.target))
         };

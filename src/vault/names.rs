@@ -69,6 +69,21 @@ impl NameIndex {
             .map_or(&[], |ids| ids.as_slice())
     }
 
+    /// The one note that has `target` (a link target as written) as an alias, when exactly
+    /// one does. Obsidian never resolves a link through an alias; this names the note a
+    /// broken link probably meant.
+    pub fn alias_owner(&self, target: &str) -> Option<NoteId> {
+        let target = target.trim();
+        if target.is_empty() || target.contains('/') {
+            return None;
+        }
+        let key = super::normalize_key(crate::note::strip_md_extension(target));
+        match self.notes_with_alias(&key) {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
     /// The normalized path (without `.md`) of a note.
     pub fn note_key(&self, id: NoteId) -> &str {
         &self.note_keys[id.0 as usize]
