@@ -122,7 +122,16 @@ fn upsert(model: &mut Analysis, note: Arc<Note>, effect: &mut Effect) -> bool {
         let old = model.vault.notes[id.0 as usize].clone();
         // Anchors into a file read again are judged again.
         let surface = was_skipped || surface_changed(&old, &note);
-        effect.vault_rules |= aliases_changed(&old, &note);
+        let aliases = aliases_changed(&old, &note);
+        effect.vault_rules |= aliases;
+        if aliases {
+            // `broken-link` names the note whose alias a broken link wrote.
+            for (i, resolutions) in model.graph.resolutions.iter().enumerate() {
+                if resolutions.iter().any(|r| r.target.is_none()) {
+                    effect.recheck.insert(model.vault.notes[i].path.clone());
+                }
+            }
+        }
         model.vault.upsert_note(note);
         set_outgoing(model, id);
         if surface {
