@@ -14,6 +14,7 @@ pub mod git;
 pub mod history;
 pub mod lsp;
 pub mod note;
+pub mod picture;
 pub mod query_rules;
 pub mod resolve;
 pub mod rules;

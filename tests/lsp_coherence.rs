@@ -109,3 +109,29 @@ fn reference_lenses_carry_their_locations_for_the_client_command() {
     assert_eq!(&answer, &args[2]);
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn twin_server_report_writes_the_picture_outside_the_vault() {
+    let mut c = Client::ready(&vault());
+    let answer = c.request(
+        "workspace/executeCommand",
+        json!({"command": "twin.server.report", "arguments": [c.uri("Branch.md")]}),
+    );
+    let path = PathBuf::from(answer["path"].as_str().expect("a path"));
+    assert!(!path.starts_with(vault()), "{path:?} is outside the vault");
+    assert!(
+        answer["uri"].as_str().unwrap().starts_with("file://"),
+        "{answer}"
+    );
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("\"Branch.md\""), "the notes are in the page");
+    assert!(html.contains("broken-link"), "and their findings");
+    assert!(
+        c.initialize_result["capabilities"]["executeCommandProvider"]["commands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("twin.server.report"))
+    );
+    assert!(c.shutdown().success());
+}

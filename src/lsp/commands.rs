@@ -6,6 +6,9 @@
 //!   `twin/search`, `twin/unlinkedMentions`, `twin/history` and `twin/coherence`;
 //! - `twin.server.reanchor [uri]`: records a new drift anchor for the note (the
 //!   "Re-anchor this note" action) and rechecks it;
+//! - `twin.server.report [uri?]`: writes the picture of the vault holding `uri` (or of
+//!   the first vault) to a file in the temporary folder and answers `{path, uri}`, which
+//!   the client opens in a browser (`twin.showReport`, `:TwinReport`);
 //! - `twin.showReferences [uri, position, locations]`: the reference lens's client command,
 //!   answered with its locations for clients that pass it on to the server.
 
@@ -21,10 +24,12 @@ use super::history_view::now;
 use super::snapshot::Snapshot;
 use super::state::Shared;
 use crate::analysis::Effect;
+use crate::history::Timestamp;
 
 pub const SEARCH: &str = "twin.server.search";
 pub const MENTIONS: &str = "twin.server.unlinkedMentions";
 pub const HISTORY: &str = "twin.server.history";
+pub const REPORT: &str = "twin.server.report";
 
 /// The commands announced in `executeCommandProvider`.
 pub fn announced() -> Vec<String> {
@@ -32,6 +37,7 @@ pub fn announced() -> Vec<String> {
         SEARCH,
         MENTIONS,
         HISTORY,
+        REPORT,
         coherence::SHOW_COMMAND,
         history::REANCHOR_COMMAND,
     ]
@@ -81,6 +87,12 @@ pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
                 history::history(snap, params).map_err(|e| e.message.to_string())
             })))
         }
+        REPORT => {
+            let uri = uri_arg(0);
+            Ok(Command::Read(Box::new(move |snap| {
+                write_report(snap, uri.as_ref())
+            })))
+        }
         c if c == coherence::SHOW_COMMAND => {
             let params = coherence::CoherenceParams {
                 text_document: doc(0),
@@ -98,6 +110,37 @@ pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
         }
         other => Err(format!("unknown command {other}")),
     }
+}
+
+/// Days of history the report's trend covers, as `twin report` by default.
+const REPORT_DAYS: u32 = 90;
+/// Notes the report's graph shows first, as `twin report` by default.
+const REPORT_GRAPH_LIMIT: usize = 300;
+
+/// Writes the picture of the vault holding `uri` (or the first vault) to the temporary
+/// folder, never into the vault, and answers its path and URI.
+fn write_report(snap: &Snapshot, uri: Option<&Uri>) -> Result<Value, String> {
+    let ws = match uri {
+        Some(uri) => snap.workspace_of(uri).map(|(ws, _)| ws),
+        None => snap.workspaces.first(),
+    }
+    .ok_or("no vault is open")?;
+    let model = &ws.model;
+    let diagnostics = model.check(None);
+    let html = crate::picture::render(
+        model,
+        &diagnostics,
+        Timestamp::from_system(now()),
+        REPORT_DAYS,
+        REPORT_GRAPH_LIMIT,
+    );
+    // One file per vault, replaced on each call.
+    let root = model.vault.root.to_string_lossy();
+    let key = crate::history::fingerprint("report", &root, "", 0);
+    let path = std::env::temp_dir().join(format!("twin-report-{key}.html"));
+    std::fs::write(&path, html).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let uri = super::convert::to_proto::file_uri(&path);
+    Ok(json!({"path": path.to_string_lossy(), "uri": uri.as_ref() as &str}))
 }
 
 /// Records a new drift anchor for the note at `uri` and brings the model's anchor

@@ -161,6 +161,21 @@ check(":TwinHistory asks twin/history and shows its entries or says there are no
   end
 end)
 
+check(":TwinReport has the server write the report and opens it", function()
+  local opened
+  local ui_open = vim.ui.open
+  vim.ui.open = function(path) opened = path end
+  twin.last_report = nil
+  vim.cmd("TwinReport")
+  wait_for("the report", function() return twin.last_report ~= nil end)
+  vim.ui.open = ui_open
+  assert(vim.fn.filereadable(twin.last_report) == 1, twin.last_report)
+  assert(not twin.last_report:find(vault, 1, true), "the report is written outside the vault")
+  if ui_open then
+    assert(opened == twin.last_report, vim.inspect(opened))
+  end
+end)
+
 check("the reference lens command fills the quickfix list", function()
   local client = twin.client(home)
   local lenses = {}

@@ -51,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.commands.registerCommand("twin.search", search),
     vscode.commands.registerCommand("twin.showHistory", showHistory),
+    vscode.commands.registerCommand("twin.showReport", showReport),
     vscode.commands.registerCommand("twin.showUnlinkedMentions", showUnlinkedMentions),
     vscode.commands.registerCommand("twin.restartServer", () => restart(context)),
     vscode.commands.registerCommand(SHOW_REFERENCES, showReferences),
@@ -313,6 +314,24 @@ function activeNote(): vscode.Uri | undefined {
 }
 
 /** "twin: Show history of this note": `twin/history`, else VS Code's Timeline view. */
+/** Asks the server to write the vault's report (twin.server.report) and opens it. */
+async function showReport(): Promise<void> {
+  const c = running();
+  if (c === undefined) return;
+  const editor = vscode.window.activeTextEditor;
+  const args = editor?.document.languageId === "markdown" ? [editor.document.uri.toString()] : [];
+  try {
+    const answer = (await c.sendRequest("workspace/executeCommand", {
+      command: "twin.server.report",
+      arguments: args,
+    })) as { path?: string } | null;
+    if (typeof answer?.path !== "string") throw new Error("the server wrote no report");
+    await vscode.env.openExternal(vscode.Uri.file(answer.path));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`twin: cannot show the report: ${String(error)}`);
+  }
+}
+
 async function showHistory(): Promise<void> {
   const c = running();
   const uri = activeNote();

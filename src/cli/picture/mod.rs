@@ -1,10 +1,5 @@
-//! `twin report`: one self-contained HTML file with the vault's trend, where it hurts, and
-//! its topology. The data comes from the analysis and the history's trace; `data.rs`
-//! converts it (byte spans to lines) to the JSON the page reads, `page.rs` inlines it with
-//! the page's script and styles. Nothing in the page loads anything from the network.
-
-mod data;
-mod page;
+//! `twin report`: writes the page of `crate::picture` (the vault's trend, where it hurts,
+//! and its topology) to a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,10 +8,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::analysis::Analysis;
-use crate::coherence::vault_coherence;
-use crate::diagnostic::Diagnostic;
-use crate::history::{self, Timestamp, fingerprints};
+use crate::history::Timestamp;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -62,7 +54,7 @@ pub fn write_report(root: &Path, out: &Path, days: u32, graph_limit: usize) -> R
         eprintln!("error: {message}");
         EXIT_ERROR
     })?;
-    let html = render(
+    let html = crate::picture::render(
         &analysis,
         &diagnostics,
         Timestamp::from_system(now),
@@ -81,47 +73,4 @@ pub fn write_report(root: &Path, out: &Path, days: u32, graph_limit: usize) -> R
     // Freeing the model note by note costs more than the OS reclaiming it at exit.
     std::mem::forget((analysis, diagnostics));
     Ok(bytes)
-}
-
-/// The report's HTML for an analysis and its findings at `now`.
-pub fn render(
-    analysis: &Analysis,
-    diagnostics: &[Diagnostic],
-    now: Timestamp,
-    days: u32,
-    graph_limit: usize,
-) -> String {
-    let vault = &analysis.vault;
-    let (vectors, score) =
-        vault_coherence(vault, &analysis.graph, &analysis.coherence, diagnostics);
-    let picture = analysis.picture(&vectors, graph_limit);
-    let root = vault.root.as_path();
-    let findings = fingerprints(diagnostics, vault);
-    // The trace gives each finding its age and the vault its trend; no trace, neither.
-    let ages: Vec<Option<i64>> = history::with_trace(root, |trace| {
-        if !trace.exists() {
-            return Vec::new();
-        }
-        findings
-            .iter()
-            .map(|f| history::surface::age(trace.state(), f, now).map(|a| a.days))
-            .collect()
-    })
-    .unwrap_or_default();
-    let trend = if history::trace::trace_path(root).is_file() {
-        history::trend(root, now, days).ok()
-    } else {
-        None
-    };
-    let data = data::Data::new(data::Input {
-        vault,
-        diagnostics,
-        ages: &ages,
-        vectors: &vectors,
-        score,
-        picture: &picture,
-        trend: trend.as_ref(),
-        generated: now,
-    });
-    page::html(&data.to_json())
 }

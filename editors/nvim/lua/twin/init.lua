@@ -412,6 +412,25 @@ function M.history()
   end)
 end
 
+--- :TwinReport: the server writes the vault's report (twin.server.report) to a temporary
+--- file, opened in the browser with vim.ui.open (Neovim 0.10+) or shown otherwise.
+function M.report()
+  with_client(function(client, bufnr)
+    local params = { command = "twin.server.report", arguments = { vim.uri_from_bufnr(bufnr) } }
+    request(client, "workspace/executeCommand", params, function(err, result)
+      if err or type(result) ~= "table" or type(result.path) ~= "string" then
+        vim.notify("twin: report failed: " .. vim.inspect(err or result), vim.log.levels.ERROR)
+        return
+      end
+      M.last_report = result.path
+      if vim.ui and vim.ui.open then
+        vim.ui.open(result.path)
+      end
+      vim.notify("twin: wrote the report " .. result.path, vim.log.levels.INFO)
+    end, bufnr)
+  end)
+end
+
 --- :TwinMentions: places that name the current note without linking to it.
 function M.unlinked_mentions()
   with_client(function(client, bufnr)
@@ -459,6 +478,7 @@ local function create_commands()
     M.search(query)
   end, { nargs = "*", desc = "Search the vault (twin/search, or workspace symbols)" })
   vim.api.nvim_create_user_command("TwinHistory", M.history, { desc = "Show the history of this note" })
+  vim.api.nvim_create_user_command("TwinReport", M.report, { desc = "Write the vault's report and open it in the browser" })
   vim.api.nvim_create_user_command("TwinMentions", M.unlinked_mentions, { desc = "Show unlinked mentions of this note" })
 end
 

@@ -6,12 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::Picture;
-use crate::cli::report::locate;
 use crate::coherence::CoherenceVector;
 use crate::config::Relation;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::history::{Timestamp, Trend};
-use crate::text::ColumnEncoding;
 use crate::vault::Vault;
 
 /// What the report is made of.
@@ -103,10 +101,13 @@ impl<'a> Data<'a> {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let line = locate(vault, &d.path, d.span, ColumnEncoding::Char).line;
-                let note = match vault.note_by_path(&d.path) {
-                    Some(id) => NoteRef::Index(id.0),
-                    None => NoteRef::Path(&d.path),
+                let (note, line) = match vault.note_by_path(&d.path) {
+                    Some(id) => {
+                        let note = vault.note(id);
+                        let line = note.line_index.line_of(d.span.start as usize) + 1;
+                        (NoteRef::Index(id.0), line)
+                    }
+                    None => (NoteRef::Path(&d.path), 1),
                 };
                 let code = codes.binary_search(&d.code).unwrap_or(0);
                 let age = input.ages.get(i).copied().flatten();
