@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Severity;
 
+pub use file::{MAX_GLOB_CHARS, check_glob_length};
 pub use history::HistoryConfig;
 pub use obsidian::{ObsidianFilter, obsidian_filter};
 pub use relations::{Reciprocity, Relation, RelationsConfig};

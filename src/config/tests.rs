@@ -119,6 +119,22 @@ fn bad_glob() {
 }
 
 #[test]
+fn a_glob_of_fifty_thousand_characters_is_refused_at_once() {
+    let long = "a".repeat(50_000);
+    let started = std::time::Instant::now();
+    let err = error_of(&format!("exclude = [\n  \"ok/**\",\n  \"{long}\",\n]\n"));
+    assert_eq!(err.line, Some(3));
+    assert!(
+        err.message
+            .contains("is 50000 characters long; at most 1024"),
+        "{}",
+        err.message
+    );
+    // Before the cap this took 11 s; the bound is loose for a loaded debug build.
+    assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+}
+
+#[test]
 fn toml_syntax_error_has_a_line() {
     let err = error_of("exclude = [\"a\"]\n[rules\n");
     assert_eq!(err.line, Some(2));

@@ -151,6 +151,8 @@ pub fn folder_globs(
     let mut builder = GlobSetBuilder::new();
     let mut patterns = Vec::new();
     for (pattern, span) in items {
+        crate::config::check_glob_length(pattern)
+            .map_err(|e| (span.start, format!("invalid {e} in {key}")))?;
         let trimmed = pattern
             .trim()
             .trim_start_matches("./")
@@ -243,5 +245,22 @@ impl Selector {
             relations: Vec::new(),
             search: search.map(|q| q.trim().to_owned()),
         })
+    }
+}
+
+#[cfg(test)]
+mod glob_length_tests {
+    use super::folder_globs;
+
+    #[test]
+    fn a_folder_glob_of_fifty_thousand_characters_is_refused() {
+        let long = "a".repeat(50_000);
+        let Err((at, message)) = folder_globs(&[(long.as_str(), 7..50_007)], "select.folder")
+        else {
+            panic!("a 50,000-character glob was accepted");
+        };
+        assert_eq!(at, 7);
+        assert!(message.contains("at most 1024"), "{message}");
+        assert!(message.ends_with("in select.folder"), "{message}");
     }
 }
