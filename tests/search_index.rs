@@ -355,7 +355,9 @@ fn short_runs_do_not_pile_up_segments() {
         assert_eq!(report.indexed, if run == 0 { FIXTURE_NOTES + 1 } else { 1 });
         most = most.max(index.segment_count());
     }
-    assert!(most <= 13, "segments piled up: {most}");
+    // Without merging, 20 runs leave 21 segments. Tantivy merges on background threads,
+    // so the peak depends on timing: 14 was seen on a clean CI run; 16 still tells.
+    assert!(most <= 16, "segments piled up: {most}");
     let (index, _) = open(&vault, &cache);
     assert_eq!(paths(&index, "many").len(), 20);
     assert_eq!(index.num_notes(), FIXTURE_NOTES as u64 + 20);
