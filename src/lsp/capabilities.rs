@@ -53,7 +53,7 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
         "definitionProvider": true,
         "referencesProvider": true,
         "hoverProvider": true,
-        "completionProvider": {"triggerCharacters": ["[", "#", "^", "(", "/", "|"]},
+        "completionProvider": {"triggerCharacters": ["[", "#", "^", "(", "/", "|", "!"]},
         "renameProvider": {"prepareProvider": true},
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "documentSymbolProvider": true,

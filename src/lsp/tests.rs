@@ -425,3 +425,5 @@ fn a_client_announcing_resource_operations_gets_document_changes() {
         serde_json::from_value(json!({"workspace": {"workspaceEdit": {}}})).unwrap();
     assert!(!super::capabilities::client(&plain).document_changes);
 }
+
+mod writing;

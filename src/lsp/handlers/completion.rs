@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
-use super::{Cursor, cursor};
+use super::{Cursor, cursor, suggestions};
 use crate::analysis::ide::fuzzy;
 use crate::fix::target::{anchor_heading_text, markdown_target, wiki_target};
 use crate::lsp::convert::to_proto;
@@ -107,6 +107,13 @@ pub fn completion(
     let Some(at) = cursor(snap, &pos.text_document.uri, pos.position) else {
         return Ok(None);
     };
+    if let Some(list) = at.ws.model.callout_suggestions(at.id, at.offset) {
+        return Ok(Some(ranked(
+            list.iter()
+                .map(|s| suggestions::item(&at, s, snap.encoding))
+                .collect(),
+        )));
+    }
     let line_start = at.note.text[..at.offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &at.note.text[line_start..at.offset];
     let Some(ctx) = context(line, line_start) else {
@@ -118,7 +125,15 @@ pub fn completion(
     };
     let mut items: Vec<(i64, CompletionItem)> = Vec::new();
     match ctx {
-        Context::Note { open, prefix } => note_items(&at, open, prefix, &mut items, snap.encoding),
+        Context::Note { open, prefix } => {
+            note_items(&at, open, prefix, &mut items, snap.encoding);
+            // Below every existing note, in the core's order.
+            let later = at.ws.model.unresolved_suggestions(at.id, at.offset);
+            for (i, s) in later.iter().flatten().take(MAX_ITEMS).enumerate() {
+                let item = suggestions::item(&at, s, snap.encoding);
+                items.push((i64::MIN / 2 - i as i64, item));
+            }
+        }
         Context::Heading { note, prefix } => {
             if let Some(target) = resolve_name(&at, note) {
                 for (i, h) in target.headings.iter().enumerate() {
@@ -219,22 +234,27 @@ pub fn completion(
         }
     }
     items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
+    Ok(Some(ranked(items.into_iter().map(|(_, item)| item).collect())))
+}
+
+/// Items in the order given, at most `MAX_ITEMS`, numbered so that clients keep that order.
+fn ranked(mut items: Vec<CompletionItem>) -> CompletionResponse {
     let incomplete = items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
     let items = items
         .into_iter()
         .enumerate()
-        .map(|(rank, (_, mut item))| {
+        .map(|(rank, mut item)| {
             item.sort_text = Some(format!("{rank:04}"));
             item
         })
         .collect();
-    Ok(Some(CompletionResponse::CompletionList(CompletionList {
+    CompletionResponse::CompletionList(CompletionList {
         is_incomplete: incomplete,
         item_defaults: None,
         apply_kind: None,
         items,
-    })))
+    })
 }
 
 fn push(

@@ -15,6 +15,7 @@ pub mod references;
 pub mod rename;
 pub mod search;
 pub mod semantic_tokens;
+pub mod suggestions;
 pub mod symbols;
 
 use tower_lsp_server::gen_lsp_types::{Location, Position, Uri};
