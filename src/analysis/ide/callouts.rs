@@ -4,8 +4,8 @@
 use super::fuzzy;
 use super::suggestion::{Insert, Suggestion, SuggestionKind};
 use crate::analysis::Analysis;
-use crate::vault::NoteId;
 use crate::text::Span;
+use crate::vault::NoteId;
 
 /// Obsidian's callout types, each with its aliases (which render as the type).
 const KNOWN: &[(&str, &[&str])] = &[
@@ -35,7 +35,8 @@ impl Analysis {
         let prefix = callout_prefix(&text[line_start..offset])?;
         let after = &text[offset..];
         let mut end = offset;
-        let rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let rest =
+            after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if let Some(r) = rest.strip_prefix(']') {
             end = offset + (after.len() - rest.len()) + 1;
             if r.starts_with(['+', '-']) {

@@ -29,7 +29,10 @@ pub enum Insert {
         embed: bool,
     },
     /// A wikilink by name to a note nobody has written yet.
-    Name { name: String, embed: bool },
+    Name {
+        name: String,
+        embed: bool,
+    },
 }
 
 /// One completion item, in the order the list shows it.

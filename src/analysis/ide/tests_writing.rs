@@ -39,7 +39,12 @@ fn show(f: &Fixture, id: NoteId, items: Option<Vec<Suggestion>>, limit: usize) -
     lines.join("\n")
 }
 
-fn check(fixture: &str, limit: usize, ask: impl Fn(&Fixture, NoteId, usize) -> Option<Vec<Suggestion>>, expect: &str) {
+fn check(
+    fixture: &str,
+    limit: usize,
+    ask: impl Fn(&Fixture, NoteId, usize) -> Option<Vec<Suggestion>>,
+    expect: &str,
+) {
     let f = Fixture::parse(fixture);
     let (id, offset) = f.cursor();
     let actual = show(&f, id, ask(&f, id, offset), limit);
@@ -53,11 +58,21 @@ fn check(fixture: &str, limit: usize, ask: impl Fn(&Fixture, NoteId, usize) -> O
 }
 
 fn check_callouts(fixture: &str, limit: usize, expect: &str) {
-    check(fixture, limit, |f, id, at| f.analysis.callout_suggestions(id, at), expect);
+    check(
+        fixture,
+        limit,
+        |f, id, at| f.analysis.callout_suggestions(id, at),
+        expect,
+    );
 }
 
 fn check_unresolved(fixture: &str, expect: &str) {
-    check(fixture, 20, |f, id, at| f.analysis.unresolved_suggestions(id, at), expect);
+    check(
+        fixture,
+        20,
+        |f, id, at| f.analysis.unresolved_suggestions(id, at),
+        expect,
+    );
 }
 
 #[test]

@@ -7,8 +7,8 @@ use super::fuzzy;
 use super::suggestion::{Insert, Suggestion, SuggestionKind, link_span, typed_link_name};
 use crate::analysis::Analysis;
 use crate::note::LinkKind;
-use crate::vault::normalize_key;
 use crate::vault::NoteId;
+use crate::vault::normalize_key;
 
 impl Analysis {
     /// The unresolved link targets matching the name typed after `[[`, best first, then

@@ -234,7 +234,9 @@ pub fn completion(
         }
     }
     items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
-    Ok(Some(ranked(items.into_iter().map(|(_, item)| item).collect())))
+    Ok(Some(ranked(
+        items.into_iter().map(|(_, item)| item).collect(),
+    )))
 }
 
 /// Items in the order given, at most `MAX_ITEMS`, numbered so that clients keep that order.
