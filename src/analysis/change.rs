@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::note::{Note, VaultPath};
-use crate::vault::SkippedFile;
+use crate::vault::{Canvas, SkippedFile};
 
 /// A change to the files of a vault.
 #[derive(Clone, Debug)]
@@ -19,6 +19,9 @@ pub enum Change {
     RemoveAttachment(VaultPath),
     /// A markdown file could not be read.
     Skip(SkippedFile),
+    /// A canvas file was read (it appeared or changed); it is also an attachment, added
+    /// with [`Change::AddAttachment`] and removed with [`Change::RemoveAttachment`].
+    Canvas(Canvas),
 }
 
 /// What a batch of changes did.

@@ -9,13 +9,14 @@ use std::sync::Arc;
 
 use super::{Analysis, Change, Effect, build_coherence};
 use crate::note::{Link, Note, VaultPath, note_name, strip_md_extension};
-use crate::resolve::{LinkResolution, LinkTarget, resolve_link};
+use crate::resolve::{LinkResolution, LinkTarget, canvas_backlinks, resolve_link};
 use crate::vault::normalize_key;
 use crate::vault::{AttachmentId, NoteId, SkippedFile, unread_note};
 
 pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
     let mut effect = Effect::default();
     let mut shifted = false;
+    let mut canvases = false;
     for change in changes {
         match change {
             Change::Upsert(note) => shifted |= upsert(model, note, &mut effect),
@@ -24,15 +25,43 @@ pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
                 shifted = true;
             }
             Change::AddAttachment(path) => add_attachment(model, path, &mut effect),
-            Change::RemoveAttachment(path) => remove_attachment(model, &path, &mut effect),
+            Change::RemoveAttachment(path) => {
+                canvases |= model.vault.remove_canvas(&path).is_some();
+                remove_attachment(model, &path, &mut effect);
+            }
             Change::Skip(file) => {
                 skip(model, file, &mut effect);
                 shifted = true;
             }
+            Change::Canvas(canvas) => {
+                model.vault.set_canvas(canvas);
+                canvases = true;
+            }
         }
+    }
+    if shifted || canvases {
+        update_canvases(model, &mut effect);
     }
     update_coherence(model, shifted, &mut effect);
     effect
+}
+
+/// Resolves every canvas's file nodes again, and rechecks the notes that came onto a
+/// canvas or left every canvas (`orphan-note` counts them).
+fn update_canvases(model: &mut Analysis, effect: &mut Effect) {
+    let on_canvas = |model: &Analysis| -> std::collections::BTreeSet<VaultPath> {
+        let refs = &model.graph.canvas_backlinks;
+        (0..refs.len())
+            .filter(|&i| !refs[i].is_empty())
+            .filter_map(|i| model.vault.notes.get(i).map(|n| n.path.clone()))
+            .collect()
+    };
+    let before = on_canvas(model);
+    model.graph.canvas_backlinks = canvas_backlinks(&model.vault);
+    let after = on_canvas(model);
+    effect
+        .recheck
+        .extend(before.symmetric_difference(&after).cloned());
 }
 
 /// Brings the coherence model up to date with the notes whose links changed. When ids

@@ -259,6 +259,12 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
         if !known_attachment {
             changes.push(Change::AddAttachment(vpath.clone()));
         }
+        // A canvas links through its file nodes: read it again whenever it changes.
+        if crate::vault::is_canvas(&vpath)
+            && let Some(canvas) = crate::vault::read_canvas(vpath.clone(), &change.path)
+        {
+            changes.push(Change::Canvas(canvas));
+        }
     } else if known_attachment {
         changes.push(Change::RemoveAttachment(vpath.clone()));
     }
@@ -335,6 +341,12 @@ fn rediscover(shared: &Shared, ws: usize) {
                 if !file.lossy_name && !attachments.contains(&file.path) =>
             {
                 changes.push(Change::AddAttachment(file.path.clone()));
+                if crate::vault::is_canvas(&file.path)
+                    && let Some(canvas) =
+                        crate::vault::read_canvas(file.path.clone(), &file.abs_path)
+                {
+                    changes.push(Change::Canvas(canvas));
+                }
             }
             _ => {}
         }

@@ -68,7 +68,7 @@ impl Live {
                 Change::Upsert(note) => Some(Feed::Upsert(note.clone())),
                 Change::Remove(path) => Some(Feed::Remove(path.clone())),
                 Change::Skip(skipped) => Some(Feed::Remove(skipped.path.clone())),
-                Change::AddAttachment(_) | Change::RemoveAttachment(_) => None,
+                Change::AddAttachment(_) | Change::RemoveAttachment(_) | Change::Canvas(_) => None,
             })
             .collect();
         if !updates.is_empty() {

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::link::{AnchorResolution, LinkResolution, LinkTarget, resolve_link};
+use super::link::{AnchorResolution, LinkResolution, LinkTarget, resolve_link, resolve_vault_path};
 use crate::vault::{NoteId, Vault};
 
 /// Every link resolved, with the reverse edges.
@@ -15,6 +15,10 @@ pub struct LinkGraph {
     pub backlinks: Vec<Vec<(NoteId, u32)>>,
     /// Per attachment: the links that resolve to it, as (source note, link index), sorted.
     pub attachment_backlinks: Vec<Vec<(NoteId, u32)>>,
+    /// Per note: the canvas `file` nodes that show it, as (index in
+    /// [`Vault::canvases`], index in that canvas's files), sorted. Obsidian counts them
+    /// among the note's backlinks.
+    pub canvas_backlinks: Vec<Vec<(u32, u32)>>,
 }
 
 impl LinkGraph {
@@ -37,6 +41,13 @@ impl LinkGraph {
             })
             .map(|(src, j)| (*src, *j as usize))
             .collect()
+    }
+
+    /// Whether a canvas shows note `id` in a `file` node.
+    pub fn on_canvas(&self, id: NoteId) -> bool {
+        self.canvas_backlinks
+            .get(id.0 as usize)
+            .is_some_and(|refs| !refs.is_empty())
     }
 
     /// Every link to note `id`, whatever its anchor.
@@ -86,5 +97,20 @@ pub fn build_link_graph(vault: &Vault) -> LinkGraph {
         resolutions,
         backlinks,
         attachment_backlinks,
+        canvas_backlinks: canvas_backlinks(vault),
     }
+}
+
+/// Per note, the canvas `file` nodes that show it (see [`LinkGraph::canvas_backlinks`]).
+/// Cheap enough to compute again after any change: a few lookups per node.
+pub fn canvas_backlinks(vault: &Vault) -> Vec<Vec<(u32, u32)>> {
+    let mut refs = vec![Vec::new(); vault.notes.len()];
+    for (c, canvas) in vault.canvases.iter().enumerate() {
+        for (f, file) in canvas.files.iter().enumerate() {
+            if let Some(LinkTarget::Note(id)) = resolve_vault_path(vault, &file.file) {
+                refs[id.0 as usize].push((c as u32, f as u32));
+            }
+        }
+    }
+    refs
 }

@@ -91,6 +91,17 @@ pub fn resolve_link(vault: &Vault, from: NoteId, link: &Link) -> LinkResolution 
     resolution
 }
 
+/// The file at a vault path as a canvas node names it: the whole path, `.md` included,
+/// compared as link names are (case, NFC), with no shortest-path fallback.
+pub fn resolve_vault_path(vault: &Vault, path: &str) -> Option<LinkTarget> {
+    let path = normalize_segments(path.trim().trim_start_matches('/'))?;
+    match lookup(vault, &path, "", true) {
+        Found::Note(id, _) => Some(LinkTarget::Note(id)),
+        Found::Attachment(id) => Some(LinkTarget::Attachment(id)),
+        Found::Broken | Found::Outside => None,
+    }
+}
+
 /// A wikilink target: relative when it starts with `./` or `../`, else a vault path,
 /// a path suffix or a bare name.
 fn resolve_wiki(vault: &Vault, from_path: &str, target: &str) -> Found {

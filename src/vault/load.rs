@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::canvas::{is_canvas, read_canvas};
 use super::discover::{DiscoveredFile, FileKind, discover_files};
 use super::{SkippedFile, Vault};
 use crate::config::Config;
@@ -39,7 +40,8 @@ impl std::error::Error for LoadError {}
 /// Reads and parses every note of the vault at `root`, in parallel.
 ///
 /// Fails only when `root` is not a usable folder; a note that cannot be read becomes
-/// a [`SkippedFile`]. Attachments are listed, never read.
+/// a [`SkippedFile`]. Attachments are listed, never read, but for canvases, whose file
+/// nodes link.
 pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     if !root.is_dir() {
         return Err(LoadError::NotAFolder(root.to_path_buf()));
@@ -79,7 +81,16 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
             Err(skip) => skipped.push(skip),
         }
     }
-    Ok(Vault::from_parts(root, notes, attachments, skipped))
+    let canvases: Vec<_> = files
+        .par_iter()
+        .filter(|f| f.kind == FileKind::Attachment && !f.lossy_name && is_canvas(&f.path))
+        .filter_map(|f| read_canvas(f.path.clone(), &f.abs_path))
+        .collect();
+    let mut vault = Vault::from_parts(root, notes, attachments, skipped);
+    for canvas in canvases {
+        vault.set_canvas(canvas);
+    }
+    Ok(vault)
 }
 
 /// Reads a note's text, or says in one sentence why it cannot be read.

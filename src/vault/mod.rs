@@ -1,5 +1,6 @@
 //! The set of notes and attachments of one vault, found on disk and parsed in parallel.
 
+mod canvas;
 mod contain;
 mod discover;
 mod load;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use crate::note::{Note, VaultPath};
 
+pub use canvas::{Canvas, CanvasFile, MAX_CANVAS_BYTES, is_canvas, parse_canvas, read_canvas};
 pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{
@@ -59,6 +61,8 @@ pub struct Vault {
     pub skipped: Vec<SkippedFile>,
     /// Names, paths and aliases for link resolution.
     pub index: NameIndex,
+    /// The canvases among the attachments, read, sorted by path (see [`Vault::set_canvas`]).
+    pub canvases: Vec<Canvas>,
 }
 
 impl Vault {
@@ -93,7 +97,25 @@ impl Vault {
             attachments,
             skipped,
             index,
+            canvases: Vec::new(),
         }
+    }
+
+    /// Adds or replaces a canvas (its file must be among the attachments to count).
+    pub fn set_canvas(&mut self, canvas: Canvas) {
+        match self.canvases.binary_search_by(|c| c.path.cmp(&canvas.path)) {
+            Ok(i) => self.canvases[i] = canvas,
+            Err(i) => self.canvases.insert(i, canvas),
+        }
+    }
+
+    /// Forgets the canvas at `path`; returns it when there was one.
+    pub fn remove_canvas(&mut self, path: &str) -> Option<Canvas> {
+        let i = self
+            .canvases
+            .binary_search_by(|c| (*c.path).cmp(path))
+            .ok()?;
+        Some(self.canvases.remove(i))
     }
 
     /// Whether the note at `path` stands for a file that could not be read.

@@ -10,7 +10,7 @@ use crate::analysis::{Analysis, Change};
 use crate::diagnostic::Diagnostic;
 use crate::note::{VaultPath, parse_note};
 use crate::resolve::build_link_graph;
-use crate::vault::{SkippedFile, Vault};
+use crate::vault::{SkippedFile, Vault, parse_canvas};
 
 const NAMES: &[&str] = &["Alpha", "Beta", "gamma", "Delta", "Ёлка"];
 const FOLDERS: &[&str] = &["", "a/", "b/c/"];
@@ -67,6 +67,8 @@ enum Op {
     /// The file can no longer be read.
     Skip(usize, usize),
     Attachment(bool),
+    /// A canvas showing one note (by path) appears or changes; `None`: it is deleted.
+    Canvas(Option<(usize, usize)>),
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -75,7 +77,26 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Remove(f, n)),
         1 => (0..FOLDERS.len(), 0..NAMES.len()).prop_map(|(f, n)| Op::Skip(f, n)),
         1 => any::<bool>().prop_map(Op::Attachment),
+        1 => proptest::option::of((0..FOLDERS.len(), 0..NAMES.len())).prop_map(Op::Canvas),
     ]
+}
+
+/// The change an operation other than a canvas makes.
+fn one_change(op: Op) -> Change {
+    match op {
+        Op::Upsert(f, n, text) => {
+            let p: VaultPath = path(f, n).into();
+            Change::Upsert(Arc::new(parse_note(p, text.into())))
+        }
+        Op::Remove(f, n) => Change::Remove(path(f, n).into()),
+        Op::Skip(f, n) => Change::Skip(SkippedFile {
+            path: path(f, n).into(),
+            reason: "cannot be read: Permission denied (os error 13)".into(),
+        }),
+        Op::Attachment(true) => Change::AddAttachment("pic.png".into()),
+        Op::Attachment(false) => Change::RemoveAttachment("pic.png".into()),
+        Op::Canvas(_) => unreachable!("handled above"),
+    }
 }
 
 fn findings(model: &Analysis) -> HashMap<VaultPath, Vec<Diagnostic>> {
@@ -95,20 +116,16 @@ proptest! {
         for op in ops {
             let before = findings(&model);
             let vault_before = model.check_vault_wide();
-            let change = match op {
-                Op::Upsert(f, n, text) => {
-                    let p: VaultPath = path(f, n).into();
-                    Change::Upsert(Arc::new(parse_note(p, text.into())))
+            let changes = match op {
+                Op::Canvas(Some((f, n))) => {
+                    let text = format!(r#"{{"nodes":[{{"id":"x","type":"file","file":"{}"}}]}}"#, path(f, n));
+                    let canvas = parse_canvas("board.canvas".into(), &text);
+                    vec![Change::AddAttachment("board.canvas".into()), Change::Canvas(canvas)]
                 }
-                Op::Remove(f, n) => Change::Remove(path(f, n).into()),
-                Op::Skip(f, n) => Change::Skip(SkippedFile {
-                    path: path(f, n).into(),
-                    reason: "cannot be read: Permission denied (os error 13)".into(),
-                }),
-                Op::Attachment(true) => Change::AddAttachment("pic.png".into()),
-                Op::Attachment(false) => Change::RemoveAttachment("pic.png".into()),
+                Op::Canvas(None) => vec![Change::RemoveAttachment("board.canvas".into())],
+                op => vec![one_change(op)],
             };
-            let effect = model.apply(vec![change]);
+            let effect = model.apply(changes);
             let rebuilt = build_link_graph(&model.vault);
             prop_assert_eq!(&model.graph, &rebuilt);
             let fresh = Analysis::from_vault(model.vault.clone(), model.rulebook.clone());
