@@ -4,10 +4,8 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::terms::{
-    NoteTerms, TermStats, body_text, cosine, echoes_declared_words, identity_text,
-    set_note_language,
-};
+use super::echo::echoes_declared_words;
+use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
 use crate::vault::{NoteId, Vault};
@@ -22,8 +20,13 @@ pub const MIN_IDENTITY_TERMS: usize = 2;
 /// In a vault too small for a percentile to mean much (under 60 values at 5%), this many
 /// lowest values may still be flagged: the absolute floor decides there.
 const MIN_LOWEST: usize = 3;
-/// A body with fewer terms than this per link is an index of links, not prose to judge.
-const PROSE_TERMS_PER_LINK: u32 = 8;
+/// A body needs this many words of prose (sentences of its own, see [`ProseCount`]) to be
+/// judged, and that share of all its words: a home page of links with a welcome paragraph,
+/// a list of names or of file formats, a table, are not prose to judge.
+const MIN_PROSE_WORDS: u32 = 40;
+const MIN_PROSE_SHARE: f64 = 0.6;
+/// A body with fewer words of prose than this per link is an index of links.
+const PROSE_WORDS_PER_LINK: u32 = 20;
 /// Terms named in a drift message, per list.
 const TERMS_IN_MESSAGE: usize = 5;
 
@@ -87,11 +90,14 @@ impl Calibration {
 }
 
 /// Whether a note's body can be judged: long enough, mostly in scripts the analyzer
-/// segments, and prose rather than an index of links.
+/// segments, and prose rather than an index of links, names or a table.
 fn judged_body(terms: &NoteTerms) -> bool {
+    let prose = terms.prose;
     terms.body_len >= MIN_BODY_TERMS
         && terms.unmeasured <= terms.body_len
-        && terms.body_len >= terms.body_links.saturating_mul(PROSE_TERMS_PER_LINK)
+        && prose.prose >= MIN_PROSE_WORDS
+        && f64::from(prose.prose) >= MIN_PROSE_SHARE * f64::from(prose.words)
+        && prose.prose >= terms.body_links.saturating_mul(PROSE_WORDS_PER_LINK)
 }
 
 /// Whether a note's declared identity says enough to be measured.

@@ -6,6 +6,8 @@
 
 mod anchors;
 mod drift;
+mod echo;
+mod prose;
 mod relations;
 mod terms;
 mod topology;

@@ -6,6 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::prose::{ProseCount, prose_count};
 use crate::note::{LinkSource, Note, YamlValue};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
@@ -38,6 +39,8 @@ pub struct NoteTerms {
     /// Links in the body (embeds aside): a note with about as many links as words is an
     /// index, not prose.
     pub body_links: u32,
+    /// The body's words, and those of its prose (see [`prose_count`]).
+    pub prose: ProseCount,
     /// Whether most body terms are Cyrillic: notes in different scripts cannot be compared
     /// word by word.
     pub cyrillic: bool,
@@ -156,55 +159,6 @@ pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
     segments
 }
 
-/// Letters of a word that say which word it is, whatever its ending: the first five.
-const ECHO_PREFIX_CHARS: usize = 5;
-
-/// Whether the body uses at least half of the words the note declares, in some form: with
-/// the same first five letters. A check that needs no stemmer, so that a note in a language
-/// stemmed as English (Finnish, Turkish, Hungarian without a `lang` property) is not called
-/// drifted because `päivitä` and `päivitykset` have different English stems.
-pub fn echoes_declared_words(analyzer: &mut Analyzer, note: &Note) -> bool {
-    set_note_language(analyzer, note);
-    let mut declared: Vec<String> = Vec::new();
-    analyzer.for_each_term(&identity_text(note), |t| {
-        if !t.word.bytes().any(|b| b.is_ascii_digit()) && !is_unsegmented(t.word) {
-            declared.push(echo_prefix(t.word).to_owned());
-        }
-    });
-    declared.sort_unstable();
-    declared.dedup();
-    if declared.is_empty() {
-        return false;
-    }
-    let mut found = vec![false; declared.len()];
-    let mut echoed = 0;
-    for segment in body_segments(note) {
-        // Half the declared words is enough; the rest of a long body need not be read.
-        if echoed * 2 >= declared.len() {
-            break;
-        }
-        analyzer.for_each_word(&note.text[segment], |w| {
-            // Borrowed, not allocated: this runs for every word of the body.
-            let prefix = echo_prefix(w.word);
-            if let Ok(i) = declared.binary_search_by(|d| d.as_str().cmp(prefix))
-                && !found[i]
-            {
-                found[i] = true;
-                echoed += 1;
-            }
-        });
-    }
-    echoed * 2 >= declared.len()
-}
-
-/// The first [`ECHO_PREFIX_CHARS`] characters of a word, the part an echo compares.
-fn echo_prefix(word: &str) -> &str {
-    match word.char_indices().nth(ECHO_PREFIX_CHARS) {
-        Some((end, _)) => &word[..end],
-        None => word,
-    }
-}
-
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
 pub fn set_note_language(analyzer: &mut Analyzer, note: &Note) {
     let lang = note
@@ -298,6 +252,7 @@ pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
         identity_unmeasured: identity.unmeasured > 0,
         named_terms,
         body_links,
+        prose: prose_count(note),
         cyrillic: body.cyrillic * 2 > body.len,
     }
 }

@@ -1,0 +1,159 @@
+//! How much of a note's body is prose: sentences of its own, as opposed to headings, tables,
+//! lists of links and lists of names, which say what a note points to, not what it says.
+
+use crate::note::{LinkSource, Note};
+use crate::text::Span;
+use crate::words::split_words;
+
+use super::terms::MAX_ANALYZED_BYTES;
+
+/// A line needs this many words of its own (outside links) to be a sentence: a list item
+/// that names a person, a file format or a link is not one.
+const SENTENCE_WORDS: u32 = 5;
+
+/// Words of a body, counted line by line (stop words included, code blocks left out).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProseCount {
+    /// Every word of the body: headings, tables, links' text and prose.
+    pub words: u32,
+    /// Words of sentence lines outside links: paragraphs and list items that say something
+    /// in words of their own, more of them than the links on the line.
+    pub prose: u32,
+}
+
+/// Counts the words of the note's body and those of its prose.
+pub fn prose_count(note: &Note) -> ProseCount {
+    let start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
+    let text = &note.text[..];
+    let mut end = text.len().min(start.saturating_add(MAX_ANALYZED_BYTES));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Links, and inline code and HTML: words there are not the note's own sentences.
+    let mut links: Vec<Span> = note
+        .links
+        .iter()
+        .filter(|l| l.source == LinkSource::Body)
+        .map(|l| l.span)
+        .chain(note.code.iter().copied())
+        .collect();
+    links.sort_by_key(|s| (s.start, s.end));
+    let code = &note.code;
+    let mut count = ProseCount::default();
+    let mut lowered = String::new();
+    let (mut next_link, mut next_code) = (0, 0);
+    let mut at = start.min(end);
+    while at < end {
+        let line_end = text[at..end].find('\n').map_or(end, |i| at + i);
+        let line = &text[at..line_end];
+        let lead = line.len() - line.trim_start().len();
+        let (first, last) = (at + lead, at + line.trim_end().len());
+        while next_code < code.len() && (code[next_code].end as usize) <= first {
+            next_code += 1;
+        }
+        let in_code = code.get(next_code).is_some_and(|c| {
+            (c.start as usize) <= first && (c.end as usize) >= last && first < last
+        });
+        if first < last && !in_code {
+            let content = strip_quote(&text[first..last]);
+            let kind = line_kind(content);
+            let (own, linked) =
+                line_words(text, at, line_end, &links, &mut next_link, &mut lowered);
+            count.words += own + linked;
+            if kind == LineKind::Text && own >= SENTENCE_WORDS && own > linked {
+                count.prose += own;
+            }
+        }
+        at = line_end + 1;
+    }
+    count
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    Heading,
+    Table,
+    Text,
+}
+
+/// A line without its blockquote and callout markers.
+fn strip_quote(mut line: &str) -> &str {
+    while let Some(rest) = line.strip_prefix('>') {
+        line = rest.trim_start();
+    }
+    line
+}
+
+fn line_kind(line: &str) -> LineKind {
+    if line.starts_with('#') && line.trim_start_matches('#').starts_with([' ', '\t']) {
+        LineKind::Heading
+    } else if line.starts_with('|') {
+        LineKind::Table
+    } else {
+        LineKind::Text
+    }
+}
+
+/// Words of the line `[from, to)` outside links (and code) and inside them; `next` walks
+/// the sorted spans along with the lines.
+fn line_words(
+    text: &str,
+    from: usize,
+    to: usize,
+    links: &[Span],
+    next: &mut usize,
+    lowered: &mut String,
+) -> (u32, u32) {
+    // Spans may nest (a link inside HTML): step past those that end before the line, and
+    // look at the few that start before a word.
+    while *next < links.len() && (links[*next].end as usize) <= from {
+        *next += 1;
+    }
+    let (mut own, mut linked) = (0, 0);
+    let near = &links[*next..];
+    split_words(&text[from..to], lowered, |start, end, _, _| {
+        let (start, end) = (from + start, from + end);
+        let inside = near
+            .iter()
+            .take_while(|l| (l.start as usize) < end)
+            .any(|l| (l.end as usize) > start);
+        if inside {
+            linked += 1;
+        } else {
+            own += 1;
+        }
+    });
+    (own, linked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::parse_note;
+
+    fn count(text: &str) -> ProseCount {
+        prose_count(&parse_note("n.md".into(), text.into()))
+    }
+
+    #[test]
+    fn sentences_are_prose_and_link_lists_are_not() {
+        let hub = "# Home\n\n- [[Bicycle Maintenance]]\n- [[Chess Openings]]\n- [[Tide Pools]]\n";
+        assert_eq!(count(hub).prose, 0);
+        let prose = "The baker keeps a starter of flour and water.\n\n- Feed the starter every day with [[Flour]].\n";
+        assert_eq!(count(prose).prose, 9 + 6);
+        // A list item that names a link and says little of its own.
+        let item = "- [[Obsidian Sync]] for your notes\n";
+        assert_eq!(count(item).prose, 0);
+    }
+
+    #[test]
+    fn headings_tables_code_and_names_are_not_prose() {
+        let text = "## A heading with many words in it\n| a | table | with | many | cells | here |\n```\ncode code code code code code\n```\n- Jane Doe\n- John Smith (translator)\n";
+        let c = count(text);
+        assert_eq!(c.prose, 0);
+        assert!(c.words >= 14, "{c:?}");
+        let quoted = "> [!note] A callout is prose when it says something of its own.\n";
+        // The callout type counts as a word too.
+        assert_eq!(count(quoted).prose, 12);
+    }
+}
