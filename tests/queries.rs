@@ -356,6 +356,46 @@ fn rules_lists_sources_and_explains_a_rule() {
 }
 
 #[test]
+fn rules_says_which_pack_turned_a_built_in_rule_on() {
+    let line = |root: &str, code: &str| {
+        let run = run_twin(&["rules", root], LIMIT);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let found = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{code} ")));
+        found.unwrap_or_default().to_owned()
+    };
+    // `frames` turns on identity-drift, `zettelkasten` orphan-note; elsewhere both are off.
+    let frames = fixture("queries/packs/frames/fail");
+    let frames = frames.to_str().unwrap();
+    let drift = line(frames, "identity-drift");
+    assert!(
+        drift.contains("info") && drift.contains("built-in, on by pack frames"),
+        "{drift}"
+    );
+    assert!(!line(frames, "orphan-note").contains("on by pack"));
+    let zettel = fixture("queries/packs/zettelkasten/fail");
+    let orphan = line(zettel.to_str().unwrap(), "orphan-note");
+    assert!(
+        orphan.contains("built-in, on by pack zettelkasten"),
+        "{orphan}"
+    );
+    // A level set under `[rules]` names the configuration file.
+    let fixture_on = fixture("rules/orphan-note");
+    let orphan = line(fixture_on.to_str().unwrap(), "orphan-note");
+    assert!(orphan.contains("built-in, .twin/config.toml"), "{orphan}");
+    let explained = run_twin(&["rules", frames, "--explain", "identity-drift"], LIMIT);
+    assert!(
+        explained
+            .stdout
+            .starts_with("identity-drift (info, built-in, on by pack frames)"),
+        "{}",
+        explained.stdout
+    );
+}
+
+#[test]
 fn one_note_matching_agrees_with_the_index() {
     use twin::query_rules::FullText;
     use twin::vault::load_vault;

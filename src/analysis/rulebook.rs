@@ -48,10 +48,12 @@ fn turn_on_pack_rules(config: &mut Config) {
     for name in &config.extends {
         let Some(pack) = pack(name) else { continue };
         for (code, severity) in pack.builtin {
-            config
-                .rules
-                .entry((*code).to_owned())
-                .or_insert(RuleLevel::On(*severity));
+            if !config.rules.contains_key(*code) {
+                config
+                    .rules
+                    .insert((*code).to_owned(), RuleLevel::On(*severity));
+                config.pack_rules.insert((*code).to_owned(), name.clone());
+            }
         }
     }
 }

@@ -57,7 +57,12 @@ fn list(root: &std::path::Path, rulebook: &Rulebook) {
             rule.default_severity.as_str(),
             rule.enabled_by_default(),
         );
-        write(rule.code, level, "built-in".to_owned(), rule.summary);
+        write(
+            rule.code,
+            level,
+            builtin_source(root, config, rule.code),
+            rule.summary,
+        );
     }
     for rule in &rulebook.queries.rules {
         let level = level_text(
@@ -73,6 +78,21 @@ fn list(root: &std::path::Path, rulebook: &Rulebook) {
             }
         };
         write(rule.code, level, source, &rule.message);
+    }
+}
+
+/// Where a built-in rule's level comes from: its default, the pack that turned it on, or
+/// the configuration file that set it.
+fn builtin_source(root: &std::path::Path, config: &crate::config::Config, code: &str) -> String {
+    if let Some(pack) = config.pack_rules.get(code) {
+        return format!("built-in, on by pack {pack}");
+    }
+    match (config.rules.contains_key(code), &config.source) {
+        (true, Some(file)) => {
+            let shown = file.strip_prefix(root).unwrap_or(file);
+            format!("built-in, {}", shown.display())
+        }
+        _ => "built-in".to_owned(),
     }
 }
 
@@ -156,7 +176,8 @@ fn explain_builtin(root: &std::path::Path, rule: &Rule) -> Result<(), u8> {
     );
     let page = crate::rules::page(rule.code).unwrap_or(rule.summary);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{} ({level}, built-in)\n", rule.code);
+    let source = builtin_source(root, &rulebook.config, rule.code);
+    let _ = writeln!(out, "{} ({level}, {source})\n", rule.code);
     let _ = writeln!(out, "{}", page.trim_end());
     let _ = writeln!(out);
     let _ = match on {

@@ -62,6 +62,9 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// Built-in rule packs enabled by `extends = ["frames"]`.
     pub extends: Vec<String>,
+    /// Built-in rules that an extended pack turned on (code → pack name), for `twin rules`
+    /// to say where a level came from; `[rules]` names none of them.
+    pub pack_rules: BTreeMap<String, String>,
 }
 
 /// What configuration needs to know of rules, from the layers that define them: the codes
