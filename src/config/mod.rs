@@ -54,6 +54,10 @@ pub struct Config {
     pub new_link_format: Option<String>,
     /// `useMarkdownLinks` of `.obsidian/app.json`.
     pub use_markdown_links: bool,
+    /// `newFileLocation` of `.obsidian/app.json` (`root`, `current` or `folder`) and, for
+    /// `folder`, `newFileFolderPath`: where new notes go.
+    pub new_file_location: Option<String>,
+    pub new_file_folder: Option<String>,
     /// `[relations]`: typed links, reciprocity and the dates `date-order` compares.
     pub relations: RelationsConfig,
     /// `[history]`: escalation of chronic findings and the `anchor-drift` floor.

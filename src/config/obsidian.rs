@@ -94,6 +94,22 @@ pub(super) fn read_app_json(root: &Path, config: &mut Config) {
             None => wrong_type(config, "useMarkdownLinks", "true or false"),
         }
     }
+    for (key, field) in [
+        ("newFileLocation", &mut config.new_file_location),
+        ("newFileFolderPath", &mut config.new_file_folder),
+    ] {
+        match settings.get(key).map(Value::as_str) {
+            Some(Some(s)) => *field = Some(s.to_owned()),
+            Some(None) => wrong_type_key(&mut config.warnings, key),
+            None => {}
+        }
+    }
+}
+
+fn wrong_type_key(warnings: &mut Vec<String>, key: &str) {
+    warnings.push(format!(
+        "{OBSIDIAN_APP_FILE}: `{key}` is not a string; it is ignored"
+    ));
 }
 
 fn string_list(value: &Value) -> Option<Vec<String>> {

@@ -142,7 +142,7 @@ fn toml_syntax_error_has_a_line() {
 
 #[test]
 fn reads_app_json() {
-    let app = r#"{"userIgnoreFilters": ["Archive/", "Templates", "*.canvas.md"], "newLinkFormat": "relative", "useMarkdownLinks": true, "other": 1}"#;
+    let app = r#"{"userIgnoreFilters": ["Archive/", "Templates", "*.canvas.md"], "newLinkFormat": "relative", "useMarkdownLinks": true, "newFileLocation": "folder", "newFileFolderPath": "Inbox", "other": 1}"#;
     let dir = vault_with(None, Some(app));
     let config = load(dir.path()).unwrap();
     assert_eq!(
@@ -151,6 +151,8 @@ fn reads_app_json() {
     );
     assert_eq!(config.new_link_format.as_deref(), Some("relative"));
     assert!(config.use_markdown_links);
+    assert_eq!(config.new_file_location.as_deref(), Some("folder"));
+    assert_eq!(config.new_file_folder.as_deref(), Some("Inbox"));
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
 }
 
@@ -169,7 +171,7 @@ fn garbage_app_json_is_a_warning() {
 
 #[test]
 fn wrong_types_in_app_json_are_warnings() {
-    let app = r#"{"userIgnoreFilters": "Archive/", "newLinkFormat": 3, "useMarkdownLinks": "yes"}"#;
+    let app = r#"{"userIgnoreFilters": "Archive/", "newLinkFormat": 3, "useMarkdownLinks": "yes", "newFileLocation": 1}"#;
     let dir = vault_with(None, Some(app));
     let config = load(dir.path()).unwrap();
     assert_eq!(
@@ -178,6 +180,7 @@ fn wrong_types_in_app_json_are_warnings() {
             ".obsidian/app.json: `userIgnoreFilters` is not a list of strings; it is ignored",
             ".obsidian/app.json: `newLinkFormat` is not a string; it is ignored",
             ".obsidian/app.json: `useMarkdownLinks` is not true or false; it is ignored",
+            ".obsidian/app.json: `newFileLocation` is not a string; it is ignored",
         ]
     );
     assert!(config.obsidian_ignore.is_empty());

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod create;
 pub mod distance;
 pub mod edit;
+pub mod extract;
 pub mod footnote;
 pub mod group;
 pub mod link;

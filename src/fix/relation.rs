@@ -28,6 +28,8 @@ pub struct VaultStyle {
     cyrillic: bool,
     /// Whether a blank line mostly separates a relation heading from its items.
     blank_after_heading: bool,
+    /// Whether any note types a link (a relation property, field or section).
+    typed: bool,
 }
 
 impl VaultStyle {
@@ -40,9 +42,11 @@ impl VaultStyle {
         let mut levels = [0usize; 7];
         let (mut cyrillic, mut latin) = (0usize, 0usize);
         let (mut blank, mut tight) = (0usize, 0usize);
+        let mut typed = false;
         for id in cx.vault.note_ids() {
             let note = cx.vault.note(id);
             for edge in cx.coherence.topology.typed(id) {
+                typed = true;
                 let r = edge.relation.index();
                 match &edge.declared {
                     Declared::Property(key) => {
@@ -95,7 +99,13 @@ impl VaultStyle {
             },
             cyrillic: cyrillic > latin,
             blank_after_heading: blank > tight,
+            typed,
         }
+    }
+
+    /// Whether the vault types its relations at all: new notes then declare theirs.
+    pub fn types_relations(&self) -> bool {
+        self.typed
     }
 }
 
@@ -113,6 +123,32 @@ pub fn answer_fix(
 ) -> Result<Fix, String> {
     let note = cx.vault.note(to);
     let links: Vec<String> = sources.iter().map(|&s| link_to(cx, note, s)).collect();
+    let changes = declare(cx, note, relation, &links)?;
+    let names: Vec<&str> = sources.iter().map(|&s| cx.vault.note(s).name()).collect();
+    Ok(Fix {
+        title: format!(
+            "List {} as {} in {}",
+            names.join(", "),
+            relation.as_str(),
+            note.path
+        ),
+        ops: vec![super::edit::FileOp::Edit {
+            path: note.path.clone(),
+            changes,
+        }],
+        preferred: true,
+    })
+}
+
+/// The changes that make `note` (in the vault or not yet) declare `links` with
+/// `relation`: in its relation property or section when it has one, else in the style
+/// the vault uses most for that relation.
+pub fn declare(
+    cx: &FixContext<'_>,
+    note: &Note,
+    relation: Relation,
+    links: &[String],
+) -> Result<Vec<TextChange>, String> {
     let style = cx.style();
     let r = relation.index();
     let config = &cx.coherence.config;
@@ -127,9 +163,9 @@ pub fn answer_fix(
         .headings
         .iter()
         .position(|h| matcher.relation_of(&h.text) == Some(relation));
-    let changes = match (property, section) {
-        (Some(entry), _) => add_to_property(note, entry, &links)?,
-        (None, Some(h)) => add_to_section(note, h, &links),
+    Ok(match (property, section) {
+        (Some(entry), _) => add_to_property(note, entry, links)?,
+        (None, Some(h)) => add_to_section(note, h, links),
         (None, None) if style.prefers_property[r] => {
             let key = style.property_key[r]
                 .clone()
@@ -143,28 +179,14 @@ pub fn answer_fix(
                 .ok_or_else(|| {
                     format!("no property key is configured for {}", relation.as_str())
                 })?;
-            vec![new_property(note, &key, &links)]
+            vec![new_property(note, &key, links)]
         }
         (None, None) => vec![new_section(
             note,
             &heading_line(cx, style, relation),
             style.blank_after_heading,
-            &links,
+            links,
         )],
-    };
-    let names: Vec<&str> = sources.iter().map(|&s| cx.vault.note(s).name()).collect();
-    Ok(Fix {
-        title: format!(
-            "List {} as {} in {}",
-            names.join(", "),
-            relation.as_str(),
-            note.path
-        ),
-        ops: vec![super::edit::FileOp::Edit {
-            path: note.path.clone(),
-            changes,
-        }],
-        preferred: true,
     })
 }
 

@@ -42,8 +42,8 @@ pub use event::{Event, EventKind, OwnedEvent};
 pub use filter::{EventFilter, events, timeline};
 pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
 pub use record::{
-    RecordOptions, RecordSummary, Signatures, anchor_event, diff, reanchor, record, record_with,
-    rename_events, rename_path,
+    RecordOptions, RecordSummary, Signatures, anchor_event, diff, move_text, reanchor, record,
+    record_with, rename_events, rename_path,
 };
 pub use state::{Anchor, FindingState, OpenFinding, TraceState};
 pub use surface::{Age, annotate};

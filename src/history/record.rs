@@ -208,6 +208,18 @@ pub fn rename_path(root: &Path, old: &str, new: &str, now: SystemTime) -> io::Re
     Ok(events.len())
 }
 
+/// Records that text moved from `from` to `to` without a rename: a section extracted
+/// into a new note (`from` is `Note.md#Heading`) or a note inlined into another (`to` is
+/// `Note.md#Heading` or the note). One `moved` event; no finding or anchor follows it,
+/// since neither note became the other.
+pub fn move_text(root: &Path, from: &str, to: &str, now: SystemTime) -> io::Result<()> {
+    let lock = lock(root)?;
+    let mut e = Event::new(Timestamp::from_system(now), EventKind::Moved);
+    e.path = Cow::Owned(to.to_string());
+    e.from = Cow::Owned(from.to_string());
+    append_locked(&lock, &[e])
+}
+
 /// The events of [`rename_path`].
 pub fn rename_events(state: &TraceState, old: &str, new: &str, now: Timestamp) -> Vec<OwnedEvent> {
     let mut events = Vec::new();

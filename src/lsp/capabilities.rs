@@ -55,7 +55,7 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
         "hoverProvider": true,
         "completionProvider": {"triggerCharacters": ["[", "#", "^", "(", "/", "|", "!"]},
         "renameProvider": {"prepareProvider": true},
-        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "codeActionProvider": {"codeActionKinds": ["quickfix", "refactor.extract", "refactor.inline"]},
         "documentSymbolProvider": true,
         "workspaceSymbolProvider": true,
         "codeLensProvider": {"resolveProvider": false},

@@ -9,6 +9,9 @@
 //! - `twin.server.report [uri?]`: writes the picture of the vault holding `uri` (or of
 //!   the first vault) to a file in the temporary folder and answers `{path, uri}`, which
 //!   the client opens in a browser (`twin.showReport`, `:TwinReport`);
+//! - `twin.server.recordMove [uri, from, to]`: records that text moved from `from` to `to`
+//!   (vault paths; a section is `Note.md#Heading`) in the history of the vault holding
+//!   `uri`, the command of the extract and inline actions;
 //! - `twin.showReferences [uri, position, locations]`: the reference lens's client command,
 //!   answered with its locations for clients that pass it on to the server.
 
@@ -19,7 +22,7 @@ use serde_json::{Value, json};
 use tower_lsp_server::gen_lsp_types::{TextDocumentIdentifier, Uri};
 use tower_lsp_server::jsonrpc::Error;
 
-use super::handlers::{code_lens, coherence, history, search};
+use super::handlers::{code_lens, coherence, history, refactor, search};
 use super::history_view::now;
 use super::snapshot::Snapshot;
 use super::state::Shared;
@@ -40,6 +43,7 @@ pub fn announced() -> Vec<String> {
         REPORT,
         coherence::SHOW_COMMAND,
         history::REANCHOR_COMMAND,
+        refactor::RECORD_MOVE,
     ]
     .iter()
     .map(|c| c.to_string())
@@ -55,6 +59,8 @@ pub enum Command {
     Read(ReadCommand),
     /// Re-anchors the note at this URI.
     Reanchor(Uri),
+    /// Records a move in the history of the vault holding the URI.
+    RecordMove { uri: Uri, from: String, to: String },
 }
 
 /// Reads a command and its arguments; `Err` names what is wrong.
@@ -104,6 +110,26 @@ pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
         c if c == history::REANCHOR_COMMAND => Ok(Command::Reanchor(
             uri_arg(0).ok_or("the first argument must be a note's URI")?,
         )),
+        c if c == refactor::RECORD_MOVE => {
+            let path = |i: usize| -> Result<String, String> {
+                let p = arg(i).as_str().unwrap_or_default().to_string();
+                // Vault paths only: the trace must not name places outside the vault.
+                let bad = p.is_empty()
+                    || p.starts_with('/')
+                    || p.split(['/', '#']).any(|s| s == "..")
+                    || p.contains(['\n', '\r']);
+                if bad {
+                    Err(format!("argument {i} must be a vault path"))
+                } else {
+                    Ok(p)
+                }
+            };
+            Ok(Command::RecordMove {
+                uri: uri_arg(0).ok_or("the first argument must be a note's URI")?,
+                from: path(1)?,
+                to: path(2)?,
+            })
+        }
         c if c == code_lens::SHOW_REFERENCES => {
             let locations = arg(2);
             Ok(Command::Read(Box::new(move |_| Ok(locations))))
@@ -178,4 +204,25 @@ pub fn reanchor(shared: &Shared, uri: &Uri) -> Result<Value, Error> {
         }
     }
     Ok(json!({"reanchored": anchored, "path": &*path}))
+}
+
+/// Appends a `moved` event to the trace of the vault holding `uri`, when the
+/// `history.record` setting is on; answers whether it was written. Runs on a blocking
+/// thread: it appends to the trace under its lock.
+pub fn record_move(shared: &Shared, uri: &Uri, from: &str, to: &str) -> Result<Value, Error> {
+    let recording = shared.lock().settings.history_record;
+    let snap = shared.snapshot();
+    let (ws, _) = snap.workspace_of(uri).ok_or_else(|| {
+        Error::invalid_params(format!("{} is not in an open vault", uri.as_ref() as &str))
+    })?;
+    if !recording || !ws.indexed {
+        return Ok(json!({"recorded": false}));
+    }
+    let root = ws.roots[0].clone();
+    drop(snap);
+    crate::history::move_text(&root, from, to, now()).map_err(|e| Error {
+        message: format!("cannot record the move: {e}").into(),
+        ..Error::internal_error()
+    })?;
+    Ok(json!({"recorded": true}))
 }

@@ -426,4 +426,5 @@ fn a_client_announcing_resource_operations_gets_document_changes() {
     assert!(!super::capabilities::client(&plain).document_changes);
 }
 
+mod refactor;
 mod writing;

@@ -279,3 +279,35 @@ fn anchor_drift_alone_builds_term_vectors_only_for_an_anchored_vault() {
     config.rules.insert("anchor-drift".into(), RuleLevel::Off);
     assert!(built(&config).drift.is_none());
 }
+
+#[test]
+fn a_moved_section_is_one_event_that_moves_no_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    record_notes(root, BROKEN, 0);
+    crate::history::move_text(root, "A.md#Part", "Part.md", day(1)).unwrap();
+    let events = trace_events(root);
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.kind, last.from.as_ref(), last.path.as_ref()),
+        (EventKind::Moved, "A.md#Part", "Part.md")
+    );
+    // The new note's listing names where its text came from; A.md keeps its own history.
+    let query = EventFilter {
+        note: Some("Part".into()),
+        ..EventFilter::default()
+    };
+    assert!(events_of(root, &query).is_empty());
+    let kept = events_of(
+        root,
+        &EventFilter {
+            note: Some("A".into()),
+            ..EventFilter::default()
+        },
+    );
+    assert!(!kept.is_empty());
+}
+
+fn events_of(root: &std::path::Path, query: &EventFilter) -> Vec<crate::history::OwnedEvent> {
+    events(root, query).unwrap()
+}

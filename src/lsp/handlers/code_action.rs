@@ -1,10 +1,11 @@
 //! `textDocument/codeAction`: quick fixes for broken links and headings, footnote
-//! mistakes and one-sided relations, computed by `crate::fix` and converted here.
+//! mistakes and one-sided relations, computed by `crate::fix` and converted here, and the
+//! refactorings of `refactor.rs`.
 
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
-use super::note_of;
+use super::{note_of, refactor};
 use crate::fix::{FileOp, FixContext, QuickFix, quick_fixes};
 use crate::lsp::convert::{from_proto, to_proto};
 use crate::lsp::snapshot::Snapshot;
@@ -13,18 +14,16 @@ pub fn code_action(
     snap: &Snapshot,
     params: CodeActionParams,
 ) -> Result<Option<Vec<CodeActionResponse>>> {
-    if let Some(only) = &params.context.only
-        && !only
-            .iter()
-            .any(|k| *k == CodeActionKind::QuickFix || *k == CodeActionKind::Empty)
-    {
-        return Ok(None);
-    }
     let Some((ws, id, note)) = note_of(snap, &params.text_document.uri) else {
         return Ok(None);
     };
     let start = from_proto::offset(note, params.range.start, snap.encoding);
     let end = from_proto::offset(note, params.range.end, snap.encoding);
+    let only = params.context.only.as_deref();
+    let refactors = refactor::refactor_actions(snap, ws, id, note, start, only);
+    if !refactor::wanted(only, &CodeActionKind::QuickFix) {
+        return Ok(Some(refactors));
+    }
     let renames = ws.live.moves();
     let mut cx = FixContext::from_analysis(&ws.model);
     if let Some(renames) = &renames {
@@ -71,6 +70,7 @@ pub fn code_action(
                 tags: None,
             })
         })
+        .chain(refactors)
         .collect();
     Ok(Some(actions))
 }

@@ -92,6 +92,17 @@ impl Server {
                 self.notify(Event::Edited);
                 value
             }
+            commands::Command::RecordMove { uri, from, to } => {
+                let shared = self.shared.clone();
+                let done = tokio::task::spawn_blocking(move || {
+                    commands::record_move(&shared, &uri, &from, &to)
+                })
+                .await;
+                match done {
+                    Ok(answer) => answer?,
+                    Err(e) => return Err(Error::internal_error().with_message(e.to_string())),
+                }
+            }
         };
         if params.command == handlers::coherence::SHOW_COMMAND
             && let Some(vector) = answer.get("vector")
