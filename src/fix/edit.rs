@@ -28,6 +28,10 @@ pub enum FileOp {
         from: VaultPath,
         to: VaultPath,
     },
+    /// Deletes a note (inlining one).
+    Delete {
+        path: VaultPath,
+    },
 }
 
 /// A titled set of operations.

@@ -14,6 +14,7 @@ pub mod edit;
 pub mod extract;
 pub mod footnote;
 pub mod group;
+pub mod inline;
 pub mod link;
 pub mod moves;
 pub mod names;

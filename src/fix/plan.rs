@@ -315,7 +315,7 @@ fn without_overlaps(fixes: Vec<PlannedFix>) -> (Vec<PlannedFix>, Vec<Unfixable>)
                     .any(|c| spans.iter().any(|s| overlaps(*s, c.span)))
             }),
             FileOp::Create { path, .. } => created.contains(path),
-            FileOp::Rename { .. } => true,
+            FileOp::Rename { .. } | FileOp::Delete { .. } => true,
         });
         if clash {
             held.extend(fix.findings.into_iter().map(|finding| Unfixable {
@@ -331,7 +331,7 @@ fn without_overlaps(fixes: Vec<PlannedFix>) -> (Vec<PlannedFix>, Vec<Unfixable>)
                     .or_default()
                     .extend(changes.iter().map(|c| c.span)),
                 FileOp::Create { path, .. } => created.push(path.clone()),
-                FileOp::Rename { .. } => {}
+                FileOp::Rename { .. } | FileOp::Delete { .. } => {}
             }
         }
         kept.push(fix);
@@ -370,7 +370,7 @@ fn file_changes(cx: &FixContext<'_>, fixes: &[PlannedFix]) -> Vec<FileChange> {
                     path: path.clone(),
                     text: text.clone(),
                 }),
-                FileOp::Rename { .. } => {}
+                FileOp::Rename { .. } | FileOp::Delete { .. } => {}
             }
         }
     }

@@ -23,6 +23,7 @@ pub fn client(caps: &ClientCapabilities) -> ClientCaps {
         document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false) || !ops.is_empty(),
         create_files: ops.contains(&ResourceOperationKind::Create),
         rename_files: ops.contains(&ResourceOperationKind::Rename),
+        delete_files: ops.contains(&ResourceOperationKind::Delete),
         work_done_progress: caps
             .window
             .as_ref()
@@ -62,6 +63,7 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
         "executeCommandProvider": {"commands": super::commands::announced()},
         "documentLinkProvider": {"resolveProvider": false},
         "foldingRangeProvider": true,
+        "inlayHintProvider": true,
         "semanticTokensProvider": {
             "legend": handlers::semantic_tokens::legend(),
             "full": true,

@@ -212,6 +212,16 @@ pub mod to_proto {
                         ));
                     }
                 }
+                FileOp::Delete { path } => {
+                    out.push(lsp::DocumentChange::DeleteFile(lsp::DeleteFile {
+                        uri: ws.uri_of(path),
+                        options: Some(lsp::DeleteFileOptions {
+                            recursive: Some(false),
+                            ignore_if_not_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    }));
+                }
                 FileOp::Rename { from, to } => {
                     out.push(lsp::DocumentChange::RenameFile(lsp::RenameFile {
                         old_uri: ws.uri_of(from),

@@ -555,6 +555,14 @@ impl LanguageServer for Server {
         self.execute(params).await
     }
 
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.shared.lock().settings.inlay_hints {
+            return Ok(None);
+        }
+        self.run_when(Ready::Coherence, params, handlers::inlay_hint::inlay_hint)
+            .await
+    }
+
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         self.run(params, handlers::document_link::document_link)
             .await

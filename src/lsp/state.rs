@@ -36,6 +36,8 @@ pub struct Settings {
     pub history_record: bool,
     /// `history.escalate-after-days`; `None` leaves it to `.twin/config.toml`.
     pub escalate_after_days: Option<u32>,
+    /// `inlayHints.enable`: block words and relations after links.
+    pub inlay_hints: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +46,7 @@ impl Default for Settings {
             scope: DiagnosticsScope::Vault,
             history_record: true,
             escalate_after_days: None,
+            inlay_hints: true,
         }
     }
 }
@@ -58,6 +61,9 @@ impl Settings {
             Some("vault") => self.scope = DiagnosticsScope::Vault,
             _ => {}
         }
+        if let Some(on) = value.pointer("/inlayHints/enable").and_then(Value::as_bool) {
+            self.inlay_hints = on;
+        }
         super::recorder::update_settings(self, value);
     }
 }
@@ -70,6 +76,8 @@ pub struct ClientCaps {
     /// `workspaceEdit.resourceOperations` has `create` and `rename`.
     pub create_files: bool,
     pub rename_files: bool,
+    /// `resourceOperations` has `delete` (inlining a note deletes it).
+    pub delete_files: bool,
     pub work_done_progress: bool,
     pub watched_files_dynamic: bool,
     pub hierarchical_symbols: bool,

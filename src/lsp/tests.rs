@@ -35,6 +35,7 @@ impl Harness {
             document_changes: true,
             create_files: true,
             rename_files: true,
+            delete_files: true,
             hierarchical_symbols: true,
             markdown_hover: true,
             ..ClientCaps::default()
@@ -426,5 +427,6 @@ fn a_client_announcing_resource_operations_gets_document_changes() {
     assert!(!super::capabilities::client(&plain).document_changes);
 }
 
+mod inlay;
 mod refactor;
 mod writing;

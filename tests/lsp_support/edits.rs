@@ -85,6 +85,9 @@ pub fn apply_workspace_edit(
                         std::fs::write(path, "").unwrap();
                     }
                 }
+                Some("delete") => {
+                    std::fs::remove_file(path_of(change["uri"].as_str().unwrap())).expect("delete")
+                }
                 Some(other) => panic!("unexpected operation {other}"),
                 None => edit_file(
                     change["textDocument"]["uri"].as_str().unwrap(),

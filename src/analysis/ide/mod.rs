@@ -9,6 +9,7 @@ mod callouts;
 mod definition;
 pub mod fuzzy;
 mod hover;
+mod inlay;
 mod lenses;
 mod references;
 mod suggestion;
@@ -24,5 +25,6 @@ pub use at_offset::{
 };
 pub use definition::Target;
 pub use hover::HoverText;
+pub use inlay::{InlayHint, InlayKind, relation_arrow};
 pub use lenses::ReferenceLens;
 pub use suggestion::{Insert, NewBlockId, Suggestion, SuggestionKind, link_span, typed_link_name};

@@ -24,7 +24,9 @@ fn run(fixture: &str, embed: bool, config: &Config) -> Result<(String, super::Mo
                 let old = &a.vault.note(a.vault.note_by_path(path).unwrap()).text;
                 out.push_str(&format!("== {path}\n{}", apply_changes(old, changes)));
             }
-            FileOp::Rename { .. } => unreachable!("extraction renames nothing"),
+            FileOp::Rename { .. } | FileOp::Delete { .. } => {
+                unreachable!("extraction only creates")
+            }
         }
         if !out.ends_with('\n') {
             out.push_str("⏎\n");

@@ -11,6 +11,7 @@ pub mod extras;
 pub mod folding;
 pub mod history;
 pub mod hover;
+pub mod inlay_hint;
 pub mod refactor;
 pub mod references;
 pub mod rename;

@@ -1,5 +1,7 @@
 //! Refactoring code actions: extract a heading's section into a new note, left behind as
-//! a link or an embed. The edits come from `crate::fix::extract`; each action carries a
+//! a link or an embed, and inline a note nothing else links to (`crate::fix::extract`,
+//! `crate::fix::inline`). Each is offered only to a client that can apply it (create or
+//! delete files in `documentChanges`); each action carries a
 //! command that records the move in the history once the editor has applied the edit
 //! (a client runs an action's edit first, then its command).
 
@@ -8,6 +10,7 @@ use tower_lsp_server::gen_lsp_types::*;
 
 use crate::fix::FixContext;
 use crate::fix::extract::{Moved, extract_section};
+use crate::fix::inline::inline_note;
 use crate::lsp::convert::to_proto;
 use crate::lsp::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::note::Note;
@@ -56,6 +59,25 @@ pub fn refactor_actions(
                         CodeActionKind::RefactorExtract,
                     ));
                 }
+            }
+        }
+    }
+    let can_delete = snap.caps.document_changes && snap.caps.delete_files;
+    if can_delete && wanted(only, &CodeActionKind::RefactorInline) {
+        let on_link = note
+            .links
+            .iter()
+            .position(|l| l.span.start as usize <= start && start < l.span.end as usize);
+        if let Some(j) = on_link {
+            let cx = FixContext::from_analysis(&ws.model);
+            if let Ok(moved) = inline_note(&cx, id, j) {
+                out.push(action(
+                    snap,
+                    ws,
+                    note,
+                    moved,
+                    CodeActionKind::RefactorInline,
+                ));
             }
         }
     }

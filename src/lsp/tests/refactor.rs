@@ -182,3 +182,40 @@ fn a_client_that_cannot_create_files_is_offered_no_extraction() {
     h.snap.caps = std::sync::Arc::new(caps);
     assert!(actions(&h, None).is_empty());
 }
+
+#[test]
+fn inlining_replaces_the_link_with_the_note_and_deletes_it() {
+    let h = Harness::new(
+        "//- Home.md\n# Home\nIntro ünï.\n\n![[Pa$0rt]]\n\n## After\n//- Part.md\n## Part\nWords. ^blk\nSee [[Part#^blk]].\n",
+    );
+    let found = actions(&h, Some(vec![CodeActionKind::RefactorInline]));
+    let [inline] = found.as_slice() else {
+        panic!("one inline action: {found:?}")
+    };
+    assert_eq!(inline.title, "Inline Part.md here and delete it");
+    let files = apply(&h, inline.edit.as_ref().unwrap());
+    insta::assert_snapshot!(show(&files), @r"
+    == Home.md
+    # Home
+    Intro ünï.
+
+    ## Part
+    Words. ^blk
+    See [[#^blk]].
+
+    ## After
+    ");
+    let args = inline.command.as_ref().unwrap().arguments.clone().unwrap();
+    assert_eq!(
+        (&args[1], &args[2]),
+        (&"Part.md".into(), &"Home.md#Part".into())
+    );
+    // Without file deletion, or when another note links to it, no inlining.
+    let mut caps = (*h.snap.caps).clone();
+    caps.delete_files = false;
+    let mut h2 = Harness::new("//- Home.md\n![[Pa$0rt]]\n//- Part.md\nx\n");
+    h2.snap.caps = std::sync::Arc::new(caps);
+    assert!(actions(&h2, None).is_empty());
+    let h3 = Harness::new("//- Home.md\n[[Pa$0rt]]\n//- Part.md\nx\n//- C.md\n[[Part]]\n");
+    assert!(actions(&h3, Some(vec![CodeActionKind::RefactorInline])).is_empty());
+}
