@@ -45,7 +45,15 @@ pub struct Topology {
     typed_from: Vec<Vec<(NoteId, u32)>>,
     /// Per relation family (up/down, related): relations confirmed by an explicit inverse.
     reciprocated: [usize; 2],
+    /// Per relation family: relations declared (to another note).
+    declared: [usize; 2],
 }
+
+/// Under `auto` reciprocity a family is checked when at least this share of its relations
+/// is answered by an explicit inverse: the vault's convention is then to answer. A vault
+/// that declares only `up` (Breadcrumbs and Dataview vaults, which imply the way down)
+/// answers a few by chance and is not held to it.
+const RECIPROCAL_SHARE: f64 = 0.25;
 
 /// The index of a relation's family in [`Topology::reciprocated`].
 fn family(relation: Relation) -> usize {
@@ -114,6 +122,7 @@ impl Topology {
             linked_from: vec![Vec::new(); n],
             typed_from: vec![Vec::new(); n],
             reciprocated: [0; 2],
+            declared: [0; 2],
         };
         // Sources are visited in id order, so the reverse lists come out sorted.
         for i in 0..n {
@@ -171,16 +180,18 @@ impl Topology {
     }
 
     fn count_reciprocated(&mut self) {
-        let mut counts = [0; 2];
+        let (mut counts, mut declared) = ([0; 2], [0; 2]);
         for (i, edges) in self.out.iter().enumerate() {
             let from = NoteId(i as u32);
-            for e in &edges.typed {
-                if e.to != from && self.declares(e.to, from, e.relation.inverse()) {
+            for e in edges.typed.iter().filter(|e| e.to != from) {
+                declared[family(e.relation)] += 1;
+                if self.declares(e.to, from, e.relation.inverse()) {
                     counts[family(e.relation)] += 1;
                 }
             }
         }
         self.reciprocated = counts;
+        self.declared = declared;
     }
 
     pub fn len(&self) -> usize {
@@ -234,9 +245,12 @@ impl Topology {
         self.out[from.0 as usize].links.binary_search(&to).is_ok()
     }
 
-    /// Whether the vault confirms some relation of this family with an explicit inverse.
+    /// Whether answering relations of this family is the vault's convention: some are
+    /// confirmed by an explicit inverse, at least [`RECIPROCAL_SHARE`] of them.
     pub fn declared_both_ways(&self, relation: Relation) -> bool {
-        self.reciprocated[family(relation)] > 0
+        let f = family(relation);
+        self.reciprocated[f] > 0
+            && self.reciprocated[f] as f64 >= RECIPROCAL_SHARE * self.declared[f] as f64
     }
 
     /// Whether `edge`, declared by `from`, is confirmed by its target under `mode`.

@@ -1,7 +1,7 @@
 //! The built-in rule packs: TOML files in the repository's top-level `queries/` folder,
 //! compiled into the binary and enabled by name (`extends = ["frames"]`). A pack may also
 //! turn on built-in rules that are off by default (`zettelkasten` turns on `orphan-note`,
-//! `frames` turns on `identity-drift`).
+//! `frames` turns on `identity-drift` and `relation-drift`).
 
 use crate::diagnostic::Severity;
 
@@ -21,11 +21,14 @@ pub struct Pack {
 pub static PACKS: &[Pack] = &[
     Pack {
         name: "frames",
-        summary: "frame notes: description, tags, upstream/downstream/related sections, footnote sources, identity drift",
+        summary: "frame notes: description, tags, upstream/downstream/related sections, footnote sources, identity and relation drift",
         text: include_str!("../../queries/frames.toml"),
         // A frame declares what it is (description, tags), so a body that drifted from
         // that declaration is worth a hint; elsewhere titles are often genres.
-        builtin: &[("identity-drift", Severity::Info)],
+        builtin: &[
+            ("identity-drift", Severity::Info),
+            ("relation-drift", Severity::Info),
+        ],
     },
     Pack {
         name: "zettelkasten",

@@ -127,6 +127,34 @@ fn auto_checks_a_family_once_it_is_declared_both_ways() {
 }
 
 #[test]
+fn auto_leaves_a_family_alone_when_answers_are_the_exception() {
+    // Eight notes declare only `up` (the way down implied, as Breadcrumbs does); one pair
+    // answers. One answer in ten relations is no convention: auto checks nothing.
+    let mut notes: Vec<(String, String)> = (0..8)
+        .map(|i| (format!("N{i}.md"), "up:: [[Hub]]\n".to_owned()))
+        .collect();
+    notes.push(("Hub.md".into(), "Nothing.\n".into()));
+    notes.push(("C.md".into(), "up:: [[D]]\n".into()));
+    notes.push(("D.md".into(), "down:: [[C]]\n".into()));
+    let refs: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let v = vault(&refs);
+    let (_, t) = built(&v);
+    assert!(!t.declared_both_ways(Relation::Up));
+    let n0 = id(&v, "N0.md");
+    assert_eq!(
+        confirmation(&t, n0, Reciprocity::Auto),
+        Confirmation::Unchecked
+    );
+    assert_eq!(
+        confirmation(&t, n0, Reciprocity::Link),
+        Confirmation::Missing
+    );
+}
+
+#[test]
 fn update_replaces_only_that_notes_edges() {
     let v = vault(&[
         ("A.md", "## Upstream\n- [[B]]\n- [[C]]\n"),
