@@ -110,7 +110,7 @@ fn markdown_summary_counts_rules_and_the_change_against_the_baseline() {
     let baseline = root.join("base.json").to_string_lossy().into_owned();
     std::fs::write(
         root.join("a.md"),
-        "# A\n\n[[Missing]] and [[Gone]] and [[b b]]\n",
+        "# A\n\n[[Missing]] and [[Gone]] and [[b b]] and [[a]]\n",
     )
     .unwrap();
     std::fs::write(root.join("b b.md"), "# B\n\n[[a]] and a note[^1]\n").unwrap();
@@ -118,7 +118,8 @@ fn markdown_summary_counts_rules_and_the_change_against_the_baseline() {
     assert_eq!(written.code, Some(0), "{}", written.stderr);
     run_twin(&["check", &vault, "--record"], LIMIT);
     // One finding fixed (`Gone`), one new (`New`), one kept (`Missing`); HTML in a message
-    // stays in a code span, where it is text.
+    // stays in a code span, where it is text. The self-link is fixed and its rule has no
+    // finding left: its row still shows the rule's severity, as the kept footnote's does.
     std::fs::write(
         root.join("a.md"),
         "# A\n\n[[Missing]] and [[New <b>x</b>]] and [[b b]]\n",
@@ -140,6 +141,14 @@ fn markdown_summary_counts_rules_and_the_change_against_the_baseline() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     insta::assert_snapshot!("markdown_baseline", run.stdout);
     assert!(run.stdout.contains("`New <b>x</b>`"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("| `self-link` | warning | 0 | 0 | 1 |")
+            && run
+                .stdout
+                .contains("| `footnote-undefined` | warning | 0 | 1 | 0 |"),
+        "{}",
+        run.stdout
+    );
 
     // Without a baseline: every finding, linked relative to the vault.
     let plain = run_twin(&["check", &vault, "--format", "markdown"], LIMIT);

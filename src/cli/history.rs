@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::analysis::{Analysis, load_rulebook};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::history::{self, Baseline, DEFAULT_KEEP_DAYS, EventFilter, Fp, Timestamp, fingerprints};
 
 pub use stress::{TraceWriterArgs, run_trace_writer};
@@ -67,6 +67,23 @@ pub struct BaselineChange {
     pub known: BTreeMap<String, usize>,
     /// Accepted findings that are gone: (code, path, subject), in the baseline's order.
     pub fixed: Vec<(String, String, String)>,
+    /// The severity of each rule of `known` and `fixed`: that of its findings still
+    /// present, or else the level the rulebook gives it (the rule may be off now).
+    pub severities: BTreeMap<String, Severity>,
+}
+
+/// The severity a rule's findings get in this analysis: its configured level, else its
+/// default (a rule that is off keeps the level it has when on).
+fn rule_severity(analysis: &Analysis, code: &str) -> Option<Severity> {
+    let config = analysis.config();
+    if let Some(rule) = crate::rules::rule(code) {
+        return Some(match config.rules.get(code) {
+            Some(crate::config::RuleLevel::On(severity)) => *severity,
+            _ => rule.default_severity,
+        });
+    }
+    let rule = analysis.rulebook.queries.rule(code)?;
+    Some(rule.severity(config).unwrap_or(rule.default_severity()))
 }
 
 /// Records, annotates and filters `twin check`'s findings. Messages go to stderr; an
@@ -125,13 +142,16 @@ pub fn after_check(
         let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         let before = diagnostics.len();
         let mut known = BTreeMap::new();
+        let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
         diagnostics = diagnostics
             .into_iter()
             .zip(&findings)
-            .filter(|(_, f)| {
+            .filter(|(d, f)| {
                 let accepted = baseline.contains(f.fp);
                 if accepted {
                     *known.entry(f.code.clone()).or_insert(0) += 1;
+                    let severity = severities.entry(f.code.clone()).or_insert(d.severity);
+                    *severity = (*severity).min(d.severity);
                 }
                 !accepted
             })
@@ -147,11 +167,19 @@ pub fn after_check(
             .iter()
             .filter(|e| Fp::parse(&e.fp).is_none_or(|fp| !present.contains(&fp)))
             .map(|e| (e.code.clone(), e.path.clone(), e.subject.clone()))
-            .collect();
+            .collect::<Vec<_>>();
+        for (code, _, _) in &fixed {
+            if !severities.contains_key(code)
+                && let Some(severity) = rule_severity(analysis, code)
+            {
+                severities.insert(code.clone(), severity);
+            }
+        }
         change = Some(BaselineChange {
             file: file.display().to_string(),
             known,
             fixed,
+            severities,
         });
     }
     Ok(CheckOutcome {

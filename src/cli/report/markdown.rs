@@ -115,6 +115,12 @@ fn write_rule_table(
         for (code, _, _) in &change.fixed {
             rows.entry(code).or_default().3 += 1;
         }
+        // A rule with no new finding takes its severity from the baseline's side.
+        for (code, row) in rows.iter_mut() {
+            if row.0.is_none() {
+                row.0 = change.severities.get(*code).copied();
+            }
+        }
     }
     if rows.is_empty() {
         return Ok(());
@@ -127,7 +133,7 @@ fn write_rule_table(
         writeln!(out, "| --- | --- | ---: |")?;
     }
     for (code, (severity, new, known, fixed)) in rows {
-        let severity = severity.map_or("", Severity::as_str);
+        let severity = severity.map_or("-", Severity::as_str);
         if baseline.is_some() {
             writeln!(out, "| `{code}` | {severity} | {new} | {known} | {fixed} |")?;
         } else {
