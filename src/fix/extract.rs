@@ -9,10 +9,14 @@ use std::collections::BTreeMap;
 use super::FixContext;
 use super::edit::{FileOp, Fix, TextChange, apply_changes, group_edits};
 use super::relation::declare;
-use super::target::{markdown_target, parent_folder, retarget, wiki_target};
+use percent_encoding::percent_decode_str;
+
+use super::target::{
+    encode_target, markdown_target, parent_folder, relative_path, retarget, wiki_target,
+};
 use crate::config::{Config, Relation};
 use crate::note::{LinkKind, VaultPath, parse_note, strip_md_extension};
-use crate::resolve::AnchorResolution;
+use crate::resolve::{AnchorResolution, LinkTarget};
 use crate::text::Span;
 use crate::vault::{NoteId, Vault};
 
@@ -102,6 +106,22 @@ pub fn extract_section(
             });
     }
 
+    // Links written relative to the parent's folder, when the new note is elsewhere.
+    for (j, l) in note.links.iter().enumerate() {
+        let to_parent = cx.graph.resolutions[id.0 as usize][j].target == Some(LinkTarget::Note(id));
+        if inside(l.span)
+            && !to_parent
+            && let Some(text) = rebased_target(cx, id, j, &path)
+        {
+            changes
+                .entry(note.path.clone())
+                .or_default()
+                .push(TextChange {
+                    span: l.target_span,
+                    new_text: text,
+                });
+        }
+    }
     let (within, mut outside): (Vec<TextChange>, Vec<TextChange>) = changes
         .remove(&note.path)
         .unwrap_or_default()
@@ -172,6 +192,46 @@ pub fn extract_section(
         },
         from: format!("{}#{}", note.path, heading.text),
         to: path,
+    })
+}
+
+/// The target link `j` of note `id` needs once its text lives in a note at `new_path`, in
+/// another folder: `Some` only for a link written with a folder relative to its note's
+/// (a markdown path with `/`, a wikilink from `./` or `../`) that resolves. A bare name
+/// resolves from anywhere and stays.
+pub fn rebased_target(cx: &FixContext<'_>, id: NoteId, j: usize, new_path: &str) -> Option<String> {
+    let vault = cx.vault;
+    let note = vault.note(id);
+    let link = &note.links[j];
+    if parent_folder(&note.path) == parent_folder(new_path) || link.target.is_empty() {
+        return None;
+    }
+    let written = &note.text[link.target_span.range()];
+    let decoded = match link.kind {
+        LinkKind::Markdown => percent_decode_str(written).decode_utf8_lossy().into_owned(),
+        LinkKind::Wiki => written.to_string(),
+    };
+    let relative = match link.kind {
+        LinkKind::Markdown => decoded.contains('/') && !decoded.starts_with('/'),
+        LinkKind::Wiki => decoded.starts_with("./") || decoded.starts_with("../"),
+    };
+    if !relative {
+        return None;
+    }
+    let target = match &cx.graph.resolutions[id.0 as usize][j].target {
+        Some(LinkTarget::Note(t)) => vault.note(*t).path.to_string(),
+        Some(LinkTarget::Attachment(a)) => vault.attachment(*a).to_string(),
+        None => return None,
+    };
+    let mut out = relative_path(parent_folder(new_path), &target);
+    if strip_md_extension(&decoded).len() == decoded.len() {
+        out = strip_md_extension(&out).to_string();
+    }
+    Some(match link.kind {
+        LinkKind::Markdown if decoded != written || !written.contains(' ') => encode_target(&out),
+        LinkKind::Markdown => out,
+        LinkKind::Wiki if out.starts_with("../") => out,
+        LinkKind::Wiki => format!("./{out}"),
     })
 }
 

@@ -6,7 +6,7 @@
 
 use super::FixContext;
 use super::edit::{FileOp, Fix, TextChange, apply_changes};
-use super::extract::Moved;
+use super::extract::{Moved, rebased_target};
 use super::target::retarget;
 use crate::coherence::{Declared, TypedEdge};
 use crate::note::{LinkSource, Note, YamlValue};
@@ -148,6 +148,18 @@ fn inlined_text(cx: &FixContext<'_>, id: NoteId, b: NoteId) -> Result<String, St
         }
     }
     for (k, l) in inlined.links.iter().enumerate() {
+        if removed.iter().any(|s| s.contains(l.span.start as usize)) {
+            continue;
+        }
+        if resolutions[k].target != Some(LinkTarget::Note(b))
+            && let Some(text) = rebased_target(cx, b, k, &parent.path)
+        {
+            changes.push(TextChange {
+                span: l.target_span,
+                new_text: text,
+            });
+            continue;
+        }
         if resolutions[k].target != Some(LinkTarget::Note(b))
             || l.target.is_empty()
             || removed.iter().any(|s| s.contains(l.span.start as usize))

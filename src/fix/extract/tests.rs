@@ -299,3 +299,32 @@ up: \"[[P]]\"
         ",
     );
 }
+
+#[test]
+fn links_written_relative_to_the_folder_follow_the_move() {
+    let config = Config {
+        new_file_location: Some("folder".into()),
+        new_file_folder: Some("Inbox".into()),
+        ..Config::default()
+    };
+    check_with(
+        "
+//- A/B/P.md
+## S$0
+[m](../Q.md) [n](Q.md) [[../Q]] [[Q]] ![pic](../img%201.png) [[P#T]]
+## T
+//- A/Q.md
+//- A/img 1.png
+",
+        false,
+        &config,
+        "
+        == new Inbox/S.md
+        ## S
+        [m](../A/Q.md) [n](Q.md) [[../A/Q]] [[Q]] ![pic](../A/img%201.png) [[P#T]]
+        == A/B/P.md
+        [[S]]
+        ## T
+        ",
+    );
+}

@@ -173,3 +173,22 @@ fn what_cannot_be_inlined_is_refused() {
         refused("//- A.md\n[[B$0]]\n//- B.md\n---\ntags: [x]\n---\nb\n").contains("properties")
     );
 }
+
+#[test]
+fn links_written_relative_to_the_inlined_notes_folder_are_rebased() {
+    check(
+        "
+//- Home.md
+[[Sub/Part$0]]
+//- Sub/Part.md
+[up](../Top.md) [side](./Side.md) [[./Side]] [[Side]]
+//- Top.md
+//- Sub/Side.md
+",
+        "
+        == Home.md
+        [up](Top.md) [side](Sub/Side.md) [[./Sub/Side]] [[Side]]
+        == deleted Sub/Part.md
+        ",
+    );
+}
