@@ -172,6 +172,48 @@ fn scripted_history() -> tempfile::TempDir {
     dir
 }
 
+/// Each `--record` that changes the coherence score records it; the Markdown summary and the
+/// report's trend show it over time.
+#[test]
+fn the_score_trend_reaches_the_summary_and_the_report() {
+    let dir = scripted_history();
+    let root = dir.path().to_str().unwrap();
+    let now = "2025-03-21T09:00:00Z";
+    let (_, trend, _) = twin(
+        &[
+            "history", root, "--trend", "--format", "json", "--days", "30",
+        ],
+        now,
+    );
+    let trend: serde_json::Value = serde_json::from_str(&trend).unwrap();
+    let scores: Vec<f64> = trend["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    // Days before the first record have none; the score moved as links broke and healed.
+    assert!(trend["scores"][0].is_null(), "{trend}");
+    assert!(scores.windows(2).any(|w| w[0] != w[1]), "{scores:?}");
+    let (_, summary, stderr) = twin(&["check", root, "--format", "markdown"], now);
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("**Coherence"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("since 2025-03-01)"),
+        "{line}\n{summary}{stderr}"
+    );
+    let out = dir.path().join("report.html");
+    let (code, _, stderr) = twin(&["report", root, "--out", out.to_str().unwrap()], now);
+    assert_eq!(code, Some(0), "{stderr}");
+    let html = fs::read_to_string(out).unwrap();
+    assert!(
+        html.contains("\"scores\":[null,"),
+        "no score trend in the report"
+    );
+}
+
 /// Trace paths are temporary folders: snapshots show only what is inside the vault.
 #[test]
 fn history_outputs() {

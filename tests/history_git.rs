@@ -58,6 +58,7 @@ fn trace_lines(root: &Path) -> Vec<String> {
             match field("event").as_str() {
                 "anchor" => format!("anchor {} @{day}", field("path")),
                 "moved" => format!("moved {} -> {} @{day}", field("from"), field("path")),
+                "score" => format!("score {} @{day}", e["n"]),
                 kind => format!(
                     "{kind} {} {} {} @{day}",
                     field("code"),
@@ -85,13 +86,17 @@ fn each_commit_records_what_it_changed() {
     opened orphan-note Old name.md Old name.md @1
     opened broken-link Old name.md Nowhere @1
     anchor Ideas.md @1
+    score 679 @1
     resolved broken-link Home.md Missing idea @2
+    score 774 @2
     reopened broken-link Home.md Missing idea @3
+    score 679 @3
     renamed broken-link Archive/New name.md Nowhere @4
     renamed orphan-note Archive/New name.md Archive/New name.md @4
     moved Old name.md -> Archive/New name.md @4
     resolved broken-link Archive/New name.md Nowhere @5
     resolved orphan-note Archive/New name.md Archive/New name.md @5
+    score 905 @5
     ");
 }
 
@@ -140,7 +145,8 @@ fn an_existing_trace_is_replaced_only_with_force() {
     );
     let forced = twin(dir.path(), &["history", "--from-git", "--force"]);
     assert_eq!(forced.code, Some(0), "{}", forced.stderr);
-    assert_eq!(trace_lines(dir.path()).len(), 11);
+    // Eleven finding and note events, and the score after four of the five commits.
+    assert_eq!(trace_lines(dir.path()).len(), 15);
 }
 
 #[test]

@@ -23,7 +23,11 @@ impl Analysis {
         let vault = &self.vault;
         let stats = self.coherence.drift.as_ref().map(|drift| &drift.stats);
         let signatures = |ids: &[NoteId]| signatures(vault, stats, ids);
-        let options = RecordOptions { notes };
+        // The score needs every finding: only a whole-vault record knows it.
+        let score = notes.is_none().then(|| {
+            crate::coherence::vault_coherence(vault, &self.graph, &self.coherence, diagnostics).1
+        });
+        let options = RecordOptions { notes, score };
         history::record_with(&vault.root, diagnostics, vault, &signatures, now, options)
     }
 

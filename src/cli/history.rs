@@ -206,10 +206,11 @@ pub fn write_markdown(
         }
         _ => None,
     };
+    let scores = trend.as_ref().map(|t| t.scored_days()).unwrap_or_default();
     let extras = super::report::markdown::Extras {
         link_base,
         trend: trend.as_ref().filter(|t| t.total.iter().any(|n| *n > 0)),
-        scores: &[],
+        scores: &scores,
         baseline,
     };
     super::report::markdown::write(out, report, &extras)

@@ -1,5 +1,6 @@
 //! `twin history --compact`: rewrite the trace keeping every open finding's history, the
-//! closed findings that changed in the last N days, and one anchor per note; and
+//! closed findings that changed in the last N days, one anchor per note and every
+//! coherence score; and
 //! replacing the trace outright (`--from-git`).
 //!
 //! The new trace is written to a temporary file in `.twin/`, synced, and renamed over the
@@ -87,7 +88,8 @@ pub fn compact_locked(
         read_events(&path, |e| {
             let keep = match e.fp {
                 Some(fp) => live(fp),
-                None => false,
+                // Scores are few (one per change) and are the score's whole trend.
+                None => e.kind == EventKind::Score,
             };
             if keep && failed.is_none() {
                 line.clear();

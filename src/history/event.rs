@@ -26,16 +26,20 @@ pub enum EventKind {
     Renamed,
     Moved,
     Anchor,
+    /// The vault's coherence score when a whole-vault record changed it: `n` holds it in
+    /// thousandths (`962` is 0.962), so the score's trend survives compaction.
+    Score,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Opened,
         EventKind::Resolved,
         EventKind::Reopened,
         EventKind::Renamed,
         EventKind::Moved,
         EventKind::Anchor,
+        EventKind::Score,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +50,7 @@ impl EventKind {
             EventKind::Renamed => "renamed",
             EventKind::Moved => "moved",
             EventKind::Anchor => "anchor",
+            EventKind::Score => "score",
         }
     }
 
@@ -55,7 +60,10 @@ impl EventKind {
 
     /// Whether the event belongs to a finding (it has a fingerprint).
     pub fn is_finding(self) -> bool {
-        !matches!(self, EventKind::Moved | EventKind::Anchor)
+        !matches!(
+            self,
+            EventKind::Moved | EventKind::Anchor | EventKind::Score
+        )
     }
 }
 

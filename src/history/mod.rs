@@ -43,7 +43,7 @@ pub use filter::{EventFilter, events, timeline};
 pub use fingerprint::{Finding, Fp, fingerprint, fingerprints};
 pub use record::{
     RecordOptions, RecordSummary, Signatures, anchor_event, diff, move_text, reanchor, record,
-    record_with, rename_events, rename_path,
+    record_with, rename_events, rename_path, score_event,
 };
 pub use state::{Anchor, FindingState, OpenFinding, TraceState};
 pub use surface::{Age, annotate};

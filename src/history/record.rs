@@ -45,6 +45,9 @@ pub struct RecordOptions<'a> {
     /// Record only findings on these note paths: open findings elsewhere stay open. `None`
     /// means the diagnostics cover the whole vault.
     pub notes: Option<&'a [&'a str]>,
+    /// The vault's coherence score now: recorded as a `score` event when it differs from
+    /// the last one (in thousandths). Only a whole-vault record knows it.
+    pub score: Option<f64>,
 }
 
 /// Records the vault's current findings: `diagnostics` must be every finding of the vault
@@ -102,10 +105,26 @@ pub fn record_with(
             .collect();
         summary.anchored = anchors.len();
         events.extend(anchors);
+        events.extend(
+            options
+                .score
+                .and_then(|score| score_event(state, score, now)),
+        );
         (events, summary)
     })?;
     append_locked(&lock, &events)?;
     Ok(summary)
+}
+
+/// The `score` event for the vault's coherence `score`, unless the trace's last score is
+/// the same to the thousandth.
+pub fn score_event(state: &TraceState, score: f64, now: Timestamp) -> Option<OwnedEvent> {
+    let thousandths = (score.clamp(0.0, 1.0) * 1000.0).round() as u32;
+    (state.score() != Some(thousandths)).then(|| {
+        let mut event = Event::new(now, EventKind::Score);
+        event.n = thousandths;
+        event
+    })
 }
 
 /// The event that anchors the note at `path` with the signature `terms`.

@@ -118,6 +118,11 @@ pub enum Step {
         path: Box<str>,
         from: Box<str>,
     },
+    /// The vault's coherence score, in thousandths.
+    Score {
+        ts: Timestamp,
+        thousandths: u32,
+    },
     Anchor {
         path: Box<str>,
         anchor: Anchor,
@@ -156,6 +161,10 @@ impl Step {
                 path: event.path.as_ref().into(),
                 from: event.from.as_ref().into(),
             },
+            (EventKind::Score, None) => Step::Score {
+                ts,
+                thousandths: event.n,
+            },
             (EventKind::Anchor, None) => Step::Anchor {
                 path: event.path.as_ref().into(),
                 anchor: Anchor {
@@ -177,11 +186,18 @@ impl Step {
 pub struct TraceState {
     findings: FxHashMap<Fp, FindingState>,
     anchors: FxHashMap<Box<str>, Anchor>,
+    /// The last coherence score recorded (time, thousandths).
+    score: Option<(Timestamp, u32)>,
     /// Events applied.
     pub events: u64,
 }
 
 impl TraceState {
+    /// The last coherence score recorded, in thousandths.
+    pub fn score(&self) -> Option<u32> {
+        self.score.map(|(_, n)| n)
+    }
+
     /// Applies one event. Events that contradict the state (an `opened` for an open
     /// finding, a `resolved` for an unknown one) are applied as leniently as possible: the
     /// trace may come from concurrent writers or a merge of two branches.
@@ -246,6 +262,7 @@ impl TraceState {
             Step::Anchor { path, anchor } => {
                 self.anchors.insert(path, anchor);
             }
+            Step::Score { ts, thousandths } => self.score = Some((ts, thousandths)),
             Step::Ignore => {}
         }
     }

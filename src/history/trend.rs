@@ -12,14 +12,29 @@ use super::fingerprint::Fp;
 use super::time::{DAY, Timestamp};
 use super::trace::{read_events, trace_path};
 
-/// Open findings at the end of each day of a window (UTC days, the last one today).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Open findings at the end of each day of a window (UTC days, the last one today), and
+/// the vault's coherence score.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Trend {
     /// `YYYY-MM-DD` of each day, oldest first.
     pub days: Vec<String>,
     /// Per rule code, aligned with `days`; rules never open in the window are left out.
     pub series: BTreeMap<String, Vec<u32>>,
     pub total: Vec<u32>,
+    /// The coherence score at the end of each day (the last `score` event so far), aligned
+    /// with `days`; `None` before the first one.
+    pub scores: Vec<Option<f64>>,
+}
+
+impl Trend {
+    /// The days that have a score, with it, oldest first.
+    pub fn scored_days(&self) -> Vec<(String, f64)> {
+        self.days
+            .iter()
+            .zip(&self.scores)
+            .filter_map(|(day, score)| Some((day.clone(), (*score)?)))
+            .collect()
+    }
 }
 
 /// One finding event, reduced to what the replay needs.
@@ -36,7 +51,11 @@ pub fn trend(root: &Path, now: Timestamp, days: u32) -> io::Result<Trend> {
     let mut codes: Vec<String> = Vec::new();
     let mut code_ids: FxHashMap<String, u16> = FxHashMap::default();
     let mut steps = Vec::new();
+    let mut scores: Vec<(Timestamp, u32)> = Vec::new();
     read_events(&trace_path(root), |e| {
+        if e.kind == EventKind::Score {
+            scores.push((e.ts, e.n));
+        }
         let Some(fp) = e.fp else { return };
         let code = match code_ids.get(e.code.as_ref()) {
             Some(id) => *id,
@@ -55,7 +74,27 @@ pub fn trend(root: &Path, now: Timestamp, days: u32) -> io::Result<Trend> {
             code,
         });
     })?;
-    Ok(replay(steps, &codes, now, days))
+    let mut trend = replay(steps, &codes, now, days);
+    trend.scores = daily_scores(scores, now, days);
+    Ok(trend)
+}
+
+/// The last score at the end of each day of the window, carried over days without one.
+fn daily_scores(mut scores: Vec<(Timestamp, u32)>, now: Timestamp, days: u32) -> Vec<Option<f64>> {
+    scores.sort_by_key(|s| s.0);
+    let last_day = now.day();
+    let first_day = last_day - i64::from(days.max(1)) + 1;
+    let mut scores = scores.into_iter().peekable();
+    let mut current = None;
+    (first_day..=last_day)
+        .map(|day| {
+            let end = Timestamp((day + 1) * DAY);
+            while let Some((_, n)) = scores.next_if(|s| s.0 < end) {
+                current = Some(f64::from(n) / 1000.0);
+            }
+            current
+        })
+        .collect()
 }
 
 fn replay(mut steps: Vec<Step>, codes: &[String], now: Timestamp, days: u32) -> Trend {
@@ -89,6 +128,7 @@ fn replay(mut steps: Vec<Step>, codes: &[String], now: Timestamp, days: u32) -> 
             .collect(),
         total: columns.iter().map(|c| c.iter().sum()).collect(),
         series,
+        scores: Vec::new(),
     }
 }
 
@@ -109,7 +149,7 @@ fn apply(open: &mut FxHashMap<Fp, u16>, counts: &mut [u32], step: &Step) {
                 open.insert(step.fp, code);
             }
         }
-        EventKind::Moved | EventKind::Anchor => {}
+        EventKind::Moved | EventKind::Anchor | EventKind::Score => {}
     }
 }
 

@@ -192,6 +192,7 @@ mod tests {
             days: vec!["a".into(); 5],
             series: BTreeMap::from([("x".to_string(), vec![10, 11, 20, 19, 2])]),
             total: vec![10, 11, 20, 19, 2],
+            scores: Vec::new(),
         };
         assert_eq!(jumps(&trend), vec![(2, "x", 11, 20), (4, "x", 19, 2)]);
     }

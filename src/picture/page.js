@@ -69,11 +69,14 @@
       trend = { days: [D.generated.slice(0, 10)], series, total: [D.findings.length] };
       hint.textContent = "No history yet: today's open findings. `twin check --record` (or `twin history --from-git`) starts the trace this chart reads.";
     } else {
-      hint.textContent = `Open findings per rule over ${trend.days.length} days, from .twin/trace.jsonl; red dashed lines mark days a rule's count jumped. Coherence now ${fmt(D.score)}.`;
+      hint.textContent = `Open findings per rule over ${trend.days.length} days, from .twin/trace.jsonl; red dashed lines mark days a rule's count jumped${(trend.scores || []).some((v) => v != null) ? "; the grey dashed line is the coherence score, recorded with each run of twin check --record" : ""}. Coherence now ${fmt(D.score)}.`;
     }
     const codes = Object.keys(trend.series).sort((a, b) => Math.max(...trend.series[b]) - Math.max(...trend.series[a]));
     const lines = [["all findings", trend.total]].concat(codes.slice(0, SERIES_COLOR.length - 1).map((c) => [c, trend.series[c]]));
-    const W = 980, H = 280, L = 40, R = 12, T = 10, B = 28;
+    // The coherence score (0 to 1) from the trace's score events, on a right-hand axis.
+    const scores = trend.scores || [];
+    const scored = scores.some((v) => v != null);
+    const W = 980, H = 280, L = 40, R = scored ? 40 : 12, T = 10, B = 28;
     const days = trend.days.length;
     const max = Math.max(1, ...trend.total);
     const x = (i) => (days === 1 ? (L + W - R) / 2 : L + (i * (W - L - R)) / (days - 1));
@@ -115,6 +118,26 @@
       });
       legend.append(h("span", {}, h("i", { style: `background:${color}` }), name));
     });
+    if (scored) {
+      const ys = (v) => H - B - v * (H - T - B);
+      const color = "#333";
+      for (const v of [0, 0.5, 1]) {
+        const t = s("text", { x: W - R + 6, y: ys(v) + 4, "text-anchor": "start" });
+        t.textContent = v.toFixed(1);
+        svg.append(t);
+      }
+      const points = scores.map((v, i) => (v == null ? null : `${x(i)},${ys(v)}`)).filter(Boolean).join(" ");
+      if (days > 1) svg.append(s("polyline", { class: "score", points, fill: "none", stroke: color, "stroke-width": 2, "stroke-dasharray": "6 3" }));
+      scores.forEach((v, i) => {
+        if (v == null || (days > 60 && i > 0 && i < days - 1 && scores[i - 1] === v)) return;
+        const c = s("circle", { class: "pt score-pt", cx: x(i), cy: ys(v), r: 3, fill: color });
+        const title = s("title");
+        title.textContent = `${trend.days[i]} · coherence ${fmt(v)}`;
+        c.append(title);
+        svg.append(c);
+      });
+      legend.append(h("span", {}, h("i", { style: `background:${color}` }), "coherence (right axis, 0 to 1)"));
+    }
     document.getElementById("trend").append(svg);
   }
 

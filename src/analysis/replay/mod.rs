@@ -16,6 +16,7 @@ use crate::coherence::signatures;
 use crate::git::{Commit, GitError, VaultRepo};
 use crate::history::{
     EventKind, OwnedEvent, Timestamp, TraceState, anchor_event, diff, fingerprints, rename_events,
+    score_event,
 };
 use crate::query_rules::FullText;
 use crate::rules::Rulebook;
@@ -102,6 +103,14 @@ pub fn replay_git(
             .map(|(id, terms)| anchor_event(&vault.note(id).path, terms, now))
             .collect();
         recorded.extend(apply(&mut state, anchors));
+        let (_, score) = crate::coherence::vault_coherence(
+            vault,
+            &analysis.graph,
+            &analysis.coherence,
+            &diagnostics,
+        );
+        let scored = score_event(&state, score, now).into_iter().collect();
+        recorded.extend(apply(&mut state, scored));
         count(&mut summary, &recorded);
         summary.skipped_files += analysis.vault.skipped.len();
         events.extend(recorded);

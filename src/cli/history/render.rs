@@ -52,6 +52,10 @@ fn row(e: &OwnedEvent) -> [String; 6] {
     let fp = e.fp.map(|fp| fp.to_string()).unwrap_or_default();
     let (path, subject) = match e.kind {
         EventKind::Moved => (format!("{} → {}", e.from, e.path), String::new()),
+        EventKind::Score => (
+            String::new(),
+            format!("coherence {:.3}", f64::from(e.n) / 1000.0),
+        ),
         EventKind::Anchor => {
             let stems: Vec<&str> = e.terms.iter().take(5).map(|(s, _)| s.as_ref()).collect();
             (e.path.to_string(), stems.join(" "))

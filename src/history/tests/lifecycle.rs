@@ -170,6 +170,7 @@ fn scoped_recording_leaves_other_notes_open() {
         .collect();
     let options = crate::history::RecordOptions {
         notes: Some(&["A.md"]),
+        score: None,
     };
     let signatures = |ids: &[crate::vault::NoteId]| crate::coherence::signatures(&v, None, ids);
     let s = crate::history::record_with(root, &only_a, &v, &signatures, day(1), options).unwrap();

@@ -62,6 +62,7 @@ fn entry(ws: &WorkspaceSnapshot, e: &OwnedEvent) -> Value {
     let summary = match e.kind {
         EventKind::Moved => format!("moved from {}", e.from),
         EventKind::Anchor => "drift anchor recorded".to_string(),
+        EventKind::Score => format!("coherence score {:.3}", f64::from(e.n) / 1000.0),
         EventKind::Renamed => format!("{} carried over to {}: {}", e.code, e.path, e.message),
         kind => format!("{kind} {}: {}", e.code, e.message),
     };
