@@ -71,6 +71,9 @@ test("the fixture's report shows a trend, the graph, and a note's findings on cl
   const { page, errors } = await open(t, file);
   const points = await page.locator("#trend circle.pt").count();
   assert.ok(points >= 2, `the chart has points (${points})`);
+  // The fix raised the coherence score: two recorded scores, drawn as their own line.
+  assert.equal(await page.locator("#trend polyline.score").count(), 1, "the score trend is drawn");
+  assert.equal(await page.locator("#trend circle.score-pt").count(), 2, "one point per recorded score");
   const nodes = await page.locator("#graph .node").count();
   assert.equal(nodes, 33, "every note of the small vault is drawn");
   assert.ok(await page.locator("#graph line").count() > 0, "edges are drawn");
