@@ -313,7 +313,9 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
                 .iter()
                 .filter(|n| n.path != note.path && !names_a_file(&link.target))
                 .map(|n| n.name());
-            for (rank, name) in closest(wanted, names).into_iter().enumerate() {
+            // A close name is a guess (`twin fix --unsafe`): offered, never preferred, so
+            // an editor's automatic fix does not apply it.
+            for name in closest(wanted, names) {
                 let Some(target) = vault
                     .notes
                     .iter()
@@ -321,13 +323,7 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
                 else {
                     continue;
                 };
-                let fix = change_link(
-                    cx,
-                    note,
-                    link,
-                    &target.path,
-                    rank == 0 && safe_title.is_none(),
-                );
+                let fix = change_link(cx, note, link, &target.path, false);
                 if Some(&fix.title) != safe_title.as_ref() {
                     fixes.push(fix);
                 }
@@ -347,10 +343,11 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
                     if Some(&title) == safe_title.as_ref() {
                         continue;
                     }
+                    // A close heading is a guess too: never preferred.
                     fixes.push(Fix {
                         title,
                         ops: vec![edit(&note.path, anchor.span, anchor_heading_text(heading))],
-                        preferred: fixes.is_empty(),
+                        preferred: false,
                     });
                 }
                 let heading = parts.join(" ").trim().to_string();

@@ -430,3 +430,68 @@ fn a_client_announcing_resource_operations_gets_document_changes() {
 mod inlay;
 mod refactor;
 mod writing;
+
+/// The quick fixes at the fixture's cursor, as (title, preferred).
+fn quick_fixes_at(text: &str) -> Vec<(String, bool)> {
+    let h = Harness::new(text);
+    let at = h.position();
+    let params = CodeActionParams {
+        text_document: at.text_document,
+        range: Range::new(at.position, at.position),
+        context: CodeActionContext::default(),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let answer = handlers::code_action::code_action(&h.snap, params)
+        .unwrap()
+        .unwrap_or_default();
+    answer
+        .into_iter()
+        .filter_map(|action| match action {
+            CodeActionResponse::CodeAction(a) => Some((a.title, a.is_preferred == Some(true))),
+            CodeActionResponse::Command(_) => None,
+        })
+        .collect()
+}
+
+const NEAR_MISSES: &str = "
+//- Home.md
+See [[Gide]], [[Guide#Instal]] and [[User  Manual]].
+//- Guide.md
+# Guide
+## Install
+//- User Manual.md
+# User Manual
+";
+
+fn fixes_at(marker: &str) -> Vec<(String, bool)> {
+    let i = NEAR_MISSES.find(marker).expect("marker in the vault");
+    quick_fixes_at(&format!("{}$0{}", &NEAR_MISSES[..i], &NEAR_MISSES[i..]))
+}
+
+#[test]
+fn a_guessed_target_is_offered_but_never_preferred() {
+    // `Gide` is one letter from `Guide`: a guess (`twin fix --unsafe`), which an editor's
+    // automatic "apply the preferred fix" must not take.
+    let owned = |v: &[(&str, bool)]| -> Vec<(String, bool)> {
+        v.iter().map(|(t, p)| (t.to_string(), *p)).collect()
+    };
+    assert_eq!(
+        fixes_at("Gide]]"),
+        owned(&[
+            ("Create note Gide.md", false),
+            ("Change link to Guide.md", false)
+        ])
+    );
+    assert_eq!(
+        fixes_at("Instal]]"),
+        owned(&[
+            ("Change heading to Install", false),
+            ("Add heading Instal to Guide.md", false)
+        ])
+    );
+    // Spacing aside, `User  Manual` names exactly one note: the safe repair is preferred.
+    let safe = fixes_at("User  Manual]]");
+    assert_eq!(safe[0], ("Change link to User Manual.md".to_string(), true));
+    assert_eq!(safe.iter().filter(|(_, p)| *p).count(), 1, "{safe:?}");
+}
