@@ -21,6 +21,7 @@ const SUBCOMMAND_PAGES: &[(&str, &str)] = &[
     ("select", "docs/queries.md"),
     ("lsp", "docs/editors.md"),
     ("report", "docs/report.md"),
+    ("daily", "docs/writing.md"),
 ];
 
 /// Code block languages a page may use. Output belongs in `console` blocks (run and

@@ -4,6 +4,7 @@
 //! JSON reports and exit codes; they convert the core's byte spans at the edge.
 
 mod check;
+mod daily;
 mod diff;
 mod fix;
 mod graph;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Write a picture of the vault as one self-contained HTML file: the trend, where it
     /// hurts, and the topology.
     Report(picture::ReportArgs),
+    /// Print the path of a day's daily note (today by default), creating it from the
+    /// vault's template when missing: `nvim "$(twin daily)"`.
+    Daily(daily::DailyArgs),
     /// Run the language server over stdio (for editors).
     Lsp,
     /// Appends test events to a vault's trace in a loop (tests of concurrent and killed
@@ -97,6 +101,7 @@ pub fn run() -> ExitCode {
         Command::History(args) => ExitCode::from(history::run(&args)),
         Command::TraceWriter(args) => ExitCode::from(history::run_trace_writer(&args)),
         Command::Report(args) => ExitCode::from(picture::run(&args)),
+        Command::Daily(args) => ExitCode::from(daily::run(&args)),
         Command::Lsp => ExitCode::from(crate::lsp::run()),
         Command::Rules(args) => ExitCode::from(rules::run(&args)),
         Command::Select(args) => ExitCode::from(select::run(&args)),

@@ -1,5 +1,6 @@
 //! Vault configuration: `.twin/config.toml` layered over defaults, plus `.obsidian/app.json`.
 
+mod daily;
 mod file;
 mod history;
 mod obsidian;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Severity;
 
+pub use daily::{DAILY_NOTES_FILE, DailyNotes};
 pub use file::{MAX_GLOB_CHARS, check_glob_length};
 pub use history::HistoryConfig;
 pub use obsidian::{ObsidianFilter, obsidian_filter};
@@ -69,6 +71,8 @@ pub struct Config {
     /// Built-in rules that an extended pack turned on (code → pack name), for `twin rules`
     /// to say where a level came from; `[rules]` names none of them.
     pub pack_rules: BTreeMap<String, String>,
+    /// `.obsidian/daily-notes.json`: where daily notes go and how they are named.
+    pub daily_notes: DailyNotes,
 }
 
 /// What configuration needs to know of rules, from the layers that define them: the codes
@@ -142,5 +146,6 @@ pub fn load_config(root: &Path, catalog: &mut RuleCatalog<'_>) -> Result<Config,
     let mut config = Config::default();
     file::read_twin_config(root, catalog, &mut config)?;
     obsidian::read_app_json(root, &mut config);
+    config.daily_notes = daily::read_daily_notes(root, &mut config.warnings);
     Ok(config)
 }

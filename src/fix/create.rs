@@ -66,3 +66,30 @@ pub fn new_note_path(root: &Path, note: &Note, target: &str, kind: LinkKind) -> 
     crate::vault::resolve_inside(root, &path).ok()?;
     Some(path)
 }
+
+/// Writes a new note at vault path `rel` with `text`, making its folders; never over an
+/// existing file (`Ok(false)` then) and never outside the vault. For notes the user asks
+/// for by name, such as a daily note.
+pub fn create_note_file(root: &Path, rel: &str, text: &str) -> Result<bool, String> {
+    use std::io::Write;
+    let path = crate::vault::resolve_inside(root, rel)?;
+    if path.exists() {
+        return Ok(false);
+    }
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut file) => file
+            .write_all(text.as_bytes())
+            .map(|()| true)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+    }
+}

@@ -12,6 +12,12 @@
 //! - `twin.server.recordMove [uri, from, to]`: records that text moved from `from` to `to`
 //!   (vault paths; a section is `Note.md#Heading`) in the history of the vault holding
 //!   `uri`, the command of the extract and inline actions;
+//! - `twin.openDailyNote [day?, uri?]`: the daily note of `day` (today by default, or
+//!   `yesterday`, a weekday, `YYYY-MM-DD`…) in the vault holding `uri` (or the first),
+//!   created from the vault's template when missing (never over an existing file);
+//!   answers `{path, uri, created}` for the client to open;
+//! - `twin.server.addBlockId [uri, position, text]`: inserts a block id chosen with a
+//!   `[[^^` completion into the other note, through `workspace/applyEdit`;
 //! - `twin.showReferences [uri, position, locations]`: the reference lens's client command,
 //!   answered with its locations for clients that pass it on to the server.
 
@@ -19,7 +25,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use tower_lsp_server::gen_lsp_types::{TextDocumentIdentifier, Uri};
+use tower_lsp_server::gen_lsp_types::{
+    Position, Range, TextDocumentIdentifier, TextEdit, Uri, WorkspaceEdit,
+};
 use tower_lsp_server::jsonrpc::Error;
 
 use super::handlers::{code_lens, coherence, history, refactor, search};
@@ -33,6 +41,8 @@ pub const SEARCH: &str = "twin.server.search";
 pub const MENTIONS: &str = "twin.server.unlinkedMentions";
 pub const HISTORY: &str = "twin.server.history";
 pub const REPORT: &str = "twin.server.report";
+pub const ADD_BLOCK_ID: &str = "twin.server.addBlockId";
+pub const OPEN_DAILY_NOTE: &str = "twin.openDailyNote";
 
 /// The commands announced in `executeCommandProvider`.
 pub fn announced() -> Vec<String> {
@@ -41,6 +51,8 @@ pub fn announced() -> Vec<String> {
         MENTIONS,
         HISTORY,
         REPORT,
+        ADD_BLOCK_ID,
+        OPEN_DAILY_NOTE,
         coherence::SHOW_COMMAND,
         history::REANCHOR_COMMAND,
         refactor::RECORD_MOVE,
@@ -61,6 +73,8 @@ pub enum Command {
     Reanchor(Uri),
     /// Records a move in the history of the vault holding the URI.
     RecordMove { uri: Uri, from: String, to: String },
+    /// Asks the client to apply this edit (`workspace/applyEdit`).
+    Edit(WorkspaceEdit),
 }
 
 /// Reads a command and its arguments; `Err` names what is wrong.
@@ -130,12 +144,71 @@ pub fn parse(command: &str, args: Vec<Value>) -> Result<Command, String> {
                 to: path(2)?,
             })
         }
+        OPEN_DAILY_NOTE => {
+            let day = arg(0).as_str().map(str::to_owned);
+            let uri = uri_arg(1);
+            Ok(Command::Read(Box::new(move |snap| {
+                open_daily_note(snap, day.as_deref(), uri.as_ref())
+            })))
+        }
+        ADD_BLOCK_ID => {
+            let uri = uri_arg(0).ok_or("the first argument must be a note's URI")?;
+            let position: Position = serde_json::from_value(arg(1))
+                .map_err(|_| "the second argument must be a position")?;
+            let text = arg(2)
+                .as_str()
+                .filter(|t| is_block_id_text(t))
+                .ok_or("the third argument must be a block id to insert")?
+                .to_owned();
+            let edit = TextEdit::new(Range::new(position, position), text);
+            Ok(Command::Edit(WorkspaceEdit {
+                changes: Some([(uri, vec![edit])].into_iter().collect()),
+                ..WorkspaceEdit::default()
+            }))
+        }
         c if c == code_lens::SHOW_REFERENCES => {
             let locations = arg(2);
             Ok(Command::Read(Box::new(move |_| Ok(locations))))
         }
         other => Err(format!("unknown command {other}")),
     }
+}
+
+/// The daily note of `day` in the vault holding `uri` (or the first vault), created from
+/// the template when missing: the user asked for it by name.
+fn open_daily_note(snap: &Snapshot, day: Option<&str>, uri: Option<&Uri>) -> Result<Value, String> {
+    let ws = match uri {
+        Some(uri) => snap.workspace_of(uri).map(|(ws, _)| ws),
+        None => snap.workspaces.first(),
+    }
+    .ok_or("no vault is open")?;
+    let now = jiff::Zoned::now();
+    let date = match day.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(word) => crate::analysis::ide::parse_day(word, now.date())
+            .ok_or_else(|| format!("`{word}` is no day"))?,
+        None => now.date(),
+    };
+    let note = ws.model.daily_note(date, now.datetime());
+    let root = &ws.model.vault.root;
+    let created =
+        !note.exists && crate::fix::create::create_note_file(root, &note.path, &note.text)?;
+    let path = root.join(&note.path);
+    let uri = super::convert::to_proto::file_uri(&path);
+    Ok(json!({
+        "path": path.to_string_lossy(),
+        "uri": uri.as_ref() as &str,
+        "created": created,
+        "date": date.to_string(),
+    }))
+}
+
+/// Whether `text` is only a block id and the line breaks around it: the command writes
+/// nothing else into a note.
+fn is_block_id_text(text: &str) -> bool {
+    let id = text.trim_matches([' ', '\r', '\n']);
+    id.strip_prefix('^').is_some_and(|id| {
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 /// Days of history the report's trend covers, as `twin report` by default.

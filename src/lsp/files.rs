@@ -217,7 +217,10 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
             under,
         )
     };
-    if vpath.ends_with(".twin/config.toml") || vpath.ends_with(".obsidian/app.json") {
+    if vpath.ends_with(".twin/config.toml")
+        || vpath.ends_with(".obsidian/app.json")
+        || vpath.ends_with(crate::config::DAILY_NOTES_FILE)
+    {
         reload_config(shared, ws, out, None);
         // `exclude` and Obsidian's ignore filters decide which files are notes.
         rediscover(shared, ws);

@@ -31,6 +31,7 @@ impl Watcher {
                     rel.components()
                         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                         && !rel.ends_with(".obsidian/app.json")
+                        && !rel.ends_with(".obsidian/daily-notes.json")
                         && !rel.ends_with(".twin/config.toml")
                         && !super::rule_files::is_rule_file(
                             &rel.to_string_lossy().replace('\\', "/"),

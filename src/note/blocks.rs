@@ -1,4 +1,5 @@
-//! Block ids: `^id` at the end of a paragraph or list item, and the block each one names.
+//! Block ids: `^id` at the end of a paragraph or list item, and the block each one names;
+//! and the blocks a link can name (paragraphs, list items, quotes, tables), with or without one.
 //!
 //! The markdown walk reports block starts and ends and inline content; this tracker
 //! keeps the open blocks on a stack (never recursing, so nesting depth is harmless)
@@ -7,7 +8,7 @@
 use std::ops::Range;
 
 use super::lex::{line_start, trim_end_range};
-use super::model::BlockId;
+use super::model::{Block, BlockId, BlockKind};
 use crate::text::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +17,7 @@ pub(crate) enum FrameKind {
     Item,
     BlockQuote,
     List,
+    Table,
     Other,
 }
 
@@ -23,6 +25,8 @@ struct Frame {
     kind: FrameKind,
     /// The sibling block that closed just before this one opened.
     prev: Option<Range<usize>>,
+    /// For a list item: where its own text (before any nested block) ends.
+    own_end: Option<usize>,
 }
 
 pub(crate) struct BlockTracker<'t> {
@@ -35,6 +39,7 @@ pub(crate) struct BlockTracker<'t> {
     /// Ids whose block is a frame still open: (frame depth, index into `ids`).
     pending: Vec<(usize, usize)>,
     ids: Vec<BlockId>,
+    blocks: Vec<Block>,
 }
 
 /// What an id names before its span is known.
@@ -52,6 +57,7 @@ impl<'t> BlockTracker<'t> {
             run: None,
             pending: Vec::new(),
             ids: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -61,16 +67,21 @@ impl<'t> BlockTracker<'t> {
         let prev = self.last_closed.get(depth).cloned().flatten();
         // Blocks nested in the previous sibling are nobody's siblings in this one.
         self.last_closed.truncate(depth + 1);
-        self.frames.push(Frame { kind, prev });
+        self.frames.push(Frame {
+            kind,
+            prev,
+            own_end: None,
+        });
     }
 
     pub(crate) fn close(&mut self, range: &Range<usize>) {
         self.flush(Some(range));
-        if self.frames.pop().is_none() {
+        let Some(frame) = self.frames.pop() else {
             return;
-        }
+        };
         let depth = self.frames.len();
         let block = trim_end_range(self.text, range.clone());
+        self.record(&frame, depth, &block);
         while let Some(&(d, i)) = self.pending.last() {
             if d != depth {
                 break;
@@ -95,10 +106,36 @@ impl<'t> BlockTracker<'t> {
         });
     }
 
-    pub(crate) fn finish(mut self) -> Vec<BlockId> {
+    pub(crate) fn finish(mut self) -> (Vec<BlockId>, Vec<Block>) {
         // Only malformed event streams leave frames open; their ids keep an empty block.
         self.flush(None);
-        self.ids
+        (self.ids, self.blocks)
+    }
+
+    /// Keeps a closed block a link can name: a top-level paragraph, quote or table, or a
+    /// list item outside quotes (Obsidian links no part of a quote).
+    fn record(&mut self, frame: &Frame, depth: usize, block: &Range<usize>) {
+        let kind = match frame.kind {
+            FrameKind::Paragraph if depth == 0 => BlockKind::Paragraph,
+            FrameKind::BlockQuote if depth == 0 => BlockKind::Quote,
+            FrameKind::Table if depth == 0 => BlockKind::Table,
+            FrameKind::Item if !self.frames.iter().any(|f| f.kind == FrameKind::BlockQuote) => {
+                BlockKind::ListItem
+            }
+            _ => return,
+        };
+        if block.is_empty() {
+            return;
+        }
+        let text_end = match kind {
+            BlockKind::ListItem => frame.own_end.unwrap_or(block.end),
+            _ => block.end,
+        };
+        self.blocks.push(Block {
+            kind,
+            span: Span::new(block.start, block.end),
+            text_end: text_end as u32,
+        });
     }
 
     fn set_last_closed(&mut self, depth: usize, block: Range<usize>) {
@@ -111,6 +148,20 @@ impl<'t> BlockTracker<'t> {
     /// closing block's range when the run ends with its block.
     fn flush(&mut self, end: Option<&Range<usize>>) {
         let Some(run) = self.run.take() else { return };
+        // A list item's own text is its first run, direct or in its first paragraph.
+        let n = self.frames.len();
+        let item = match self.frames.last().map(|f| f.kind) {
+            Some(FrameKind::Item) => Some(n - 1),
+            Some(FrameKind::Paragraph) if n >= 2 && self.frames[n - 2].kind == FrameKind::Item => {
+                Some(n - 2)
+            }
+            _ => None,
+        };
+        if let Some(i) = item
+            && self.frames[i].own_end.is_none()
+        {
+            self.frames[i].own_end = Some(trim_end_range(self.text, run.clone()).end);
+        }
         let Some(frame) = self.frames.last() else {
             return;
         };

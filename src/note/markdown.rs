@@ -17,6 +17,7 @@ pub(crate) struct Markdown {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub block_ids: Vec<super::model::BlockId>,
+    pub blocks: Vec<super::model::Block>,
     pub callouts: Vec<Callout>,
     /// Code blocks, inline code, math and HTML.
     pub code_zones: Vec<Range<usize>>,
@@ -73,8 +74,8 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
                     raw_depth += 1;
                 }
                 Tag::List(_) => blocks.open(FrameKind::List, &range),
+                Tag::Table(_) => blocks.open(FrameKind::Table, &range),
                 Tag::FootnoteDefinition(_)
-                | Tag::Table(_)
                 | Tag::TableHead
                 | Tag::TableRow
                 | Tag::TableCell
@@ -162,7 +163,7 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
             Event::Rule => blocks.leaf(&range),
         }
     }
-    out.block_ids = blocks.finish();
+    (out.block_ids, out.blocks) = blocks.finish();
     out
 }
 

@@ -18,6 +18,8 @@ pub struct Note {
     pub frontmatter: Option<Frontmatter>,
     pub headings: Vec<Heading>,
     pub block_ids: Vec<BlockId>,
+    /// The blocks a link can name, in document order (nested list items after their parent).
+    pub blocks: Vec<Block>,
     /// Links in document order: body links first by offset, then frontmatter links.
     pub links: Vec<Link>,
     /// Inline tags and frontmatter tags, in document order.
@@ -67,6 +69,7 @@ impl Note {
     pub fn shrink_to_fit(&mut self) {
         self.headings.shrink_to_fit();
         self.block_ids.shrink_to_fit();
+        self.blocks.shrink_to_fit();
         self.links.shrink_to_fit();
         self.tags.shrink_to_fit();
         self.footnote_refs.shrink_to_fit();
@@ -206,6 +209,28 @@ pub struct Heading {
     pub span: Span,
     /// The heading's text inside the line.
     pub text_span: Span,
+}
+
+/// What kind of block a [`Block`] is: where a new id goes depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    ListItem,
+    /// A blockquote or callout, whole.
+    Quote,
+    Table,
+}
+
+/// A block a link can name with `#^id`, whether it has an id yet or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The whole block, without its trailing newline (as [`BlockId::block_span`]).
+    pub span: Span,
+    /// Where the block's own text ends: a list item's before its nested blocks. A new id
+    /// goes there for paragraphs and list items; quotes and tables take theirs on a line
+    /// of its own after the block.
+    pub text_end: u32,
 }
 
 /// A `^block-id` at the end of a paragraph or list item.

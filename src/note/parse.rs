@@ -41,6 +41,7 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
         .into_iter()
         .filter(|b| !zones.overlaps(b.span.range()))
         .collect();
+    let blocks = md.blocks.into_iter().filter(|b| outside(b.span)).collect();
 
     let mut links: Vec<Link> = scan.links;
     links.extend(md.links.into_iter().filter(|l| outside(l.span)));
@@ -56,6 +57,7 @@ pub fn parse_note(path: VaultPath, text: Arc<str>) -> Note {
         frontmatter: fm.frontmatter,
         headings,
         block_ids,
+        blocks,
         links,
         tags,
         footnote_refs: scan.footnote_refs,

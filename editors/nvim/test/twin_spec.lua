@@ -176,6 +176,19 @@ check(":TwinReport has the server write the report and opens it", function()
   end
 end)
 
+check(":TwinToday opens a day's daily note, created by the server", function()
+  local path = vault .. "/2031-01-02.md"
+  os.remove(path)
+  vim.cmd("TwinToday 2031-01-02")
+  wait_for("the daily note", function()
+    return vim.api.nvim_buf_get_name(0):sub(-#"2031-01-02.md") == "2031-01-02.md"
+  end)
+  assert(vim.fn.filereadable(path) == 1, path .. " was not created")
+  vim.cmd("bwipeout!")
+  os.remove(path)
+  vim.api.nvim_set_current_buf(home)
+end)
+
 check("the reference lens command fills the quickfix list", function()
   local client = twin.client(home)
   local lenses = {}

@@ -52,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("twin.search", search),
     vscode.commands.registerCommand("twin.showHistory", showHistory),
     vscode.commands.registerCommand("twin.showReport", showReport),
+    vscode.commands.registerCommand("twin.openDaily", openDaily),
     vscode.commands.registerCommand("twin.showUnlinkedMentions", showUnlinkedMentions),
     vscode.commands.registerCommand("twin.restartServer", () => restart(context)),
     vscode.commands.registerCommand(SHOW_REFERENCES, showReferences),
@@ -329,6 +330,32 @@ async function showReport(): Promise<void> {
     await vscode.env.openExternal(vscode.Uri.file(answer.path));
   } catch (error) {
     void vscode.window.showErrorMessage(`twin: cannot show the report: ${String(error)}`);
+  }
+}
+
+/**
+ * "twin: Open daily note": the server finds (or creates from the template) the daily note
+ * (twin.openDailyNote; the language client registers that name itself) and it is opened.
+ */
+async function openDaily(): Promise<void> {
+  const c = running();
+  if (c === undefined) return;
+  const editor = vscode.window.activeTextEditor;
+  const day = await vscode.window.showInputBox({
+    prompt: "twin: which day? (today, yesterday, tomorrow, a weekday, next monday, YYYY-MM-DD)",
+    value: "today",
+  });
+  if (day === undefined) return;
+  const args = editor?.document.languageId === "markdown" ? [day, editor.document.uri.toString()] : [day];
+  try {
+    const answer = (await c.sendRequest("workspace/executeCommand", {
+      command: "twin.openDailyNote",
+      arguments: args,
+    })) as { uri?: string } | null;
+    if (typeof answer?.uri !== "string") throw new Error("the server named no note");
+    await vscode.window.showTextDocument(vscode.Uri.parse(answer.uri));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`twin: cannot open the daily note: ${String(error)}`);
   }
 }
 

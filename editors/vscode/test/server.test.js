@@ -249,6 +249,28 @@ test("twin lsp with scope=vault: diagnostics, definition, completion after [[, r
     assert.ok(Array.isArray(history.entries), JSON.stringify(history));
   });
 
+  await t.test("twin: Open daily note: the server creates the day's note once, then finds it", async () => {
+    const note = path.join(VAULT, "2031-01-03.md");
+    fs.rmSync(note, { force: true });
+    t.after(() => fs.rmSync(note, { force: true }));
+    const open = () =>
+      withTimeout(
+        connection.sendRequest("workspace/executeCommand", {
+          command: "twin.openDailyNote",
+          arguments: ["2031-01-03", uri("Home.md")],
+        }),
+        "twin.openDailyNote",
+      );
+    const first = await open();
+    assert.equal(first.uri, pathToFileURL(note).href, JSON.stringify(first));
+    assert.equal(first.created, true);
+    assert.ok(fs.existsSync(note));
+    fs.writeFileSync(note, "kept");
+    const again = await open();
+    assert.equal(again.created, false);
+    assert.equal(fs.readFileSync(note, "utf8"), "kept", "an existing note is never written");
+  });
+
   assert.equal(await server.stop(), 0, "exit code after shutdown and exit");
 });
 

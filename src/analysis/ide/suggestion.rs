@@ -21,11 +21,10 @@ pub enum SuggestionKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Insert {
     Text(String),
-    /// A link (an embed when `embed`) to the note at `path`, which may not exist yet,
-    /// with an anchor as written after `#` (`Heading`, `^id`).
+    /// A link (an embed when `embed`) to the note at `path`, which may not exist yet.
     Link {
         path: VaultPath,
-        anchor: Option<String>,
+        anchor: Option<LinkAnchor>,
         embed: bool,
     },
     /// A wikilink by name to a note nobody has written yet.
@@ -33,6 +32,15 @@ pub enum Insert {
         name: String,
         embed: bool,
     },
+}
+
+/// What a suggested link points to inside its note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkAnchor {
+    /// A heading, as its source text reads (the edge writes it as Obsidian's suggester does).
+    Heading(String),
+    /// A block id, without its `^`.
+    Block(String),
 }
 
 /// One completion item, in the order the list shows it.

@@ -2,7 +2,7 @@
 //! `check_suggestions(fixture, expect)` lists each suggestion as
 //! `label (detail) => what it writes`, then the span it replaces, once, first.
 
-use super::{Insert, Suggestion};
+use super::{Insert, LinkAnchor, Suggestion};
 use crate::analysis::fixture::Fixture;
 use crate::vault::NoteId;
 
@@ -24,7 +24,11 @@ fn show(f: &Fixture, id: NoteId, items: Option<Vec<Suggestion>>, limit: usize) -
             } => format!(
                 "{}link {path}{}",
                 if *embed { "!" } else { "" },
-                anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()
+                match anchor {
+                    Some(LinkAnchor::Heading(h)) => format!("#{h}"),
+                    Some(LinkAnchor::Block(b)) => format!("#^{b}"),
+                    None => String::new(),
+                }
             ),
             Insert::Name { name, embed } => {
                 format!("{}name {name}", if *embed { "!" } else { "" })
@@ -33,7 +37,7 @@ fn show(f: &Fixture, id: NoteId, items: Option<Vec<Suggestion>>, limit: usize) -
         let detail = s.detail.as_deref().unwrap_or("");
         lines.push(format!("{} ({detail}) => {insert}", s.label));
         if let Some(b) = &s.new_block_id {
-            lines.push(format!("  + {} @{}: {:?}", b.note, b.offset, b.text));
+            lines.push(format!("+ {} @{}: {:?}", b.note, b.offset, b.text));
         }
     }
     lines.join("\n")
@@ -45,9 +49,17 @@ fn check(
     ask: impl Fn(&Fixture, NoteId, usize) -> Option<Vec<Suggestion>>,
     expect: &str,
 ) {
-    let f = Fixture::parse(fixture);
+    check_with(&Fixture::parse(fixture), limit, ask, expect);
+}
+
+fn check_with(
+    f: &Fixture,
+    limit: usize,
+    ask: impl Fn(&Fixture, NoteId, usize) -> Option<Vec<Suggestion>>,
+    expect: &str,
+) {
     let (id, offset) = f.cursor();
-    let actual = show(&f, id, ask(&f, id, offset), limit);
+    let actual = show(f, id, ask(f, id, offset), limit);
     let expect = expect
         .lines()
         .map(str::trim)
@@ -147,4 +159,145 @@ fn unresolved_names_skip_the_link_being_typed_and_keep_embeds() {
          Draft (no note yet, linked from 1 note) => !name Draft",
     );
     check_unresolved("//- A.md\nSee [[Note#Pa$0\n", "none");
+}
+
+fn check_anchors(fixture: &str, limit: usize, expect: &str) {
+    check(
+        fixture,
+        limit,
+        |f, id, at| f.analysis.vault_anchor_suggestions(id, at, 7),
+        expect,
+    );
+}
+
+const BLOCKS: &str = "//- Gems.md
+---
+title: Gems
+---
+# Gems
+
+The quick purple gem dashes through the paragraph. ^37066d
+
+Another paragraph about a gem
+on two lines.
+
+- Gemmy the list item
+  - nested gem
+- second item
+
+> A quoted gem
+> on two lines.
+Lazy line.
+
+| gem | x |
+|-----|---|
+| 1   | 2 |
+Trailing text.
+
+%% a commented gem %%
+```
+a fenced gem
+```
+";
+
+#[test]
+fn block_search_finds_every_kind_of_block_and_gives_new_ones_an_id() {
+    check_anchors(
+        &format!("//- A.md\nSee [[^^gem$0\n{BLOCKS}"),
+        10,
+        r#"replaces A.md:1:5: [[^^gem
+         nested gem (Gems.md ^opa98m) => link Gems.md#^opa98m
+           + Gems.md @169: " ^opa98m"
+         Gemmy the list item (Gems.md ^nvy8td) => link Gems.md#^nvy8td
+           + Gems.md @154: " ^nvy8td"
+         | gem | x | (Gems.md ^t1rsl6) => link Gems.md#^t1rsl6
+           + Gems.md @278: "\n\n^t1rsl6"
+         The quick purple gem dashes through the paragraph. ^37066d (Gems.md ^37066d) => link Gems.md#^37066d
+         A quoted gem (Gems.md ^4z6gj1) => link Gems.md#^4z6gj1
+           + Gems.md @226: "\n\n^4z6gj1"
+         Another paragraph about a gem (Gems.md ^d9bx2u) => link Gems.md#^d9bx2u
+           + Gems.md @131: " ^d9bx2u""#,
+    );
+}
+
+#[test]
+fn heading_search_ranks_every_heading_of_the_vault() {
+    check_anchors(
+        "//- A.md\nSee ![[## team$0]]\n//- B.md\n# Team work\n## Meetings of the team\n//- C.md\n### Steam engines\n",
+        5,
+        "replaces A.md:1:5: ![[## team]]
+         Team work (B.md #) => !link B.md#Team work
+         Meetings of the team (B.md ##) => !link B.md#Meetings of the team
+         Steam engines (C.md ###) => !link C.md#Steam engines",
+    );
+}
+
+#[test]
+fn block_search_needs_every_word() {
+    check_anchors(
+        &format!("//- A.md\n[[^^purple dashes$0\n{BLOCKS}"),
+        5,
+        "replaces A.md:1:1: [[^^purple dashes
+         The quick purple gem dashes through the paragraph. ^37066d (Gems.md ^37066d) => link Gems.md#^37066d",
+    );
+    check_anchors("//- A.md\n[[Note#^^x$0\n", 5, "none");
+}
+
+fn check_daily(fixture: &str, settings: Option<crate::config::DailyNotes>, expect: &str) {
+    let mut f = Fixture::parse(fixture);
+    if let Some(settings) = settings {
+        let mut rulebook = (*f.analysis.rulebook).clone();
+        rulebook.config.daily_notes = settings;
+        f.analysis.set_rulebook(std::sync::Arc::new(rulebook));
+    }
+    // 2026-12-03 is a Thursday.
+    let today = jiff::civil::date(2026, 12, 3);
+    check_with(
+        &f,
+        30,
+        |f, id, at| f.analysis.daily_suggestions(id, at, today),
+        expect,
+    );
+}
+
+#[test]
+fn daily_links_name_todays_note_by_the_default_format() {
+    check_daily(
+        "//- A.md\nSee [[tod$0\n//- 2026-12-03.md\n",
+        None,
+        "replaces A.md:1:5: [[tod
+         today (2026-12-03 · 2026-12-03.md) => link 2026-12-03.md",
+    );
+    check_daily("//- A.md\nSee [[t$0\n", None, "");
+}
+
+#[test]
+fn daily_links_follow_the_folder_and_moment_format() {
+    check_daily(
+        "//- A.md\n![[next t$0]]\n",
+        Some(crate::config::DailyNotes {
+            folder: "Journal".into(),
+            format: "YYYY/MM/dddd D MMMM [notes]".into(),
+            template: None,
+        }),
+        "replaces A.md:1:1: ![[next t]]
+         next tuesday (2026-12-08 · Journal/2026/12/Tuesday 8 December notes.md, new) => !link Journal/2026/12/Tuesday 8 December notes.md
+         next thursday (2026-12-10 · Journal/2026/12/Thursday 10 December notes.md, new) => !link Journal/2026/12/Thursday 10 December notes.md",
+    );
+}
+
+#[test]
+fn a_daily_note_starts_from_the_template() {
+    let mut f =
+        Fixture::parse("//- Templates/Day.md\n# {{title}}\nWritten {{date:dddd}} at {{time}}.\n");
+    let mut rulebook = (*f.analysis.rulebook).clone();
+    rulebook.config.daily_notes.template = Some("Templates/Day.md".into());
+    f.analysis.set_rulebook(std::sync::Arc::new(rulebook));
+    let note = f.analysis.daily_note(
+        jiff::civil::date(2026, 12, 3),
+        jiff::civil::date(2026, 12, 3).at(8, 15, 0, 0),
+    );
+    assert_eq!(note.path, "2026-12-03.md");
+    assert!(!note.exists);
+    assert_eq!(note.text, "# 2026-12-03\nWritten Thursday at 08:15.\n");
 }

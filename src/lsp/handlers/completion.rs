@@ -107,6 +107,19 @@ pub fn completion(
     let Some(at) = cursor(snap, &pos.text_document.uri, pos.position) else {
         return Ok(None);
     };
+    let seed = suggestions::random_seed();
+    if let Some(list) = at.ws.model.vault_anchor_suggestions(at.id, at.offset, seed) {
+        let items = list
+            .iter()
+            .map(|s| suggestions::item(&at, s, snap.encoding))
+            .collect();
+        // The search runs again on every key: clients must not filter a stale list.
+        let mut response = ranked(items);
+        if let CompletionResponse::CompletionList(l) = &mut response {
+            l.is_incomplete = true;
+        }
+        return Ok(Some(response));
+    }
     if let Some(list) = at.ws.model.callout_suggestions(at.id, at.offset) {
         return Ok(Some(ranked(
             list.iter()
@@ -126,6 +139,13 @@ pub fn completion(
     let mut items: Vec<(i64, CompletionItem)> = Vec::new();
     match ctx {
         Context::Note { open, prefix } => {
+            // Day words first: typing `[[tod` most likely means today's note.
+            let today = jiff::Zoned::now().date();
+            let days = at.ws.model.daily_suggestions(at.id, at.offset, today);
+            for (i, s) in days.iter().flatten().enumerate() {
+                let item = suggestions::item(&at, s, snap.encoding);
+                items.push((i64::MAX / 2 - i as i64, item));
+            }
             note_items(&at, open, prefix, &mut items, snap.encoding);
             // Below every existing note, in the core's order.
             let later = at.ws.model.unresolved_suggestions(at.id, at.offset);

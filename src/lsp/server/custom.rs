@@ -103,6 +103,15 @@ impl Server {
                     Err(e) => return Err(Error::internal_error().with_message(e.to_string())),
                 }
             }
+            commands::Command::Edit(edit) => {
+                let applied = self
+                    .client
+                    .apply_edit(edit)
+                    .await
+                    .map(|r| r.applied)
+                    .unwrap_or(false);
+                serde_json::json!({"applied": applied})
+            }
         };
         if params.command == handlers::coherence::SHOW_COMMAND
             && let Some(vector) = answer.get("vector")

@@ -65,3 +65,40 @@ fn unresolved_names_come_after_every_existing_note() {
         ]
     );
 }
+
+#[test]
+fn a_block_without_an_id_comes_with_the_command_that_writes_one() {
+    let h = Harness::new("//- A.md\n[[^^quick$0\n//- Gems.md\nThe quick gem.\n\n> quick quote\n");
+    let got: Vec<(String, Option<serde_json::Value>)> = items(&h)
+        .into_iter()
+        .map(|i| {
+            let args = i.command.map(|c| {
+                assert_eq!(c.command, "twin.server.addBlockId");
+                let mut args = c.arguments.unwrap();
+                // The id is random: keep its shape.
+                let text = args[2].as_str().unwrap().to_owned();
+                let id = text.trim().trim_start_matches('^').to_owned();
+                assert_eq!(id.len(), 6, "{text:?}");
+                args[2] = serde_json::Value::String(text.replace(&id, "ID"));
+                args[0] = serde_json::Value::String(h.show(&args[0]));
+                serde_json::Value::Array(args)
+            });
+            (i.label, args)
+        })
+        .collect();
+    assert_eq!(
+        serde_json::to_value(&got).unwrap(),
+        serde_json::json!([
+            ["The quick gem.", ["\"/Gems.md\"", {"line": 0, "character": 14}, " ^ID"]],
+            ["quick quote", ["\"/Gems.md\"", {"line": 2, "character": 13}, "\n\n^ID"]],
+        ])
+    );
+}
+
+#[test]
+fn day_words_complete_to_the_daily_note_link() {
+    let got = complete("//- A.md\n[[yesterd$0\n");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let yesterday = jiff::Zoned::now().date().yesterday().unwrap().to_string();
+    assert_eq!(got[0], format!("yesterday => [[{yesterday}]]"));
+}

@@ -166,6 +166,8 @@ function M.omnifunc(findstart, base)
       dup = 1,
       -- The server matched fuzzily: Vim must not drop what does not start with `base`.
       equal = 1,
+      -- A `[[^^` block without an id: the command has the server write one (CompleteDone).
+      user_data = item.command and { twin_command = item.command } or nil,
     })
   end
   return { words = words, refresh = "always" }
@@ -198,6 +200,13 @@ function M.on_attach(client, bufnr)
   end
   if M.config.omnifunc then
     vim.bo[bufnr].omnifunc = "v:lua.require'twin'.omnifunc"
+    vim.api.nvim_create_autocmd("CompleteDone", {
+      group = vim.api.nvim_create_augroup("twin_complete_" .. bufnr, { clear = true }),
+      buffer = bufnr,
+      callback = function()
+        M.complete_done(bufnr)
+      end,
+    })
   end
   if M.config.codelens then
     local group = vim.api.nvim_create_augroup("twin_codelens_" .. bufnr, { clear = true })
@@ -284,6 +293,19 @@ local function request(client, method, params, handler, bufnr)
     return client:request(method, params, handler, bufnr)
   end
   return client.request(method, params, handler, bufnr)
+end
+
+--- After an omnifunc item with a command was chosen: runs it on the server, which asks
+--- Neovim to apply its edit (the block id of a `[[^^` link) with workspace/applyEdit.
+function M.complete_done(bufnr)
+  local done = vim.v.completed_item
+  local data = type(done) == "table" and done.user_data
+  local command = type(data) == "table" and data.twin_command
+  local client = command and M.client(bufnr)
+  if client then
+    local params = { command = command.command, arguments = command.arguments }
+    request(client, "workspace/executeCommand", params, function() end, bufnr)
+  end
 end
 
 local function with_client(fn)
@@ -431,6 +453,26 @@ function M.report()
   end)
 end
 
+--- :TwinToday [day]: opens the daily note of today (or of `day`: yesterday, tomorrow, a
+--- weekday, "next monday", YYYY-MM-DD), which the server creates from the vault's
+--- template when it does not exist (twin.openDailyNote).
+function M.daily(day)
+  with_client(function(client, bufnr)
+    local args = { (day ~= nil and day ~= "") and day or vim.NIL, vim.uri_from_bufnr(bufnr) }
+    local params = { command = "twin.openDailyNote", arguments = args }
+    request(client, "workspace/executeCommand", params, function(err, result)
+      if err or type(result) ~= "table" or type(result.path) ~= "string" then
+        vim.notify("twin: daily note failed: " .. vim.inspect(err or result), vim.log.levels.ERROR)
+        return
+      end
+      vim.cmd("edit " .. vim.fn.fnameescape(result.path))
+      if result.created then
+        vim.notify("twin: created " .. result.path, vim.log.levels.INFO)
+      end
+    end, bufnr)
+  end)
+end
+
 --- :TwinMentions: places that name the current note without linking to it.
 function M.unlinked_mentions()
   with_client(function(client, bufnr)
@@ -480,6 +522,9 @@ local function create_commands()
   vim.api.nvim_create_user_command("TwinHistory", M.history, { desc = "Show the history of this note" })
   vim.api.nvim_create_user_command("TwinReport", M.report, { desc = "Write the vault's report and open it in the browser" })
   vim.api.nvim_create_user_command("TwinMentions", M.unlinked_mentions, { desc = "Show unlinked mentions of this note" })
+  vim.api.nvim_create_user_command("TwinToday", function(opts)
+    M.daily(opts.args)
+  end, { nargs = "*", desc = "Open today's daily note (or a given day's), creating it from the template" })
 end
 
 --- Configures and enables the server. Call once, e.g. from init.lua.
