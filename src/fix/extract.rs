@@ -18,7 +18,7 @@ use crate::config::{Config, Relation};
 use crate::note::{LinkKind, VaultPath, parse_note, strip_md_extension};
 use crate::resolve::{AnchorResolution, LinkTarget};
 use crate::text::Span;
-use crate::vault::{NoteId, Vault};
+use crate::vault::{NoteId, Vault, normalize_key};
 
 /// Characters a file name cannot hold in Obsidian (`* " \ / < > : | ?`) or that a link to
 /// it could not (`# ^ [ ]`).
@@ -283,8 +283,13 @@ fn free_path(vault: &Vault, folder: &str, name: &str) -> Result<String, String> 
         };
         let path = format!("{prefix}{stem}.md");
         let on_disk = crate::vault::resolve_inside(&vault.root, &path)?;
+        // A name differing only in case is taken too (Windows and macOS file systems).
         let lower = path.to_lowercase();
-        let taken = vault.notes.iter().any(|n| n.path.to_lowercase() == lower)
+        let taken = vault
+            .index
+            .notes_named(&normalize_key(&stem))
+            .iter()
+            .any(|&n| vault.note(n).path.to_lowercase() == lower)
             || on_disk.symlink_metadata().is_ok();
         if !taken {
             return Ok(path);
