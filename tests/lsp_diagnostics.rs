@@ -318,3 +318,53 @@ fn configuration_and_ignore_files_rerun_discovery_and_notes_read_as_check_reads_
     odd_codes.sort();
     assert_eq!(odd_codes, ["broken-link", "file-unreadable"]);
 }
+
+#[test]
+fn a_note_with_thousands_of_findings_publishes_a_bounded_number_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".obsidian")).unwrap();
+    std::fs::write(root.join("Home.md"), "# Home\n").unwrap();
+    let text: String = (0..1500).map(|i| format!("[[Missing {i}]]\n")).collect();
+    std::fs::write(root.join("Many.md"), &text).unwrap();
+    let mut c = Client::ready(root);
+    let uri = c.uri("Many.md");
+    let found = c.diagnostics(&uri, |d| !d.as_array().unwrap().is_empty());
+    let found = found.as_array().unwrap();
+    let broken = found.iter().filter(|d| d["code"] == "broken-link").count();
+    assert_eq!(broken, 999, "capped at 1,000 with the last one counting");
+    let last = found
+        .iter()
+        .find(|d| d["code"] == "too-many-findings")
+        .expect("a finding that counts the rest");
+    let message = last["message"].as_str().unwrap();
+    assert!(message.contains("1500 findings"), "{message}");
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn an_open_document_over_the_size_limit_is_not_analyzed_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".obsidian")).unwrap();
+    std::fs::write(root.join("Home.md"), "# Home\n[[Big]]\n").unwrap();
+    std::fs::write(root.join("Big.md"), "# Big\n").unwrap();
+    let mut c = Client::ready(root);
+    // Nine megabytes of broken links: analyzed, they would be a million findings.
+    let line = "[[Missing]] ";
+    let big = line.repeat((9 << 20) / line.len());
+    let uri = c.open("Big.md", Some(&big));
+    let found = c.diagnostics(&uri, |d| has(d, "file-unreadable"));
+    assert_eq!(codes(&found), ["file-unreadable"]);
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.contains("up to 8 MB"), "{message}");
+    // A small text brings the analysis back.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": "# Big\n[[Missing]]\n"}]}),
+    );
+    let after = c.diagnostics(&uri, |d| has(d, "broken-link"));
+    assert!(!has(&after, "file-unreadable"), "{after}");
+    assert!(c.shutdown().success());
+}

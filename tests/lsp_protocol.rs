@@ -542,3 +542,35 @@ fn a_lone_carriage_return_is_a_line_break() {
     assert_eq!(text["text"], "[[Home]]\rX[[Missing]]\n");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_load_reports_its_stages_with_counts() {
+    let dir = temp_vault(&[
+        ("A.md", "# A\n[[B]] and [[C]]\n"),
+        ("B.md", "[[A]]\n"),
+        ("C.md", "# C\n"),
+    ]);
+    let mut client = Client::ready(dir.path());
+    let reports: Vec<String> = std::iter::from_fn(|| {
+        client.try_wait_notification("$/progress", std::time::Duration::ZERO, |p| {
+            p["value"]["kind"] == "report"
+        })
+    })
+    .filter_map(|p| p["value"]["message"].as_str().map(str::to_string))
+    .collect();
+    assert!(
+        reports.iter().any(|m| m == "resolving links"),
+        "{reports:?}"
+    );
+    assert!(
+        reports
+            .iter()
+            .any(|m| m == "building the coherence model (3 notes, 3 links resolved)"),
+        "{reports:?}"
+    );
+    assert!(
+        reports.iter().any(|m| m == "checking 3 notes"),
+        "{reports:?}"
+    );
+    assert!(client.shutdown().success());
+}

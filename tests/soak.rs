@@ -595,6 +595,32 @@ fn soak(duration: Duration, seed: u64) {
             "RSS grows: median {middle} KiB in the middle third, {end} KiB in the last"
         );
     }
+    // RSS levels off: the slope of RSS over time after the warm-up (Theil–Sen, which a
+    // few spikes cannot move) may add at most 10% (+8 MiB) over the whole window, and on
+    // a run of minutes at most 1 MiB a minute.
+    if n >= 9 {
+        let steady = &samples[n / 3..];
+        let slope = rss_slope(steady);
+        let window = steady[steady.len() - 1].0 - steady[0].0;
+        let mut levels: Vec<u64> = steady.iter().map(|x| x.1).collect();
+        levels.sort();
+        let median = levels[levels.len() / 2] as f64;
+        assert!(
+            slope * window <= median / 10.0 + 8192.0,
+            "RSS keeps growing: {slope:.1} KiB/s over {window:.0} s from a median of {median} KiB"
+        );
+        if window >= 300.0 {
+            assert!(
+                slope * 60.0 <= 1024.0,
+                "RSS keeps growing: {:.0} KiB a minute",
+                slope * 60.0
+            );
+        }
+        eprintln!(
+            "soak: RSS slope after warm-up {:.1} KiB a minute",
+            slope * 60.0
+        );
+    }
     let st = &s.stats;
     eprintln!(
         "soak: {:.0} s, {} edits, {} requests ({} cancelled or modified), {} renames ({} refused), {} disk changes, {} text checks, {} stale edits, {} open notes; RSS first {} KiB, last {} KiB, peak {} KiB; server CPU {:.1} s",
@@ -658,6 +684,34 @@ fn compare_with_check(s: &mut Soak, root: &Path) {
         "soak: {} findings, published exactly but for {drift_differs} drift findings",
         expected.len()
     );
+}
+
+/// The Theil–Sen slope of RSS over time, in KiB per second: the median of the slopes
+/// between every pair of samples.
+fn rss_slope(samples: &[(f64, u64)]) -> f64 {
+    let mut slopes = Vec::new();
+    for (i, a) in samples.iter().enumerate() {
+        for b in &samples[i + 1..] {
+            if b.0 > a.0 {
+                slopes.push((b.1 as f64 - a.1 as f64) / (b.0 - a.0));
+            }
+        }
+    }
+    if slopes.is_empty() {
+        return 0.0;
+    }
+    slopes.sort_by(f64::total_cmp);
+    slopes[slopes.len() / 2]
+}
+
+#[test]
+fn rss_slope_sees_growth_and_ignores_spikes() {
+    let flat: Vec<(f64, u64)> = (0..30)
+        .map(|i| (i as f64, if i == 12 { 90_000 } else { 50_000 }))
+        .collect();
+    assert!(rss_slope(&flat).abs() < 1.0);
+    let growing: Vec<(f64, u64)> = (0..30).map(|i| (i as f64, 50_000 + i * 500)).collect();
+    assert!((rss_slope(&growing) - 500.0).abs() < 1.0);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! sends to the client goes through the [`Outgoing`] channel in order.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::Hasher;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -35,6 +37,11 @@ const NEEDS_THE_VAULT: &[&str] = &[
 const CHUNK: usize = 512;
 /// The longest an edit waits for its diagnostics while edits keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(100);
+/// Publications waiting for the client at most before the worker waits for it.
+const MAX_UNSENT: usize = 64;
+/// Findings of one note kept and published at most: a note with a million broken links
+/// would otherwise cost gigabytes to hold, convert and send. The last one says so.
+pub const MAX_FINDINGS_PER_NOTE: usize = 1_000;
 
 /// Work for the background thread.
 #[derive(Debug)]
@@ -70,7 +77,8 @@ pub fn spawn(
 struct WsCache {
     note: HashMap<VaultPath, Vec<Diagnostic>>,
     vault: HashMap<VaultPath, Vec<Diagnostic>>,
-    published: HashMap<VaultPath, Vec<lsp::Diagnostic>>,
+    /// A hash of what was last published per note (its protocol form), not a copy.
+    published: HashMap<VaultPath, u64>,
 }
 
 struct Worker {
@@ -133,6 +141,7 @@ impl Worker {
                 }
             }
             self.publish(reconsider_all);
+            super::memory::release_now_and_then();
         }
     }
 
@@ -160,6 +169,8 @@ impl Worker {
             });
             let loaded = started.elapsed();
             self.publish(false);
+            // The load's peaks (parsing on every core, the first check) are over.
+            super::memory::release();
             super::live::start_search(&self.shared, ws, &self.out);
             super::moves::refresh(&self.shared, ws, &self.out);
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
@@ -256,6 +267,7 @@ impl Worker {
                             // anything else cannot be judged.
                             found.retain(|d| !NEEDS_THE_VAULT.contains(&d.code));
                         }
+                        cap_findings(&mut found);
                         (vault.note(id).path.clone(), found)
                     })
                     .collect();
@@ -269,8 +281,9 @@ impl Worker {
                     cache,
                     (self.scope, self.escalate),
                     std::mem::take(&mut touched),
-                    &self.out,
+                    (&self.shared, &self.out),
                 );
+                wait_for_client(&self.shared, &self.out);
             }
             publish_paths(
                 &snap,
@@ -278,7 +291,7 @@ impl Worker {
                 cache,
                 (self.scope, self.escalate),
                 touched,
-                &self.out,
+                (&self.shared, &self.out),
             );
         }
     }
@@ -292,7 +305,7 @@ fn publish_paths(
     cache: &mut WsCache,
     (scope, escalate): (DiagnosticsScope, Option<u32>),
     touched: BTreeSet<VaultPath>,
-    out: &tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    (shared, out): (&Shared, &tokio::sync::mpsc::UnboundedSender<Outgoing>),
 ) {
     let mut found: Vec<(VaultPath, Vec<Diagnostic>)> = touched
         .into_iter()
@@ -323,9 +336,9 @@ fn publish_paths(
             .iter()
             .map(|d| to_proto::diagnostic(ws, note, d, snap.encoding))
             .collect();
-        let before = cache.published.get(&path);
-        let unchanged = match before {
-            Some(before) => *before == diagnostics,
+        let hash = hash_of(&diagnostics);
+        let unchanged = match cache.published.get(&path) {
+            Some(before) => *before == hash,
             None => diagnostics.is_empty(),
         };
         // An open note is always answered, so its editor shows the current version.
@@ -337,8 +350,9 @@ fn publish_paths(
         if diagnostics.is_empty() {
             cache.published.remove(&path);
         } else {
-            cache.published.insert(path.clone(), diagnostics.clone());
+            cache.published.insert(path.clone(), hash);
         }
+        shared.unsent_publishes.fetch_add(1, Ordering::Relaxed);
         if out
             .send(Outgoing::Publish(uri, diagnostics, version))
             .is_err()
@@ -346,5 +360,92 @@ fn publish_paths(
             log::stderr("client channel closed; diagnostics dropped");
             return;
         }
+    }
+}
+
+/// Waits while the sending task has many publications not yet written: the first load
+/// publishes thousands of notes faster than a client reads them.
+fn wait_for_client(shared: &Shared, out: &tokio::sync::mpsc::UnboundedSender<Outgoing>) {
+    let started = Instant::now();
+    while shared.unsent_publishes.load(Ordering::Relaxed) > MAX_UNSENT
+        && started.elapsed() < Duration::from_secs(30)
+        && !out.is_closed()
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A hash of published diagnostics, through their JSON form (protocol types do not
+/// implement `Hash`).
+fn hash_of(diagnostics: &[lsp::Diagnostic]) -> u64 {
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let _ = serde_json::to_writer(&mut writer, diagnostics);
+    writer.0.finish()
+}
+
+/// Keeps a note's first [`MAX_FINDINGS_PER_NOTE`] findings (by position) and ends them
+/// with one that counts the rest.
+fn cap_findings(found: &mut Vec<Diagnostic>) {
+    if found.len() <= MAX_FINDINGS_PER_NOTE {
+        return;
+    }
+    found.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    let total = found.len();
+    found.truncate(MAX_FINDINGS_PER_NOTE - 1);
+    found.shrink_to_fit();
+    let first = &found[0];
+    let note = Diagnostic {
+        path: first.path.clone(),
+        span: crate::text::Span::empty(0),
+        severity: crate::diagnostic::Severity::Info,
+        code: crate::diagnostic::intern_code("too-many-findings"),
+        message: format!(
+            "this note has {total} findings; the editor shows the first {} (`twin check` lists them all)",
+            MAX_FINDINGS_PER_NOTE - 1
+        ),
+        related: Vec::new(),
+    };
+    found.push(note);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(at: usize) -> Diagnostic {
+        Diagnostic {
+            path: VaultPath::from("A.md"),
+            span: crate::text::Span::new(at, at + 1),
+            severity: crate::diagnostic::Severity::Warning,
+            code: "broken-link",
+            message: String::new(),
+            related: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn findings_past_the_cap_are_counted_in_one_last_finding() {
+        let mut found: Vec<Diagnostic> = (0..1500).rev().map(finding).collect();
+        cap_findings(&mut found);
+        assert_eq!(found.len(), MAX_FINDINGS_PER_NOTE);
+        // The first ones by position are kept.
+        assert_eq!(found[0].span.start, 0);
+        assert_eq!(found[MAX_FINDINGS_PER_NOTE - 2].span.start, 998);
+        let last = found.last().unwrap();
+        assert_eq!(last.code, "too-many-findings");
+        assert!(last.message.contains("1500 findings"), "{}", last.message);
+        let mut few: Vec<Diagnostic> = (0..10).map(finding).collect();
+        cap_findings(&mut few);
+        assert_eq!(few.len(), 10);
     }
 }

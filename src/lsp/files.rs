@@ -46,15 +46,13 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
     progress("reading notes", 10);
     let started = std::time::Instant::now();
     let mut last = started;
+    // Stages report their names here; their counts once the model is back.
     let mut stage_done = |stage: Stage| {
-        let (message, percentage) = match stage {
-            Stage::Load => ("resolving links", 40),
-            Stage::Resolve => ("building the coherence model", 60),
-            Stage::Coherence => ("checking notes", 80),
-        };
         log_stage(out, stage.name(), last.elapsed(), started.elapsed());
         last = std::time::Instant::now();
-        progress(message, percentage);
+        if stage == Stage::Load {
+            progress("resolving links", 40);
+        }
     };
     let model = match Analysis::load_resolved(&root, rulebook, &mut stage_done) {
         Ok(model) => model,
@@ -68,10 +66,16 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
         }
     };
     let notes = model.vault.notes.len();
+    let links: usize = model.vault.notes.iter().map(|n| n.links.len()).sum();
+    progress(
+        &format!("building the coherence model ({notes} notes, {links} links resolved)"),
+        60,
+    );
     install(shared, ws, model);
     shared.ready_changed();
     build_coherence(shared, ws);
     stage_done(Stage::Coherence);
+    progress(&format!("checking {notes} notes"), 80);
     {
         let mut state = shared.lock();
         let workspace = &mut state.workspaces[ws];

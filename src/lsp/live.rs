@@ -161,14 +161,17 @@ pub fn start_search(
         // later change reaches the index and none before it is missed.
         let (tx, rx) = std::sync::mpsc::channel();
         *lock(&workspace.live.feed) = Some(tx);
-        let model = workspace.model.clone();
+        // A copy of the vault (its notes are shared), not the model: an edit while the
+        // index opens would otherwise copy the whole model to change it.
+        let vault = workspace.model.vault.clone();
         let options = IndexOptions {
             memory_when_busy: true,
+            lean_writer: true,
             ..IndexOptions::default()
         };
         let handle = Arc::new(SearchHandle::spawn(
             crate::search::handle::DEFAULT_DEBOUNCE,
-            move || SearchIndex::open_vault(&model.vault, &options),
+            move || SearchIndex::open_vault(&vault, &options),
         ));
         *lock(&workspace.live.search) = Some(handle.clone());
         spawn_feeder(handle, rx);
@@ -201,6 +204,8 @@ pub fn start_search(
                         }
                     }
                     log::send(&out, log::Level::Info, message);
+                    // A first build queues whole documents for the writer.
+                    super::memory::release();
                 }
                 Err(reason) => log::send(
                     &out,

@@ -18,6 +18,7 @@ mod handlers;
 mod history_view;
 mod live;
 mod log;
+mod memory;
 mod moves;
 mod recorder;
 mod rule_files;

@@ -32,11 +32,14 @@ pub fn refresh(shared: &Arc<Shared>, ws: usize, out: &Out) {
         .name("twin-renames".into())
         .spawn(move || {
             loop {
-                let model = match shared.lock().workspaces.get(ws) {
-                    Some(workspace) => workspace.model.clone(),
+                // A copy of the vault (its notes are shared), not the model: an edit
+                // while this runs would otherwise copy the whole model to change it.
+                let vault = match shared.lock().workspaces.get(ws) {
+                    Some(workspace) => workspace.model.vault.clone(),
                     None => break,
                 };
-                let (renames, warnings) = KnownMoves::for_vault(&model.vault);
+                let (renames, warnings) = KnownMoves::for_vault(&vault);
+                drop(vault);
                 for warning in warnings {
                     log::send(&out, log::Level::Warning, format!("renames: {warning}"));
                 }

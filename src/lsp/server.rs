@@ -198,6 +198,12 @@ async fn send_loop(
         match message {
             Outgoing::Publish(uri, diagnostics, version) => {
                 client.publish_diagnostics(uri, diagnostics, version).await;
+                // Saturating: other senders (rule files) do not count theirs.
+                let _ = shared.unsent_publishes.fetch_update(
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                    |n| n.checked_sub(1),
+                );
             }
             Outgoing::Log(level, text) => {
                 let kind = match level {

@@ -18,6 +18,7 @@ use super::snapshot::{Snapshot, WorkspaceSnapshot};
 use crate::analysis::{Analysis, Change, Effect};
 use crate::note::{VaultPath, parse_note};
 use crate::text::ColumnEncoding;
+use crate::vault::SkippedFile;
 
 /// Which notes get diagnostics published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,6 +216,21 @@ impl State {
                 self.mark_synced(&uri);
                 continue;
             };
+            let bytes = self.docs.get(&uri).map_or(0, |d| d.rope.len_bytes());
+            if bytes > MAX_OPEN_NOTE_BYTES {
+                // The rope keeps taking edits; the model holds an empty note, so links
+                // to it still resolve, and `file-unreadable` says why.
+                self.mark_synced(&uri);
+                let reason = too_large(bytes);
+                changes
+                    .entry(ws)
+                    .or_default()
+                    .push(Change::Skip(SkippedFile {
+                        path: vpath,
+                        reason,
+                    }));
+                continue;
+            }
             let text = self.docs.get(&uri).map(|d| d.text()).unwrap_or_default();
             self.mark_synced(&uri);
             let note = parse_safely(vpath, text);
@@ -296,6 +312,20 @@ pub fn is_note_path(path: &Path) -> bool {
 }
 
 /// Parses a note; a parser panic becomes an empty note rather than a dead server.
+/// The largest open document the server analyzes. Every edit reparses the whole note
+/// under the state lock, and a note of tens of megabytes holds its links' findings by the
+/// hundred thousand: past this, the editor gets one finding that says so.
+pub const MAX_OPEN_NOTE_BYTES: usize = 8 << 20;
+
+/// Why an open document is not analyzed.
+fn too_large(bytes: usize) -> String {
+    format!(
+        "this note is {:.1} MB; the editor analyzes notes up to {} MB (`twin check` reads them)",
+        bytes as f64 / (1 << 20) as f64,
+        MAX_OPEN_NOTE_BYTES >> 20
+    )
+}
+
 pub fn parse_safely(path: VaultPath, text: Arc<str>) -> Arc<crate::note::Note> {
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parse_note(path.clone(), text.clone())
@@ -309,6 +339,9 @@ pub struct Shared {
     state: Mutex<State>,
     /// Signalled when a workspace reaches a stage of its load.
     ready: Condvar,
+    /// Diagnostics handed to the sending task and not yet written: the worker waits
+    /// while there are many, so a slow client cannot make them pile up in memory.
+    pub unsent_publishes: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {

@@ -29,6 +29,10 @@ pub struct IndexOptions {
     /// process's edits) instead of reading that process's last commit. For a second
     /// language server; a one-shot search is better served by the commit.
     pub memory_when_busy: bool,
+    /// Write with one thread and tantivy's smallest indexing memory: for the language
+    /// server, which keeps its writer for its whole life and indexes mostly one note at
+    /// a time. A first build makes more, smaller segments, merged in the background.
+    pub lean_writer: bool,
 }
 
 /// Where an open index keeps its data.

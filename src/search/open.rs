@@ -24,6 +24,8 @@ use crate::vault::Vault;
 const WRITER_MEMORY_PER_THREAD: usize = 64 << 20;
 /// Writer threads at most; indexing a vault is rarely worth more.
 const MAX_WRITER_THREADS: usize = 4;
+/// Indexing memory of a lean writer ([`IndexOptions::lean_writer`]): tantivy's minimum.
+const LEAN_WRITER_MEMORY: usize = 15_000_000;
 /// Segments beyond which opening merges them all. Short-lived processes (`twin search`)
 /// exit before tantivy's background merges finish, so each run that changes something
 /// would otherwise leave one more segment behind.
@@ -70,7 +72,7 @@ impl SearchIndex {
                         dir: vault_cache_dir(&cache_root, root),
                     };
                     if let Some(index) =
-                        Self::open_cached(&cache, source, options.memory_when_busy, &mut report)
+                        Self::open_cached(&cache, source, options, &mut report)
                     {
                         return Ok((index, report));
                     }
@@ -88,7 +90,7 @@ impl SearchIndex {
             schema: SCHEMA_VERSION,
             ..Manifest::default()
         };
-        let writer = new_writer(&index, manifest, None)?;
+        let writer = new_writer(&index, manifest, None, options.lean_writer)?;
         let search = SearchIndex::assemble(index, fields, Storage::Memory, None, Some(writer))?;
         search.index_changes(source, &mut report)?;
         search.commit()?;
@@ -99,12 +101,13 @@ impl SearchIndex {
     fn open_cached(
         cache: &CacheDir,
         source: NoteSource<'_>,
-        memory_when_busy: bool,
+        options: &IndexOptions,
         report: &mut OpenReport,
     ) -> Option<SearchIndex> {
+        let memory_when_busy = options.memory_when_busy;
         let dir = cache.dir.display();
         let result = match cache.try_lock() {
-            Ok(Some(file)) => Self::open_writable(cache, file, source, report),
+            Ok(Some(file)) => Self::open_writable(cache, file, source, options.lean_writer, report),
             Ok(None) if memory_when_busy => Err("another twin process is writing it".to_string()),
             Ok(None) => match open_existing(cache) {
                 Ok((index, manifest, fields)) => {
@@ -144,6 +147,7 @@ impl SearchIndex {
         cache: &CacheDir,
         file: File,
         source: NoteSource<'_>,
+        lean: bool,
         report: &mut OpenReport,
     ) -> Result<SearchIndex, String> {
         let index_dir = cache.index_dir();
@@ -158,7 +162,7 @@ impl SearchIndex {
             }
         };
         let modes = manifest.clone();
-        let writer = new_writer(&index, manifest, Some(file)).map_err(|e| e.to_string())?;
+        let writer = new_writer(&index, manifest, Some(file), lean).map_err(|e| e.to_string())?;
         let search = SearchIndex::assemble(index, fields, Storage::Disk, Some(cache), Some(writer))
             .map_err(|e| e.to_string())?
             .with_modes(&modes);
@@ -175,11 +179,16 @@ fn new_writer(
     index: &Index,
     manifest: Manifest,
     lock: Option<File>,
+    lean: bool,
 ) -> Result<Writer, SearchError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_WRITER_THREADS);
-    let writer = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    let writer = if lean {
+        index.writer_with_num_threads(1, LEAN_WRITER_MEMORY)?
+    } else {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_WRITER_THREADS);
+        index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?
+    };
     Ok(Writer {
         writer,
         manifest,

@@ -1,0 +1,44 @@
+//! Gives memory the allocator keeps but no longer uses back to the system.
+//!
+//! The first load parses notes on every core and the search index's first build queues
+//! whole documents; glibc keeps the freed pages of those peaks in its arenas, so the
+//! server's resident size stayed near its peak for its whole life. `malloc_trim` returns
+//! every free page (not only the top of the heap); the worker calls it after the load,
+//! after the index opens and, at most every few seconds, after edits.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The least time between two trims after edits: a trim walks the whole heap.
+const MIN_INTERVAL: Duration = Duration::from_secs(5);
+
+static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// Returns free memory to the system now.
+pub fn release() {
+    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+    trim();
+}
+
+/// Returns free memory to the system unless that was done in the last few seconds.
+pub fn release_now_and_then() {
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if last.is_some_and(|at| at.elapsed() < MIN_INTERVAL) {
+        return;
+    }
+    *last = Some(Instant::now());
+    drop(last);
+    trim();
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim() {
+    // SAFETY: `malloc_trim` only releases free pages of glibc's own arenas; it takes no
+    // pointers and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim() {}
