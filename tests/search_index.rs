@@ -328,6 +328,8 @@ fn a_busy_cache_can_be_replaced_by_ram_on_request() {
         cache_dir: Some(cache.clone()),
         in_memory: false,
         memory_when_busy: true,
+        // As the language server opens it.
+        lean_writer: true,
     };
     let (second, report) = SearchIndex::open(&vault, &config(&vault), &options).unwrap();
     assert_eq!(report.storage, Storage::Memory, "{report:?}");
