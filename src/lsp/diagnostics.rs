@@ -76,7 +76,8 @@ pub fn spawn(
 #[derive(Default)]
 struct WsCache {
     note: HashMap<VaultPath, Vec<Diagnostic>>,
-    vault: HashMap<VaultPath, Vec<Diagnostic>>,
+    /// Shared with requests (`Live::vault_findings`), not copied for them.
+    vault: super::live::VaultFindings,
     /// A hash of what was last published per note (its protocol form), not a copy.
     published: HashMap<VaultPath, u64>,
 }
@@ -246,8 +247,8 @@ impl Worker {
                 for path in cache.vault.keys().chain(by_path.keys()) {
                     touched.insert(path.clone());
                 }
-                cache.vault = by_path;
-                ws.live.set_vault_findings(Arc::new(cache.vault.clone()));
+                cache.vault = Arc::new(by_path);
+                ws.live.set_vault_findings(cache.vault.clone());
             }
             if reconsider_all {
                 touched.extend(cache.note.keys().cloned());
