@@ -14,6 +14,7 @@
 //!
 //! Byte offsets and core types only: no terminal, JSON report or LSP types.
 
+mod cache;
 mod change;
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -39,8 +40,11 @@ use crate::note::VaultPath;
 use crate::query_rules::FullText;
 use crate::resolve::{LinkGraph, build_link_graph};
 use crate::rules::{Rulebook, check_note, check_vault, check_vault_with};
-use crate::vault::{LoadError, NoteId, Vault, load_vault};
+use crate::vault::{LoadError, NoteId, Vault, load_vault, load_vault_with};
 
+use cache::CheckCache;
+
+pub use cache::{CACHE_FORMAT, CacheReport, CacheSetting};
 pub use change::{Change, Effect};
 pub use fulltext::{FullTextOutcome, cached_fulltext};
 pub use picture::{Picture, PictureEdge};
@@ -97,6 +101,46 @@ impl Analysis {
         analysis.set_coherence(analysis.coherence_model());
         stage(Stage::Coherence);
         Ok(analysis)
+    }
+
+    /// [`Analysis::load_with`] through the check cache: notes whose text did not change
+    /// take their parse and term vectors from it, and the cache is updated with the notes
+    /// that did. The result is the analysis a load without the cache gives.
+    pub fn load_cached(
+        root: &Path,
+        rulebook: Arc<Rulebook>,
+        setting: &CacheSetting,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Result<(Analysis, CacheReport), LoadError> {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let Some(cache) = CheckCache::open(setting, &canonical) else {
+            let analysis = Analysis::load_with(root, rulebook, stage)?;
+            return Ok((analysis, CacheReport::default()));
+        };
+        let vault = load_vault_with(root, &rulebook.config, &|path, text| {
+            cache.parse(path, text)
+        })?;
+        stage(Stage::Load);
+        let graph = build_link_graph(&vault);
+        stage(Stage::Resolve);
+        let config = &rulebook.config;
+        let known = match rulebook.needs_drift() {
+            true => cache.known_terms(&vault),
+            false => Vec::new(),
+        };
+        let mut coherence =
+            Coherence::build_with(&vault, &graph, config, rulebook.needs_drift(), known);
+        measure_trace_anchors(&mut coherence, &vault, config);
+        let report = cache.save(&vault, &coherence);
+        stage(Stage::Coherence);
+        let analysis = Analysis {
+            rulebook,
+            vault,
+            graph,
+            coherence,
+            coherent: true,
+        };
+        Ok((analysis, report))
     }
 
     /// The first stages of a load: notes read and parsed, names indexed, every link
@@ -241,11 +285,17 @@ impl Analysis {
 fn build_coherence(vault: &Vault, graph: &LinkGraph, rulebook: &Rulebook) -> Coherence {
     let config = &rulebook.config;
     let mut coherence = Coherence::build(vault, graph, config, rulebook.needs_drift());
+    measure_trace_anchors(&mut coherence, vault, config);
+    coherence
+}
+
+/// Measures `coherence` against the drift anchors of the vault's trace when `anchor-drift`
+/// is on (an unreadable trace has none).
+fn measure_trace_anchors(coherence: &mut Coherence, vault: &Vault, config: &Config) {
     if anchor_drift_on(config) {
         // The trace is read through its per-process cache, so a second look is cheap.
         let _ = with_trace(&vault.root, |trace| {
             coherence.measure_anchors(vault, config, trace.state())
         });
     }
-    coherence
 }

@@ -50,6 +50,12 @@ pub struct CheckArgs {
     /// Print only the number of findings per rule.
     #[arg(long)]
     pub statistics: bool,
+    /// Where twin keeps its caches (default: $TWIN_CACHE_DIR, else the user cache folder).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse and analyze every note afresh, and neither read nor write the check cache.
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub history: super::history::CheckHistoryArgs,
 }
@@ -126,12 +132,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         return EXIT_ERROR;
     }
     let spinner = DelayedSpinner::start("checking the vault");
-    let analysis = match super::load::open_analysis(&args.path, rulebook, &mut |stage| {
-        timings.phase(stage.name())
-    }) {
-        Ok(analysis) => analysis,
-        Err(code) => return code,
-    };
+    let cache = super::load::cache_setting(args.cache_dir.as_deref(), args.no_cache);
+    let analysis =
+        match super::load::open_analysis_cached(&args.path, rulebook, &cache, &mut |stage| {
+            timings.phase(stage.name())
+        }) {
+            Ok(analysis) => analysis,
+            Err(code) => return code,
+        };
     let fulltext = super::load::fulltext(&analysis.vault, &analysis.rulebook.active_queries());
     timings.phase("full-text selectors");
     let diagnostics = analysis.check(Some(&fulltext));

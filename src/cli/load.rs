@@ -5,10 +5,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::EXIT_ERROR;
-use crate::analysis::{Analysis, FullTextOutcome, Stage, cached_fulltext, load_rulebook};
+use crate::analysis::{
+    Analysis, CacheSetting, FullTextOutcome, Stage, cached_fulltext, load_rulebook,
+};
 use crate::diagnostic::Severity;
 use crate::query_rules::{FullText, QueryRule};
 use crate::rules::Rulebook;
+use crate::search::cache::default_cache_root;
 use crate::vault::Vault;
 
 /// Says on stderr why `path` cannot be a vault, if it cannot.
@@ -49,6 +52,43 @@ pub fn open_analysis(
         eprintln!("error: {err}");
         EXIT_ERROR
     })
+}
+
+/// The check cache's place: `--cache-dir`, else `TWIN_CACHE_DIR`, else the user cache
+/// folder; off with `--no-cache` or when none is known.
+pub fn cache_setting(cache_dir: Option<&Path>, no_cache: bool) -> CacheSetting {
+    if no_cache {
+        return CacheSetting::Off;
+    }
+    match cache_dir.map(Path::to_path_buf).or_else(default_cache_root) {
+        Some(root) => CacheSetting::Root(root),
+        None => CacheSetting::Off,
+    }
+}
+
+/// [`open_analysis`] through the check cache, printing its problems as warnings (and, with
+/// `TWIN_TIMINGS`, what it held).
+pub fn open_analysis_cached(
+    path: &Path,
+    rulebook: Rulebook,
+    cache: &CacheSetting,
+    stage: &mut dyn FnMut(Stage),
+) -> Result<Analysis, u8> {
+    let (analysis, report) = Analysis::load_cached(path, Arc::new(rulebook), cache, stage)
+        .map_err(|err| {
+            eprintln!("error: {err}");
+            EXIT_ERROR
+        })?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if std::env::var_os("TWIN_TIMINGS").is_some() && *cache != CacheSetting::Off {
+        eprintln!(
+            "timing: cache        {} notes from the cache, {} parsed, {} shards written",
+            report.hits, report.misses, report.written
+        );
+    }
+    Ok(analysis)
 }
 
 /// [`open_rulebook`] then [`open_analysis`].

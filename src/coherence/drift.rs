@@ -115,7 +115,18 @@ fn comparable(stats: &TermStats, a: NoteId, b: NoteId) -> bool {
 
 impl Drift {
     pub fn build(vault: &Vault, topology: &Topology, config: &RelationsConfig) -> Drift {
-        let stats = TermStats::build(vault);
+        Drift::build_with(vault, topology, config, Vec::new())
+    }
+
+    /// [`Drift::build`] with the terms of some notes already known (see
+    /// [`TermStats::build_with`]).
+    pub fn build_with(
+        vault: &Vault,
+        topology: &Topology,
+        config: &RelationsConfig,
+        known: Vec<Option<NoteTerms>>,
+    ) -> Drift {
+        let stats = TermStats::build_with(vault, known);
         let (identity, whole): (Vec<Option<f32>>, Vec<Option<Weights>>) = (0..vault.notes.len())
             .into_par_iter()
             .map(|i| {

@@ -49,9 +49,21 @@ impl Coherence {
     /// `drift` (a drift rule or a query rule needs them). Reads nothing from disk; drift
     /// anchors come from the trace through [`Coherence::measure_anchors`].
     pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config, drift: bool) -> Coherence {
+        Coherence::build_with(vault, graph, config, drift, Vec::new())
+    }
+
+    /// [`Coherence::build`] with the term vectors of some notes already known, by note id
+    /// (the check cache's, for notes whose text did not change).
+    pub fn build_with(
+        vault: &Vault,
+        graph: &LinkGraph,
+        config: &Config,
+        drift: bool,
+        known: Vec<Option<NoteTerms>>,
+    ) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let drift = drift.then(|| Drift::build(vault, &topology, &relations));
+        let drift = drift.then(|| Drift::build_with(vault, &topology, &relations, known));
         Coherence {
             config: relations,
             topology,

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::prose::{ProseCount, prose_count};
 use crate::note::{LinkSource, Note, YamlValue};
@@ -20,7 +21,7 @@ pub const MAX_ANALYZED_BYTES: usize = 512 * 1024;
 pub type TermCounts = Vec<(TermId, u32)>;
 
 /// What one note says (body) and what it declares itself to be (identity).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NoteTerms {
     /// Terms of the text after the frontmatter.
     pub body: TermCounts,
@@ -315,11 +316,19 @@ fn distinct_terms(terms: &NoteTerms) -> impl Iterator<Item = TermId> + '_ {
 impl TermStats {
     /// Analyzes every note in parallel and counts document frequencies.
     pub fn build(vault: &Vault) -> TermStats {
+        TermStats::build_with(vault, Vec::new())
+    }
+
+    /// [`TermStats::build`] taking each note's terms from `known` (by note id) where it has
+    /// them: the check cache's, for notes whose text did not change.
+    pub fn build_with(vault: &Vault, mut known: Vec<Option<NoteTerms>>) -> TermStats {
+        known.resize(vault.notes.len(), None);
         let notes: Vec<NoteTerms> = vault
             .notes
             .par_iter()
-            .map_init(Analyzer::default, |analyzer, note| {
-                note_terms(analyzer, note)
+            .zip(known)
+            .map_init(Analyzer::default, |analyzer, (note, known)| {
+                known.unwrap_or_else(|| note_terms(analyzer, note))
             })
             .collect();
         let df = notes

@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::text::{LineIndex, Span};
 
@@ -10,10 +11,15 @@ use crate::text::{LineIndex, Span};
 pub type VaultPath = Arc<str>;
 
 /// One parsed markdown note.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Note {
+    /// Path, text and line index are not serialized: the check cache keeps a note's parse
+    /// under its path and rebuilds the rest from the file it reads anyway.
+    #[serde(skip)]
     pub path: VaultPath,
+    #[serde(skip)]
     pub text: Arc<str>,
+    #[serde(skip)]
     pub line_index: LineIndex,
     pub frontmatter: Option<Frontmatter>,
     pub headings: Vec<Heading>,
@@ -37,6 +43,7 @@ pub struct Note {
     pub problems: Vec<ParseProblem>,
     /// Headings and block ids by the keys link resolution compares, built on first use
     /// for a note with many of them; empty until then.
+    #[serde(skip)]
     pub anchor_index: OnceLock<AnchorIndex>,
 }
 
@@ -139,7 +146,7 @@ pub fn strip_md_extension(name: &str) -> &str {
 }
 
 /// The YAML block between `---` fences at the top of a note.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Frontmatter {
     /// The whole block, fences included.
     pub span: Span,
@@ -159,7 +166,7 @@ impl Frontmatter {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FrontmatterEntry {
     pub key: String,
     pub key_span: Span,
@@ -167,14 +174,14 @@ pub struct FrontmatterEntry {
 }
 
 /// A YAML node with its byte span in the note.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
 }
 
 /// A YAML value as twin keeps it: scalars are kept as text, as Obsidian shows them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum YamlValue {
     Null,
     Bool(bool),
@@ -194,13 +201,13 @@ impl YamlValue {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alias {
     pub name: String,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     /// The heading's text as Obsidian links to it: inline markup removed, trimmed.
@@ -234,7 +241,7 @@ pub struct Block {
 }
 
 /// A `^block-id` at the end of a paragraph or list item.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlockId {
     pub id: String,
     /// The `^id` marker itself.
@@ -243,7 +250,7 @@ pub struct BlockId {
     pub block_span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkKind {
     /// `[[target]]`
     Wiki,
@@ -252,7 +259,7 @@ pub enum LinkKind {
 }
 
 /// Where a link was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkSource {
     Body,
     /// Inside the value of a frontmatter property, e.g. `up: "[[X]]"`.
@@ -261,7 +268,7 @@ pub enum LinkSource {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub kind: LinkKind,
     pub embed: bool,
@@ -278,7 +285,7 @@ pub struct Link {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AnchorKind {
     /// `#Heading` or nested `#Heading#Sub`: each part in order.
     Heading(Vec<String>),
@@ -286,14 +293,14 @@ pub enum AnchorKind {
     Block(String),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
     pub kind: AnchorKind,
     /// Span of the anchor text after the first `#`.
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TagSource {
     /// `#tag` in the body.
     Inline,
@@ -315,7 +322,7 @@ pub fn tag_matches(name: &str, key: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
     /// The tag without its `#`, as written (`a/b` for nested tags).
     pub name: String,
@@ -325,7 +332,7 @@ pub struct Tag {
 }
 
 /// A blockquote that opens with `[!type]`, as Obsidian renders callouts.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Callout {
     /// The type as written (`note`, `Warning`, `my-type`); Obsidian compares it case-insensitively.
     pub kind: String,
@@ -339,14 +346,14 @@ pub struct Callout {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FootnoteRef {
     pub label: String,
     /// The whole `[^label]`.
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FootnoteDef {
     /// The label as the writer meant it (`1` for both `[^1]:` and `[ ^1 ]:`).
     pub label: String,
@@ -358,7 +365,7 @@ pub struct FootnoteDef {
     pub malformed: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParseProblemKind {
     /// The frontmatter is not valid YAML, or not a mapping.
     FrontmatterInvalid,
@@ -366,7 +373,7 @@ pub enum ParseProblemKind {
     FrontmatterDuplicateKey { key: String, first: Span },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub kind: ParseProblemKind,
     pub span: Span,

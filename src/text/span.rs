@@ -1,12 +1,14 @@
 //! A byte range into a note's text; the core speaks only in these.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `start..end` into one note's text.
 ///
 /// Offsets are `u32` because notes larger than 4 GiB are refused at load time,
 /// and halving the size of every span keeps the model small on big vaults.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

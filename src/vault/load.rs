@@ -43,6 +43,19 @@ impl std::error::Error for LoadError {}
 /// a [`SkippedFile`]. Attachments are listed, never read, but for canvases, whose file
 /// nodes link.
 pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    load_vault_with(root, config, &parse_note)
+}
+
+/// How [`load_vault_with`] turns a note's path and text into a [`Note`]: [`parse_note`], or
+/// a cache of earlier parses that falls back to it.
+pub type ParseFn<'a> = &'a (dyn Fn(VaultPath, Arc<str>) -> Note + Sync);
+
+/// [`load_vault`] with the notes made by `parse` (called in parallel, once per note read).
+pub fn load_vault_with(
+    root: &Path,
+    config: &Config,
+    parse: ParseFn<'_>,
+) -> Result<Vault, LoadError> {
     if !root.is_dir() {
         return Err(LoadError::NotAFolder(root.to_path_buf()));
     }
@@ -65,7 +78,7 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         .par_iter()
         .map(|file| {
             read_note(file)
-                .map(|text| parse_note(file.path.clone(), text))
+                .map(|text| parse(file.path.clone(), text))
                 .map_err(|reason| SkippedFile {
                     path: file.path.clone(),
                     reason,

@@ -1,0 +1,281 @@
+//! The check cache on disk: shard files of postcard-encoded entries, each with a magic
+//! number and a checksum, written to a temporary file and renamed into place.
+//!
+//! A shard file is `notes-<count>-<index>.bin`: the notes whose path hashes to `index` of
+//! `count` shards. The count grows with the vault (about 100 notes a shard, at most 1,024
+//! shards), so that a change to 100 notes of 100,000 rewrites a tenth of the cache.
+
+use std::hash::Hasher;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::{Deserialize, Serialize};
+
+use super::Entry;
+use crate::coherence::{Coherence, NoteTerms};
+use crate::note::Note;
+use crate::search::cache::content_hash;
+use crate::vault::{NoteId, Vault};
+
+/// Bumped whenever what an entry holds changes shape (the note model, term vectors).
+pub const CACHE_FORMAT: u32 = 1;
+/// The first bytes of every shard file.
+const MAGIC: &[u8; 8] = b"twinchk\x01";
+const PREFIX: &str = "notes-";
+const SUFFIX: &str = ".bin";
+/// Notes a shard holds about, and the most shards a vault gets.
+const NOTES_PER_SHARD: usize = 100;
+const MAX_SHARDS: usize = 1024;
+
+/// What precedes the entries, decoded first so that a shard of another version is told
+/// apart before its entries are read.
+#[derive(Serialize, Deserialize)]
+struct Header<'a> {
+    version: &'a str,
+    format: u32,
+    count: u32,
+    index: u32,
+}
+
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    path: &'a str,
+    len: u64,
+    hash: u64,
+    note: &'a Note,
+    terms: Option<&'a NoteTerms>,
+}
+
+/// The same fields as [`EntryOut`], owned: postcard writes no field names, so the two
+/// must list the same fields in the same order.
+#[derive(Deserialize)]
+struct EntryIn {
+    path: String,
+    len: u64,
+    hash: u64,
+    note: Note,
+    terms: Option<NoteTerms>,
+}
+
+/// How many shards a vault of `notes` notes gets: a power of two.
+pub(super) fn shard_count(notes: usize) -> u32 {
+    (notes / NOTES_PER_SHARD)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two() as u32
+}
+
+fn shard_of(path: &str, count: u32) -> u32 {
+    (content_hash(path) % u64::from(count)) as u32
+}
+
+fn shard_name(count: u32, index: u32) -> String {
+    format!("{PREFIX}{count}-{index}{SUFFIX}")
+}
+
+/// (count, index) of a shard file's name.
+fn parse_name(name: &str) -> Option<(u32, u32)> {
+    let rest = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    let (count, index) = rest.split_once('-')?;
+    Some((count.parse().ok()?, index.parse().ok()?))
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+/// Every readable entry in `dir` by path, the entries per shard as read, and the first
+/// problem met (a shard corrupt, truncated or of another version), as a phrase.
+pub(super) type ReadAll = (
+    FxHashMap<Box<str>, Entry>,
+    FxHashMap<(u32, u32), usize>,
+    Option<String>,
+);
+
+pub(super) fn read_all(dir: &Path) -> ReadAll {
+    let mut files: Vec<((u32, u32), PathBuf)> = match std::fs::read_dir(dir) {
+        Ok(list) => list
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                Some((parse_name(name.to_str()?)?, e.path()))
+            })
+            .collect(),
+        // No cache yet: nothing to say.
+        Err(_) => return (FxHashMap::default(), FxHashMap::default(), None),
+    };
+    files.sort();
+    let read: Vec<Result<((u32, u32), Vec<EntryIn>), String>> = files
+        .into_par_iter()
+        .map(|(key, path)| read_shard(&path, key).map(|entries| (key, entries)))
+        .collect();
+    let mut entries = FxHashMap::default();
+    let mut shards = FxHashMap::default();
+    let mut problem = None;
+    for result in read {
+        match result {
+            Ok((key, list)) => {
+                shards.insert(key, list.len());
+                for e in list {
+                    entries.insert(
+                        e.path.into_boxed_str(),
+                        Entry {
+                            len: e.len,
+                            hash: e.hash,
+                            had_terms: e.terms.is_some(),
+                            note: Mutex::new(Some(e.note)),
+                            terms: Mutex::new(e.terms),
+                            hit: AtomicBool::new(false),
+                        },
+                    );
+                }
+            }
+            Err(message) => {
+                problem.get_or_insert(message);
+            }
+        }
+    }
+    (entries, shards, problem)
+}
+
+fn read_shard(path: &Path, (count, index): (u32, u32)) -> Result<Vec<EntryIn>, String> {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("file {name} cannot be read ({e})"))?;
+    let corrupt = |what: &str| format!("file {name} is {what}");
+    if bytes.len() < 16 || &bytes[..8] != MAGIC {
+        return Err(corrupt("not a twin check cache"));
+    }
+    let sum = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
+    let body = &bytes[16..];
+    if checksum(body) != sum {
+        return Err(corrupt("truncated or corrupt"));
+    }
+    let (header, rest) =
+        postcard::take_from_bytes::<Header<'_>>(body).map_err(|_| corrupt("corrupt"))?;
+    if header.version != env!("CARGO_PKG_VERSION") || header.format != CACHE_FORMAT {
+        return Err(format!(
+            "file {name} was made by another version of twin ({})",
+            header.version
+        ));
+    }
+    if (header.count, header.index) != (count, index) {
+        return Err(corrupt("misnamed"));
+    }
+    postcard::from_bytes(rest).map_err(|_| corrupt("corrupt"))
+}
+
+/// Writes the shards of `vault` whose notes changed since they were read, and removes
+/// the shard files of another shard count. Returns how many were written.
+pub(super) fn write_changed(
+    dir: &Path,
+    entries: &FxHashMap<Box<str>, Entry>,
+    shards: &FxHashMap<(u32, u32), usize>,
+    vault: &Vault,
+    coherence: &Coherence,
+) -> io::Result<usize> {
+    let count = shard_count(vault.notes.len());
+    let stats = coherence.drift.as_ref().map(|d| &d.stats);
+    let mut members: Vec<Vec<NoteId>> = vec![Vec::new(); count as usize];
+    for id in vault.note_ids() {
+        members[shard_of(&vault.note(id).path, count) as usize].push(id);
+    }
+    let dirty: Vec<u32> = (0..count)
+        .filter(|&i| {
+            let ids = &members[i as usize];
+            shards.get(&(count, i)) != Some(&ids.len())
+                || ids
+                    .iter()
+                    .any(|&id| match entries.get(&*vault.note(id).path) {
+                        Some(e) => {
+                            !e.hit.load(Ordering::Relaxed) || (stats.is_some() && !e.had_terms)
+                        }
+                        None => true,
+                    })
+        })
+        .collect();
+    if dirty.is_empty() {
+        return Ok(0);
+    }
+    std::fs::create_dir_all(dir)?;
+    dirty.par_iter().try_for_each(|&i| {
+        let held: Vec<Option<NoteTerms>>;
+        let ids = &members[i as usize];
+        // Terms of notes whose entry keeps them (drift was not computed this run).
+        held = ids
+            .iter()
+            .map(|&id| match (stats, entries.get(&*vault.note(id).path)) {
+                (None, Some(e)) if e.hit.load(Ordering::Relaxed) => {
+                    e.terms.lock().ok().and_then(|t| t.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let list: Vec<EntryOut<'_>> = ids
+            .iter()
+            .zip(&held)
+            .map(|(&id, held)| {
+                let note = vault.note(id);
+                let cached = entries
+                    .get(&*note.path)
+                    .filter(|e| e.hit.load(Ordering::Relaxed));
+                EntryOut {
+                    path: &note.path,
+                    len: note.text.len() as u64,
+                    hash: cached.map_or_else(|| content_hash(&note.text), |e| e.hash),
+                    note,
+                    terms: stats.map(|s| s.note(id)).or(held.as_ref()),
+                }
+            })
+            .collect();
+        write_shard(dir, count, i, &list)
+    })?;
+    // Shards of another count hold nothing this run reads again.
+    for (c, i) in shards.keys() {
+        if *c != count {
+            let _ = std::fs::remove_file(dir.join(shard_name(*c, *i)));
+        }
+    }
+    Ok(dirty.len())
+}
+
+fn write_shard(dir: &Path, count: u32, index: u32, entries: &[EntryOut<'_>]) -> io::Result<()> {
+    let header = Header {
+        version: env!("CARGO_PKG_VERSION"),
+        format: CACHE_FORMAT,
+        count,
+        index,
+    };
+    let mut body = postcard::to_stdvec(&header).map_err(io::Error::other)?;
+    body.extend(postcard::to_stdvec(entries).map_err(io::Error::other)?);
+    let mut bytes = Vec::with_capacity(body.len() + 16);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&checksum(&body).to_le_bytes());
+    bytes.extend_from_slice(&body);
+    let name = shard_name(count, index);
+    atomic_write(&dir.join(&name), &bytes)
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into place, so that a
+/// reader, or another twin writing the same shard, never sees half a file.
+fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let tmp = path.with_extension(format!(
+        "{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::File::create(&tmp).and_then(|mut file| file.write_all(bytes));
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
