@@ -75,7 +75,9 @@ impl Calibration {
 
     /// The value at percentile `p` (0–100) by nearest rank; 0 when there is none.
     pub fn at(&self, p: f64) -> f32 {
-        percentile(&self.sorted, p)
+        // Already sorted: [`percentile`] would copy and sort the vault's values again for
+        // every drifted note, which made `identity-drift` quadratic.
+        nearest_rank(&self.sorted, p)
     }
 
     /// Whether `value` is among the lowest `p` percent: it and every value tied with it fit
@@ -375,6 +377,14 @@ pub fn percentile(values: &[f32], p: f64) -> f32 {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f32::total_cmp);
+    nearest_rank(&sorted, p)
+}
+
+/// The value at percentile `p` of values already sorted; 0 for an empty list.
+fn nearest_rank(sorted: &[f32], p: f64) -> f32 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }

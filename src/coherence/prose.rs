@@ -1,6 +1,8 @@
 //! How much of a note's body is prose: sentences of its own, as opposed to headings, tables,
 //! lists of links and lists of names, which say what a note points to, not what it says.
 
+use serde::{Deserialize, Serialize};
+
 use crate::note::{LinkSource, Note};
 use crate::text::Span;
 use crate::words::split_words;
@@ -12,7 +14,7 @@ use super::terms::MAX_ANALYZED_BYTES;
 const SENTENCE_WORDS: u32 = 5;
 
 /// Words of a body, counted line by line (stop words included, code blocks left out).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProseCount {
     /// Every word of the body: headings, tables, links' text and prose.
     pub words: u32,
