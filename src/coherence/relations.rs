@@ -33,6 +33,9 @@ pub struct TypedLink {
 #[derive(Clone, Debug)]
 pub struct HeadingMatcher {
     patterns: Vec<(String, Relation)>,
+    /// The first letter of each pattern: most headings start with none of them, and need
+    /// not be normalized at all.
+    firsts: Vec<char>,
 }
 
 impl HeadingMatcher {
@@ -48,12 +51,25 @@ impl HeadingMatcher {
         }
         // Longest first, so "Upstream" wins over "Up" when both are configured.
         patterns.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        HeadingMatcher { patterns }
+        let mut firsts: Vec<char> = patterns
+            .iter()
+            .filter_map(|(p, _)| p.chars().next())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        HeadingMatcher { patterns, firsts }
     }
 
     /// The relation a heading's text names: a pattern at its start, as whole words,
     /// ignoring case, numbering, emoji and punctuation around it.
     pub fn relation_of(&self, heading: &str) -> Option<Relation> {
+        // The normalized text starts with the first letter, lowercased (patterns are never
+        // empty), so a heading whose first letter starts no pattern names no relation.
+        let first = heading.chars().find(|c| c.is_alphabetic())?;
+        let first = first.to_lowercase().next()?;
+        if self.firsts.binary_search(&first).is_err() {
+            return None;
+        }
         let text = normalize_heading(heading);
         self.patterns.iter().find_map(|(pattern, relation)| {
             let rest = text.strip_prefix(pattern.as_str())?;

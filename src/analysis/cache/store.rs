@@ -111,7 +111,8 @@ pub(super) fn read_all(dir: &Path) -> ReadAll {
         Err(_) => return (FxHashMap::default(), FxHashMap::default(), None),
     };
     files.sort();
-    let read: Vec<Result<((u32, u32), Vec<EntryIn>), String>> = files
+    type Shard = ((u32, u32), Vec<EntryIn>);
+    let read: Vec<Result<Shard, String>> = files
         .into_par_iter()
         .map(|(key, path)| read_shard(&path, key).map(|entries| (key, entries)))
         .collect();
@@ -204,10 +205,9 @@ pub(super) fn write_changed(
     }
     std::fs::create_dir_all(dir)?;
     dirty.par_iter().try_for_each(|&i| {
-        let held: Vec<Option<NoteTerms>>;
         let ids = &members[i as usize];
         // Terms of notes whose entry keeps them (drift was not computed this run).
-        held = ids
+        let held: Vec<Option<NoteTerms>> = ids
             .iter()
             .map(|&id| match (stats, entries.get(&*vault.note(id).path)) {
                 (None, Some(e)) if e.hit.load(Ordering::Relaxed) => {

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use rayon::prelude::*;
 
 use super::{LEAST_COHERENT, Report, locate, severity_plural, thousands};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -32,6 +33,7 @@ pub fn write(
         Renderer::plain()
     };
     let mut shown: Vec<(&str, usize)> = Vec::new();
+    let mut listed: Vec<&Diagnostic> = Vec::new();
     for diagnostic in report.diagnostics {
         if let Some(limit) = per_rule {
             let count = match shown.iter_mut().find(|(code, _)| *code == diagnostic.code) {
@@ -46,7 +48,23 @@ pub fn write(
                 continue;
             }
         }
-        writeln!(out, "{}\n", render_one(report, diagnostic, &renderer))?;
+        listed.push(diagnostic);
+    }
+    // Rendering a finding (its line located, cut and underlined) is the cost of a long
+    // report: done in parallel, in chunks that keep the order, then written in one go.
+    let rendered: Vec<String> = listed
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut text = String::new();
+            for diagnostic in chunk {
+                text.push_str(&render_one(report, diagnostic, &renderer));
+                text.push_str("\n\n");
+            }
+            text
+        })
+        .collect();
+    for text in rendered {
+        out.write_all(text.as_bytes())?;
     }
     if let Some(limit) = per_rule {
         let mut hidden = false;
