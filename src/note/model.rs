@@ -219,7 +219,7 @@ pub struct Heading {
 }
 
 /// What kind of block a [`Block`] is: where a new id goes depends on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BlockKind {
     Paragraph,
     ListItem,
@@ -229,7 +229,7 @@ pub enum BlockKind {
 }
 
 /// A block a link can name with `#^id`, whether it has an id yet or not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     pub kind: BlockKind,
     /// The whole block, without its trailing newline (as [`BlockId::block_span`]).

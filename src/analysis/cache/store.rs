@@ -21,8 +21,11 @@ use crate::note::Note;
 use crate::search::cache::content_hash;
 use crate::vault::{NoteId, Vault};
 
-/// Bumped whenever what an entry holds changes shape (the note model, term vectors).
-pub const CACHE_FORMAT: u32 = 1;
+/// Bumped whenever what an entry holds changes meaning; a change of shape (a field added to
+/// the note model or the term vectors) is caught by [`model_fingerprint`] as well.
+pub const CACHE_FORMAT: u32 = 2;
+/// A note that uses most of the model, serialized to fingerprint its shape.
+const SAMPLE_NOTE: &str = "---\ntitle: T\naliases: [A]\ntags: [t]\nup: \"[[U]]\"\nk: {a: [1, true, ~]}\n---\n# H\n\nText [[L#H|d]] [m](x.md#^b) #tag[^1] %%c%% `code` ^b\n\n> [!note] T\n> q\n\n| a |\n|---|\n\n[^1]: def\n";
 /// The first bytes of every shard file.
 const MAGIC: &[u8; 8] = b"twinchk\x01";
 const PREFIX: &str = "notes-";
@@ -37,6 +40,7 @@ const MAX_SHARDS: usize = 1024;
 struct Header<'a> {
     version: &'a str,
     format: u32,
+    model: u64,
     count: u32,
     index: u32,
 }
@@ -81,6 +85,19 @@ fn parse_name(name: &str) -> Option<(u32, u32)> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
     let (count, index) = rest.split_once('-')?;
     Some((count.parse().ok()?, index.parse().ok()?))
+}
+
+/// A hash of how this build serializes a sample note and empty term vectors: a build whose
+/// model has another shape (a field more) makes another, so its shards are never misread
+/// even under the same version number.
+fn model_fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let note = crate::note::parse_note("s.md".into(), SAMPLE_NOTE.into());
+        let mut bytes = postcard::to_stdvec(&note).unwrap_or_default();
+        bytes.extend(postcard::to_stdvec(&NoteTerms::default()).unwrap_or_default());
+        checksum(&bytes)
+    })
 }
 
 fn checksum(bytes: &[u8]) -> u64 {
@@ -159,7 +176,10 @@ fn read_shard(path: &Path, (count, index): (u32, u32)) -> Result<Vec<EntryIn>, S
     }
     let (header, rest) =
         postcard::take_from_bytes::<Header<'_>>(body).map_err(|_| corrupt("corrupt"))?;
-    if header.version != env!("CARGO_PKG_VERSION") || header.format != CACHE_FORMAT {
+    if header.version != env!("CARGO_PKG_VERSION")
+        || header.format != CACHE_FORMAT
+        || header.model != model_fingerprint()
+    {
         return Err(format!(
             "file {name} was made by another version of twin ({})",
             header.version
@@ -248,6 +268,7 @@ fn write_shard(dir: &Path, count: u32, index: u32, entries: &[EntryOut<'_>]) -> 
     let header = Header {
         version: env!("CARGO_PKG_VERSION"),
         format: CACHE_FORMAT,
+        model: model_fingerprint(),
         count,
         index,
     };
