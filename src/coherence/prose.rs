@@ -40,6 +40,7 @@ pub fn prose_count(note: &Note) -> ProseCount {
         .chain(note.code.iter().copied())
         .collect();
     links.sort_by_key(|s| (s.start, s.end));
+    let links = merge_overlapping(links);
     let code = &note.code;
     let mut count = ProseCount::default();
     let mut lowered = String::new();
@@ -69,6 +70,18 @@ pub fn prose_count(note: &Note) -> ProseCount {
         at = line_end + 1;
     }
     count
+}
+
+/// Joins spans that overlap or nest (a link inside HTML) into disjoint ones, in order.
+fn merge_overlapping(sorted: Vec<Span>) -> Vec<Span> {
+    let mut merged: Vec<Span> = Vec::with_capacity(sorted.len());
+    for span in sorted {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,19 +119,15 @@ fn line_words(
     next: &mut usize,
     lowered: &mut String,
 ) -> (u32, u32) {
-    // Spans may nest (a link inside HTML): step past those that end before the line, and
-    // look at the few that start before a word.
-    while *next < links.len() && (links[*next].end as usize) <= from {
-        *next += 1;
-    }
+    // The spans are disjoint and sorted, and words come in order: one cursor serves both,
+    // so a line of a million words and links costs a million steps, not their product.
     let (mut own, mut linked) = (0, 0);
-    let near = &links[*next..];
     split_words(&text[from..to], lowered, |start, end, _, _| {
         let (start, end) = (from + start, from + end);
-        let inside = near
-            .iter()
-            .take_while(|l| (l.start as usize) < end)
-            .any(|l| (l.end as usize) > start);
+        while *next < links.len() && (links[*next].end as usize) <= start {
+            *next += 1;
+        }
+        let inside = links.get(*next).is_some_and(|l| (l.start as usize) < end);
         if inside {
             linked += 1;
         } else {
@@ -146,6 +155,31 @@ mod tests {
         // A list item that names a link and says little of its own.
         let item = "- [[Obsidian Sync]] for your notes\n";
         assert_eq!(count(item).prose, 0);
+    }
+
+    #[test]
+    fn nested_and_overlapping_spans_merge_into_one() {
+        let spans = vec![
+            Span::new(0, 10),
+            Span::new(2, 4),
+            Span::new(8, 12),
+            Span::new(20, 25),
+        ];
+        assert_eq!(
+            merge_overlapping(spans),
+            vec![Span::new(0, 12), Span::new(20, 25)]
+        );
+    }
+
+    #[test]
+    fn words_inside_nested_spans_are_linked_and_the_rest_own() {
+        // A span (HTML) holding another (a link), then a lone span: aa bb cc and ee are inside.
+        let text = "aa bb cc dd ee ff";
+        let spans = vec![Span::new(0, 8), Span::new(3, 5), Span::new(12, 14)];
+        let links = merge_overlapping(spans);
+        let (mut next, mut lowered) = (0, String::new());
+        let counts = line_words(text, 0, text.len(), &links, &mut next, &mut lowered);
+        assert_eq!(counts, (2, 4));
     }
 
     #[test]
