@@ -41,11 +41,17 @@ pub fn client(caps: &ClientCapabilities) -> ClientCaps {
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
             .is_some_and(|f| f.contains(&MarkupKind::Markdown)),
+        pull_diagnostics: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+        diagnostic_refresh: workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
     }
 }
 
-/// What the server offers, with the negotiated position encoding.
-pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
+/// What the server offers, with the negotiated position encoding; pull diagnostics to a
+/// client that pulls.
+pub fn server(encoding: ColumnEncoding, client: &ClientCaps) -> ServerCapabilities {
     let md_filter = json!([{"scheme": "file", "pattern": {"glob": "**/*.md"}}]);
     let all_filter = json!([{"scheme": "file", "pattern": {"glob": "**/*"}}]);
     let value = json!({
@@ -69,7 +75,7 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
             "full": true,
         },
         "workspace": {
-            "workspaceFolders": {"supported": true, "changeNotifications": false},
+            "workspaceFolders": {"supported": true, "changeNotifications": true},
             "fileOperations": {
                 "willRename": {"filters": all_filter},
                 "didRename": {"filters": all_filter},
@@ -78,5 +84,14 @@ pub fn server(encoding: ColumnEncoding) -> ServerCapabilities {
             },
         },
     });
+    let mut value = value;
+    if client.pull_diagnostics {
+        // A finding in one note depends on others (links, relations): inter-file.
+        value["diagnosticProvider"] = json!({
+            "identifier": "twin",
+            "interFileDependencies": true,
+            "workspaceDiagnostics": true,
+        });
+    }
     serde_json::from_value(value).expect("server capabilities are well-formed")
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -18,7 +19,7 @@ use tower_lsp_server::gen_lsp_types as lsp;
 use super::convert::to_proto;
 use super::files::{self, FileChange, FileChangeKind};
 use super::snapshot::{Snapshot, WorkspaceSnapshot};
-use super::state::{DiagnosticsScope, Shared};
+use super::state::{DiagnosticsScope, Ready, Shared, Workspace};
 use super::{Outgoing, log};
 use crate::coherence::COHERENCE_RULES;
 use crate::diagnostic::Diagnostic;
@@ -56,6 +57,14 @@ pub enum Event {
     Load,
     /// Settings changed: reconsider what is published.
     Settings,
+    /// Workspace folders added and removed (`workspace/didChangeWorkspaceFolders`).
+    Folders {
+        added: Vec<std::path::PathBuf>,
+        removed: Vec<std::path::PathBuf>,
+    },
+    /// Sent behind each event from the client: once acted on, pulls sent after that
+    /// event can answer (`Shared::wait_caught_up`).
+    Mark(u64),
     Shutdown,
 }
 
@@ -124,8 +133,11 @@ impl Worker {
                 events.extend(rx.try_iter());
             }
             let mut reconsider_all = false;
+            let mut marked = 0;
             for event in events {
                 match event {
+                    Event::Mark(seq) => marked = seq.max(marked),
+                    Event::Folders { added, removed } => self.change_folders(added, removed),
                     Event::Edited => {}
                     Event::Closed(path) => {
                         files::apply(&self.shared, &[FileChange::changed(path)], &self.out)
@@ -142,8 +154,62 @@ impl Worker {
                 }
             }
             self.publish(reconsider_all);
+            self.shared.mark_done(marked);
             super::memory::release_now_and_then();
         }
+    }
+
+    /// Drops the workspaces of removed folders (clearing what was published for them) and
+    /// loads the added ones, as `initialize` does with several folders.
+    fn change_folders(&mut self, added: Vec<PathBuf>, removed: Vec<PathBuf>) {
+        let removed: Vec<PathBuf> = removed
+            .into_iter()
+            .flat_map(|r| [r.canonicalize().unwrap_or_else(|_| r.clone()), r])
+            .collect();
+        let added: Vec<Workspace> = added.into_iter().map(|r| Workspace::new(r, true)).collect();
+        let (gone, caps) = {
+            let mut state = self.shared.lock();
+            let mut gone = Vec::new();
+            let mut i = 0;
+            while i < state.workspaces.len() {
+                let ws = &state.workspaces[i];
+                if ws.indexed && ws.roots.iter().any(|r| removed.contains(r)) {
+                    let ws = state.workspaces.remove(i);
+                    let cache = (i < self.caches.len()).then(|| self.caches.remove(i));
+                    gone.push((ws, cache));
+                } else {
+                    i += 1;
+                }
+            }
+            for ws in added {
+                if !state.workspaces.iter().any(|w| w.roots[0] == ws.roots[0]) {
+                    state.single_file = false;
+                    state.workspaces.push(ws);
+                }
+            }
+            (gone, state.caps.clone())
+        };
+        self.shared.ready_changed();
+        for (ws, cache) in &gone {
+            ws.live.flush();
+            let Some(cache) = cache else { continue };
+            let root = ws.roots.last().expect("a root");
+            if !caps.pull_diagnostics {
+                for path in cache.published.keys() {
+                    let uri = to_proto::file_uri(&root.join(&**path));
+                    self.shared.unsent_publishes.fetch_add(1, Ordering::Relaxed);
+                    let _ = self.out.send(Outgoing::Publish(uri, Vec::new(), None));
+                }
+            }
+        }
+        if !gone.is_empty() && caps.pull_diagnostics {
+            // The held workspace pull answers: the removed notes' reports are now empty.
+            self.shared.pull_generation.send_modify(|g| *g += 1);
+            if caps.diagnostic_refresh {
+                let _ = self.out.send(Outgoing::RefreshDiagnostics);
+            }
+        }
+        self.load();
     }
 
     /// Indexes every workspace not loaded yet, with work-done progress.
@@ -155,7 +221,9 @@ impl Worker {
                 .collect()
         };
         for ws in pending {
-            let token = lsp::ProgressToken::String(format!("twin/index/{ws}"));
+            static LOADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = LOADS.fetch_add(1, Ordering::Relaxed);
+            let token = lsp::ProgressToken::String(format!("twin/index/{n}"));
             let _ = self.out.send(Outgoing::ProgressCreate(token.clone()));
             self.progress(
                 &token,
@@ -170,6 +238,8 @@ impl Worker {
             });
             let loaded = started.elapsed();
             self.publish(false);
+            self.shared.lock().workspaces[ws].ready = Ready::Diagnostics;
+            self.shared.ready_changed();
             // The load's peaks (parsing on every core, the first check) are over.
             super::memory::release();
             super::live::start_search(&self.shared, ws, &self.out);
@@ -214,6 +284,7 @@ impl Worker {
         };
         self.caches
             .resize_with(snap.workspaces.len(), WsCache::default);
+        let mut changed: Vec<(usize, VaultPath)> = Vec::new();
         for (i, effect) in effects.into_iter().enumerate() {
             let Some(effect) = effect else { continue };
             if effect.is_empty() && !reconsider_all {
@@ -276,7 +347,7 @@ impl Worker {
                     touched.insert(path.clone());
                     cache.note.insert(path, found);
                 }
-                publish_paths(
+                let pulled = publish_paths(
                     &snap,
                     ws,
                     cache,
@@ -284,9 +355,10 @@ impl Worker {
                     std::mem::take(&mut touched),
                     (&self.shared, &self.out),
                 );
+                changed.extend(pulled.into_iter().map(|p| (i, p)));
                 wait_for_client(&self.shared, &self.out);
             }
-            publish_paths(
+            let pulled = publish_paths(
                 &snap,
                 ws,
                 cache,
@@ -294,12 +366,44 @@ impl Worker {
                 touched,
                 (&self.shared, &self.out),
             );
+            changed.extend(pulled.into_iter().map(|p| (i, p)));
+        }
+        if !changed.is_empty() {
+            self.pulled_changed(&snap, &changed);
+        }
+    }
+
+    /// Pulled reports changed: a held `workspace/diagnostic` answers, and the client is
+    /// asked to pull again when an open note it pulled at its current version changed
+    /// (a note being edited is pulled again by the client itself; closed notes reach it
+    /// through the workspace pull).
+    fn pulled_changed(&self, snap: &Snapshot, changed: &[(usize, VaultPath)]) {
+        self.shared.pull_generation.send_modify(|g| *g += 1);
+        if !snap.caps.diagnostic_refresh {
+            return;
+        }
+        let stale = {
+            let state = self.shared.lock();
+            changed.iter().any(|(i, path)| {
+                snap.workspaces[*i].open_uris.get(path).is_some_and(|uri| {
+                    let pulled = state
+                        .pulled_versions
+                        .get(AsRef::<str>::as_ref(uri))
+                        .copied();
+                    pulled.is_some() && pulled == snap.version_of(uri)
+                })
+            })
+        };
+        if stale {
+            let _ = self.out.send(Outgoing::RefreshDiagnostics);
         }
     }
 }
 
-/// Sends the diagnostics of each touched path when they differ from what was sent.
-/// Messages carry each finding's age from the vault's trace (`history_view.rs`).
+/// Sends the diagnostics of each touched path when they differ from what was sent; to a
+/// client that pulls, keeps them as its reports instead and returns the paths whose
+/// report changed. Messages carry each finding's age from the vault's trace
+/// (`history_view.rs`).
 fn publish_paths(
     snap: &Snapshot,
     ws: &WorkspaceSnapshot,
@@ -307,7 +411,8 @@ fn publish_paths(
     (scope, escalate): (DiagnosticsScope, Option<u32>),
     touched: BTreeSet<VaultPath>,
     (shared, out): (&Shared, &tokio::sync::mpsc::UnboundedSender<Outgoing>),
-) {
+) -> Vec<VaultPath> {
+    let mut pulled = Vec::new();
     let mut found: Vec<(VaultPath, Vec<Diagnostic>)> = touched
         .into_iter()
         .map(|path| {
@@ -338,6 +443,12 @@ fn publish_paths(
             .map(|d| to_proto::diagnostic(ws, note, d, snap.encoding))
             .collect();
         let hash = hash_of(&diagnostics);
+        if snap.caps.pull_diagnostics {
+            if ws.live.pulled.set(&path, hash, diagnostics) {
+                pulled.push(path);
+            }
+            continue;
+        }
         let unchanged = match cache.published.get(&path) {
             Some(before) => *before == hash,
             None => diagnostics.is_empty(),
@@ -359,9 +470,10 @@ fn publish_paths(
             .is_err()
         {
             log::stderr("client channel closed; diagnostics dropped");
-            return;
+            return pulled;
         }
     }
+    pulled
 }
 
 /// Waits while the sending task has many publications not yet written: the first load
@@ -378,7 +490,7 @@ fn wait_for_client(shared: &Shared, out: &tokio::sync::mpsc::UnboundedSender<Out
 
 /// A hash of published diagnostics, through their JSON form (protocol types do not
 /// implement `Hash`).
-fn hash_of(diagnostics: &[lsp::Diagnostic]) -> u64 {
+pub(super) fn hash_of(diagnostics: &[lsp::Diagnostic]) -> u64 {
     struct HashWriter(std::collections::hash_map::DefaultHasher);
     impl std::io::Write for HashWriter {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

@@ -40,6 +40,8 @@ pub struct Live {
     moves: Mutex<Option<Arc<KnownMoves>>>,
     /// Whether moves are being computed, and whether they must be computed again.
     moves_job: Mutex<(bool, bool)>,
+    /// The notes' reports for a client that pulls diagnostics.
+    pub pulled: super::pull::PullReports,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -20,6 +20,7 @@ mod live;
 mod log;
 mod memory;
 mod moves;
+mod pull;
 mod recorder;
 mod rule_files;
 mod server;
@@ -44,6 +45,8 @@ pub enum Outgoing {
     ProgressCreate(ProgressToken),
     /// A `$/progress` value (begin, report or end).
     Progress(ProgressToken, serde_json::Value),
+    /// `workspace/diagnostic/refresh`: the client pulls its diagnostics again.
+    RefreshDiagnostics,
 }
 
 /// Runs the language server on stdin/stdout until the client exits; returns the exit

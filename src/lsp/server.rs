@@ -25,14 +25,16 @@ use super::state::{Ready, Shared, Workspace};
 use super::{Outgoing, capabilities, log, watch};
 
 mod custom;
+mod folders;
+mod pull;
 
 pub struct Server {
     client: Client,
     shared: Arc<Shared>,
     events: std::sync::mpsc::Sender<Event>,
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
-    /// Our own file watcher, when the client cannot watch for us.
-    watcher: Mutex<Option<watch::Watcher>>,
+    /// Our own file watchers (one per workspace folder), when the client cannot watch for us.
+    watchers: Mutex<Vec<(PathBuf, watch::Watcher)>>,
     /// Records the history on save and carries it across renames.
     recorder: Recorder,
 }
@@ -49,7 +51,7 @@ impl Server {
             shared,
             events,
             out,
-            watcher: Mutex::new(None),
+            watchers: Mutex::new(Vec::new()),
             recorder,
         }
     }
@@ -58,8 +60,15 @@ impl Server {
         self.shared.clone()
     }
 
+    /// Hands an event to the worker, with a mark behind it that pulls can wait for.
     fn notify(&self, event: Event) {
+        let seq = self
+            .shared
+            .marks_sent
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
         let _ = self.events.send(event);
+        let _ = self.events.send(Event::Mark(seq));
     }
 
     fn warn(&self, message: String) {
@@ -90,10 +99,25 @@ impl Server {
         P: Send + 'static,
         R: Send + 'static,
     {
+        let wait = move |shared: &Shared| (!shared.wait_ready(need, ready_limit())).then(not_ready);
+        self.run_after(wait, params, handler).await
+    }
+
+    /// [`Server::run`] once `wait` (run on the blocking thread) returns no error.
+    async fn run_after<P, R>(
+        &self,
+        wait: impl FnOnce(&Shared) -> Option<Error> + Send + 'static,
+        params: P,
+        handler: fn(&Snapshot, P) -> Result<R>,
+    ) -> Result<R>
+    where
+        P: Send + 'static,
+        R: Send + 'static,
+    {
         let shared = self.shared.clone();
         let task = tokio::task::spawn_blocking(move || {
-            if !shared.wait_ready(need, ready_limit()) {
-                return Ok(Err(not_ready()));
+            if let Some(error) = wait(&shared) {
+                return Ok(Err(error));
             }
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 let snapshot = shared.snapshot();
@@ -226,6 +250,17 @@ async fn send_loop(
                     tokens.push(token);
                 }
             }
+            Outgoing::RefreshDiagnostics => {
+                // A request: answered on its own task, so nothing else waits for it.
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        client.workspace_diagnostic_refresh(),
+                    )
+                    .await;
+                });
+            }
             Outgoing::Progress(token, value) => {
                 if tokens.contains(&token) {
                     client
@@ -273,10 +308,11 @@ impl LanguageServer for Server {
         })
         .await
         .unwrap_or_default();
+        let caps = Arc::new(capabilities::client(&params.capabilities));
         {
             let mut state = self.shared.lock();
             state.encoding = encoding;
-            state.caps = Arc::new(capabilities::client(&params.capabilities));
+            state.caps = caps.clone();
             if let Some(options) = &params.initialization_options {
                 state.settings.update(options);
             }
@@ -284,7 +320,7 @@ impl LanguageServer for Server {
             state.workspaces = workspaces;
         }
         Ok(InitializeResult {
-            capabilities: capabilities::server(encoding),
+            capabilities: capabilities::server(encoding, &caps),
             server_info: Some(ServerInfo {
                 name: "twin".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -326,21 +362,8 @@ impl LanguageServer for Server {
                     );
                 }
             });
-        } else if !roots.is_empty() {
-            // A recursive watch walks the vault: on a blocking thread.
-            let events = self.events.clone();
-            let recorder = self.recorder.clone();
-            let started = tokio::task::spawn_blocking(move || {
-                watch::Watcher::start(&roots, events, move || recorder.files_changed())
-            })
-            .await;
-            match started {
-                Ok(Ok(watcher)) => {
-                    *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
-                }
-                Ok(Err(err)) => self.warn(format!("cannot watch the vault: {err}")),
-                Err(err) => self.warn(format!("cannot watch the vault: {err}")),
-            }
+        } else {
+            self.watch(roots).await;
         }
     }
 
@@ -353,10 +376,10 @@ impl LanguageServer for Server {
         // The search index commits what it has pending, off the runtime.
         let _ = tokio::task::spawn_blocking(move || lives.iter().for_each(|l| l.flush())).await;
         self.notify(Event::Shutdown);
-        self.watcher
+        self.watchers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take();
+            .clear();
         Ok(())
     }
 
@@ -403,7 +426,11 @@ impl LanguageServer for Server {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.shared.lock().docs.close(uri.as_ref());
+        {
+            let mut state = self.shared.lock();
+            state.docs.close(uri.as_ref());
+            state.pulled_versions.remove(uri.as_ref() as &str);
+        }
         if let Some(path) = from_proto::file_path(&uri) {
             self.notify(Event::Closed(path));
         }
@@ -576,6 +603,24 @@ impl LanguageServer for Server {
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.run(params, handlers::folding::folding_range).await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReport> {
+        self.pull_document(params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReport> {
+        self.pull_workspace(params).await
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        self.change_folders(params).await;
     }
 
     async fn semantic_tokens_full(

@@ -83,6 +83,10 @@ pub struct ClientCaps {
     pub watched_files_dynamic: bool,
     pub hierarchical_symbols: bool,
     pub markdown_hover: bool,
+    /// `textDocument.diagnostic`: the client pulls diagnostics (LSP 3.17), so none are pushed.
+    pub pull_diagnostics: bool,
+    /// `workspace.diagnostics.refreshSupport`: the client pulls again when asked.
+    pub diagnostic_refresh: bool,
 }
 
 /// How far a workspace's first load has come. Requests wait for the stage they need
@@ -96,6 +100,8 @@ pub enum Ready {
     Links,
     /// The coherence model built: the rules and the coherence answers can run.
     Coherence,
+    /// Every note checked once: pulled diagnostics can answer.
+    Diagnostics,
 }
 
 /// One vault: a workspace folder, or a folder of loose files in single-file mode.
@@ -130,7 +136,7 @@ impl Workspace {
             ready: if indexed {
                 Ready::Nothing
             } else {
-                Ready::Coherence
+                Ready::Diagnostics
             },
             model: Arc::new(model),
             effect: Effect::default(),
@@ -168,6 +174,8 @@ pub struct State {
     pub single_file: bool,
     /// `shutdown` was received; the exit code depends on it.
     pub shutdown_requested: bool,
+    /// The version of each open document whose diagnostics the client last pulled.
+    pub pulled_versions: HashMap<String, i32>,
 }
 
 impl State {
@@ -180,6 +188,7 @@ impl State {
             workspaces: Vec::new(),
             single_file: true,
             shutdown_requested: false,
+            pulled_versions: HashMap::new(),
         }
     }
 
@@ -342,6 +351,13 @@ pub struct Shared {
     /// Diagnostics handed to the sending task and not yet written: the worker waits
     /// while there are many, so a slow client cannot make them pile up in memory.
     pub unsent_publishes: std::sync::atomic::AtomicUsize,
+    /// Marks sent to the worker behind each event, and the last one it has acted on:
+    /// a pull waits until the worker has caught up with what came before it.
+    pub marks_sent: std::sync::atomic::AtomicU64,
+    marks_done: Mutex<u64>,
+    caught_up: Condvar,
+    /// Bumped when pulled diagnostics change, for a held `workspace/diagnostic`.
+    pub pull_generation: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -373,6 +389,32 @@ impl Shared {
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
+    }
+
+    /// The worker has acted on every event up to mark `seq`.
+    pub fn mark_done(&self, seq: u64) {
+        let mut done = self.marks_done.lock().unwrap_or_else(|e| e.into_inner());
+        if seq > *done {
+            *done = seq;
+            self.caught_up.notify_all();
+        }
+    }
+
+    /// Waits until the worker has acted on mark `seq`, at most `limit`.
+    pub fn wait_caught_up(&self, seq: u64, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut done = self.marks_done.lock().unwrap_or_else(|e| e.into_inner());
+        while *done < seq {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            done = match self.caught_up.wait_timeout(done, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        true
     }
 
     /// A snapshot with every applied edit reflected in the models.

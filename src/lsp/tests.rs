@@ -428,6 +428,7 @@ fn a_client_announcing_resource_operations_gets_document_changes() {
 }
 
 mod inlay;
+mod pull;
 mod refactor;
 mod writing;
 

@@ -6,6 +6,7 @@ pub mod code_lens;
 pub mod coherence;
 pub mod completion;
 pub mod definition;
+pub mod diagnostic;
 pub mod document_link;
 pub mod extras;
 pub mod folding;
