@@ -130,7 +130,23 @@ fn the_workspace_pull_reports_closed_notes_and_is_held_until_they_change() {
     let unchanged = items.iter().filter(|i| i["kind"] == "unchanged").count();
     assert_eq!(unchanged + 1, items.len(), "{answer}");
     assert_no_note_pushes(&mut c, Duration::ZERO);
+    // A pull still held does not hold up the exit.
+    let previous: Vec<Value> = items
+        .iter()
+        .map(|i| json!({"uri": i["uri"], "value": i["resultId"]}))
+        .collect();
+    let held = c.send_request(
+        "workspace/diagnostic",
+        json!({"previousResultIds": previous}),
+    );
+    assert!(c.try_response(held, Duration::from_millis(300)).is_none());
+    let started = std::time::Instant::now();
     assert!(c.shutdown().success());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]

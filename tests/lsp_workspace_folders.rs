@@ -42,7 +42,13 @@ fn folders_added_are_loaded_and_folders_removed_are_cleared() {
 
     let second = second_vault();
     change_folders(&mut c, &[second.path()], &[]);
-    // Loaded with progress of its own, checked, and navigable.
+    // Loaded with progress of its own (stage names and counts), checked, and navigable.
+    c.wait_notification("$/progress", |p| {
+        p["value"]["message"] == "building the coherence model (2 notes, 3 links resolved)"
+    });
+    c.wait_notification("$/progress", |p| {
+        p["value"]["message"] == "checking 2 notes"
+    });
     c.wait_indexed();
     let start = file_uri(&second.path().join("Start.md"));
     let found = c.diagnostics(&start, |d| !d.as_array().unwrap().is_empty());

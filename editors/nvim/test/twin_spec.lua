@@ -93,6 +93,15 @@ check("the broken link [[Nowhere]] is among twin's diagnostics", function()
   local line, col = find_in_buffer(home, "Nowhere]]")
   assert(d.lnum == line - 1 and d.col == col - 1, ("at %d:%d, expected %d:%d"):format(d.lnum, d.col, line - 1, col - 1))
   assert(d.severity == vim.diagnostic.severity.ERROR, "severity " .. tostring(d.severity))
+  -- Neovim 0.10+ pulls diagnostics (LSP 3.17) and is pushed none; 0.7 is pushed them.
+  local client = twin.client(home)
+  local pulls = vim.fn.has("nvim-0.10") == 1
+  assert((client.server_capabilities.diagnosticProvider ~= nil) == pulls, "diagnosticProvider offered: " .. tostring(not pulls))
+  if pulls then
+    local pulled = vim.diagnostic.get(home, { namespace = vim.lsp.diagnostic.get_namespace(client.id, true) })
+    local pushed = vim.diagnostic.get(home, { namespace = vim.lsp.diagnostic.get_namespace(client.id, false) })
+    assert(#pulled > 0 and #pushed == 0, ("pulled %d, pushed %d"):format(#pulled, #pushed))
+  end
 end)
 
 check("go to definition on [[Guide]] opens Guide.md", function()

@@ -39,8 +39,8 @@ function withTimeout(promise, what) {
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-/** What VS Code 1.8x announces for the features twin uses. */
-const CAPABILITIES = {
+/** What VS Code 1.8x announces for the features twin uses, but pull diagnostics. */
+const PUSH_CAPABILITIES = {
   general: { positionEncodings: ["utf-16"] },
   window: { workDoneProgress: true },
   workspace: {
@@ -66,8 +66,21 @@ const CAPABILITIES = {
   },
 };
 
+/**
+ * What the extension's client (vscode-languageclient 9) announces: it pulls diagnostics
+ * (LSP 3.17), and twin then pushes none.
+ */
+const CAPABILITIES = {
+  ...PUSH_CAPABILITIES,
+  workspace: { ...PUSH_CAPABILITIES.workspace, diagnostics: { refreshSupport: true } },
+  textDocument: {
+    ...PUSH_CAPABILITIES.textDocument,
+    diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
+  },
+};
+
 /** A started server with a connection and every diagnostics notification it sent. */
-async function startServer(t, settings) {
+async function startServer(t, settings, capabilities = PUSH_CAPABILITIES) {
   assert.ok(
     fs.existsSync(BINARY),
     `${BINARY} is missing: build it with \`cargo build\` (or set TWIN_BIN)`,
@@ -96,6 +109,7 @@ async function startServer(t, settings) {
   connection.onRequest(rpc.RegistrationRequest.type, () => null);
   connection.onRequest(rpc.WorkDoneProgressCreateRequest.type, () => null);
   connection.onRequest(rpc.ConfigurationRequest.type, (params) => params.items.map(() => null));
+  connection.onRequest(rpc.DiagnosticRefreshRequest.type, () => null);
   connection.onNotification(rpc.LogMessageNotification.type, () => {});
   connection.onNotification(rpc.WorkDoneProgress.type, () => {});
   connection.listen();
@@ -116,7 +130,7 @@ async function startServer(t, settings) {
     clientInfo: { name: "Visual Studio Code", version: "1.82.0" },
     rootUri: pathToFileURL(VAULT).href,
     workspaceFolders: [{ uri: pathToFileURL(VAULT).href, name: "vault" }],
-    capabilities: CAPABILITIES,
+    capabilities,
     initializationOptions: initializationOptions({ ...DEFAULTS, ...settings }),
   });
   await connection.sendNotification(rpc.InitializedNotification.type, {});
@@ -296,6 +310,45 @@ test("twin lsp with scope=open: findings only for open notes, cleared on close",
   assert.ok(
     server.published.every((p) => p.uri === uri("Home.md")),
     `only the open note gets findings: ${server.published.map((p) => p.uri).join(", ")}`,
+  );
+  assert.equal(await server.stop(), 0);
+});
+
+test("as VS Code's client does, diagnostics are pulled and none are pushed", async (t) => {
+  const server = await startServer(t, { scope: "vault" }, CAPABILITIES);
+  const { init, connection, request } = server;
+  const provider = init.capabilities.diagnosticProvider;
+  assert.equal(provider.interFileDependencies, true);
+  assert.equal(provider.workspaceDiagnostics, true);
+
+  // Closed notes come through the workspace pull, sent at once as the client does.
+  const workspace = await request(rpc.WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+  const home = workspace.items.find((i) => i.uri === uri("Home.md"));
+  assert.ok(home, `Home.md in ${JSON.stringify(workspace.items.map((i) => i.uri))}`);
+  assert.equal(home.kind, "full");
+  assert.ok(home.items.some(isBrokenNowhere));
+
+  // An open note is pulled on open, then "unchanged" under its result id.
+  const text = read("Home.md");
+  await connection.sendNotification(rpc.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: uri("Home.md"), languageId: "markdown", version: 1, text },
+  });
+  const pulled = await request(rpc.DocumentDiagnosticRequest.type, { textDocument: { uri: uri("Home.md") } });
+  assert.equal(pulled.kind, "full");
+  const broken = pulled.items.find(isBrokenNowhere);
+  assert.deepEqual(broken.range, {
+    start: positionOf(text, "[[Nowhere]]", 2),
+    end: positionOf(text, "[[Nowhere]]", 2 + "Nowhere".length),
+  });
+  const again = await request(rpc.DocumentDiagnosticRequest.type, {
+    textDocument: { uri: uri("Home.md") },
+    previousResultId: pulled.resultId,
+  });
+  assert.deepEqual(again, { kind: "unchanged", resultId: pulled.resultId });
+  assert.deepEqual(
+    server.published.filter((p) => p.uri.endsWith(".md")),
+    [],
+    "a pulling client is pushed no note diagnostics",
   );
   assert.equal(await server.stop(), 0);
 });
