@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Each `//- path` line starts a file; a path ending in `.md` is a note, any other an
-//! attachment (its text is ignored). `$0` marks the cursor, at most once. The vault is
+//! attachment (its text is ignored, but for a `.canvas`, which is read as a canvas). `$0` marks the cursor, at most once. The vault is
 //! rooted at a folder that does not exist, so nothing is read from disk.
 
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use super::Analysis;
 use crate::note::{VaultPath, parse_note};
 use crate::text::Span;
-use crate::vault::{NoteId, Vault};
+use crate::vault::{NoteId, Vault, is_canvas, parse_canvas};
 
 const CURSOR: &str = "$0";
 
@@ -44,6 +44,7 @@ impl Fixture {
         let mut cursor_at: Option<(String, usize)> = None;
         let mut notes = Vec::new();
         let mut attachments: Vec<VaultPath> = Vec::new();
+        let mut canvases = Vec::new();
         for (path, mut body) in files {
             if let Some(at) = body.find(CURSOR) {
                 assert!(cursor_at.is_none(), "one `$0` per fixture");
@@ -53,17 +54,23 @@ impl Fixture {
             if path.ends_with(".md") {
                 notes.push(Arc::new(parse_note(path.into(), body.into())));
             } else {
+                if is_canvas(&path) {
+                    canvases.push(parse_canvas(path.as_str().into(), &body));
+                }
                 attachments.push(path.into());
             }
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
         attachments.sort();
-        let vault = Vault::from_parts(
+        let mut vault = Vault::from_parts(
             "/nonexistent-fixture".into(),
             notes,
             attachments,
             Vec::new(),
         );
+        for canvas in canvases {
+            vault.set_canvas(canvas);
+        }
         let analysis = Analysis::from_vault(vault, Arc::default());
         let cursor = cursor_at.map(|(path, at)| {
             let id = analysis
@@ -84,11 +91,21 @@ impl Fixture {
     /// with the spanned text, for expectations that read like the vault.
     pub fn show(&self, id: NoteId, span: Span) -> String {
         let note = self.analysis.vault.note(id);
-        let (line, col) = line_col(&note.text, span.start as usize);
-        let text = note.text.get(span.range()).unwrap_or("");
-        let shown = format!("{}:{line}:{col}: {}", note.path, text.replace('\n', "⏎"));
-        shown.trim_end().to_owned()
+        show_in(&note.path, &note.text, span)
     }
+
+    /// As [`Fixture::show`], for a span of a canvas's JSON text.
+    pub fn show_canvas(&self, path: &str, span: Span) -> String {
+        let canvas = self.analysis.vault.canvas(path).expect("a canvas");
+        show_in(path, &canvas.text, span)
+    }
+}
+
+fn show_in(path: &str, text: &str, span: Span) -> String {
+    let (line, col) = line_col(text, span.start as usize);
+    let spanned = text.get(span.range()).unwrap_or("");
+    let shown = format!("{path}:{line}:{col}: {}", spanned.replace('\n', "⏎"));
+    shown.trim_end().to_owned()
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

@@ -127,7 +127,7 @@ fn explain(args: &RulesArgs, code: &str) -> Result<(), u8> {
         &only,
         Some(&fulltext),
     );
-    let flagged = notes_flagged(&findings);
+    let flagged = files_flagged(&loaded.vault, &findings).0;
     let level = match severity {
         Some(severity) => severity.as_str().to_owned(),
         None => format!("off ({})", rule.default_severity().as_str()),
@@ -168,12 +168,15 @@ fn explain_builtin(root: &std::path::Path, rule: &Rule) -> Result<(), u8> {
     let only = only_rule(&rulebook, rule.code, on.unwrap_or(rule.default_severity));
     let analysis = super::load::open_analysis(root, only, &mut |_| {})?;
     let findings = analysis.check(None);
-    let counted = format!(
-        "{} finding(s) in {} of {} note(s)",
+    let (notes, canvases) = files_flagged(&analysis.vault, &findings);
+    let mut counted = format!(
+        "{} finding(s) in {notes} of {} note(s)",
         findings.len(),
-        notes_flagged(&findings),
         analysis.vault.notes.len()
     );
+    if canvases > 0 {
+        counted.push_str(&format!(" and {canvases} canvas(es)"));
+    }
     let page = crate::rules::page(rule.code).unwrap_or(rule.summary);
     let mut out = std::io::stdout().lock();
     let source = builtin_source(root, &rulebook.config, rule.code);
@@ -214,8 +217,10 @@ fn only_rule(rulebook: &Rulebook, code: &str, severity: Severity) -> Rulebook {
 }
 
 /// How many notes the findings are in (they come sorted by path).
-fn notes_flagged(findings: &[Diagnostic]) -> usize {
+/// How many notes, and how many canvases, hold findings.
+fn files_flagged(vault: &crate::vault::Vault, findings: &[Diagnostic]) -> (usize, usize) {
     let mut paths: Vec<&str> = findings.iter().map(|d| &*d.path).collect();
     paths.dedup();
-    paths.len()
+    let canvases = paths.iter().filter(|p| vault.canvas(p).is_some()).count();
+    (paths.len() - canvases, canvases)
 }

@@ -8,6 +8,7 @@
 //! and [`apply_file`] (one file written atomically).
 
 pub mod apply;
+mod canvas;
 pub mod create;
 pub mod distance;
 pub mod edit;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::canvas::repair_canvas_link;
 use super::create::{new_note_path, new_note_text};
 use super::edit::{FileOp, Fix, TextChange, apply_changes};
 use super::footnote::remove_footnote_definition;
@@ -226,6 +227,24 @@ pub fn plan_fixes(
 
 /// The fix (or reason, or group) of one finding.
 fn step(cx: &FixContext<'_>, d: &Diagnostic, allow_unsafe: bool) -> Option<Step> {
+    if d.code == "broken-link"
+        && let Some(canvas) = cx.vault.canvas(&d.path)
+    {
+        let finding = Finding {
+            path: d.path.clone(),
+            span: d.span,
+            code: d.code,
+        };
+        return Some(match repair_canvas_link(cx, canvas, d.span) {
+            Ok(fix) => Step::Fixed(PlannedFix {
+                code: d.code,
+                safety: Safety::Safe,
+                fix,
+                findings: vec![finding],
+            }),
+            Err(reason) => Step::Unfixable(Unfixable { finding, reason }),
+        });
+    }
     let id = cx.vault.note_by_path(&d.path)?;
     let note = cx.vault.note(id);
     let finding = Finding {
@@ -375,12 +394,15 @@ fn file_changes(cx: &FixContext<'_>, fixes: &[PlannedFix]) -> Vec<FileChange> {
         }
     }
     for (path, mut changes) in edits {
-        let Some(id) = cx.vault.note_by_path(&path) else {
-            continue;
+        let original = match cx.vault.note_by_path(&path) {
+            Some(id) => cx.vault.note(id).text.clone(),
+            None => match cx.vault.canvas(&path) {
+                Some(canvas) => canvas.text.clone(),
+                None => continue,
+            },
         };
         // Stable: insertions at one offset keep the order of their fixes.
         changes.sort_by_key(|c| (c.span.start, c.span.end));
-        let original = cx.vault.note(id).text.clone();
         let text = apply_changes(&original, &changes);
         if text != *original {
             out.push(FileChange::Edit {

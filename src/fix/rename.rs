@@ -1,5 +1,6 @@
 //! Renames as byte-span edits: a note (every link to it keeps its anchor, display text,
-//! wiki or markdown style and URL-encoding), a heading, a block id, a tag.
+//! wiki or markdown style and URL-encoding; canvases that show or link it follow), a
+//! heading, a block id, a tag.
 
 use std::collections::BTreeMap;
 
@@ -96,6 +97,7 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
                 });
         }
     }
+    super::canvas::canvas_moves(vault, moves, &mut changes);
     group_edits(changes)
 }
 

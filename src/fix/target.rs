@@ -87,11 +87,24 @@ pub fn markdown_target(vault: &Vault, from: &str, target: &str, format: Option<&
 /// to `new` (vault paths with `.md`), in the link's own style.
 pub fn retarget(vault: &Vault, from: &Note, link: &Link, old: &str, new: &str) -> String {
     let written = &from.text[link.target_span.range()];
-    match link.kind {
+    retarget_written(vault, &from.path, written, link.kind, old, new)
+}
+
+/// As [`retarget`], for a target `written` of a link of `kind` in the file at `from`
+/// (a note, or a canvas whose text cards link).
+pub fn retarget_written(
+    vault: &Vault,
+    from: &str,
+    written: &str,
+    kind: LinkKind,
+    old: &str,
+    new: &str,
+) -> String {
+    match kind {
         LinkKind::Wiki => {
             let keep_md = strip_md_extension(written).len() != written.len();
             let mut out = if written.starts_with("./") || written.starts_with("../") {
-                relative_path(parent_folder(&from.path), strip_md_extension(new))
+                relative_path(parent_folder(from), strip_md_extension(new))
             } else if written.contains('/') || name_is_shared(vault, new) {
                 strip_md_extension(new).to_string()
             } else {
@@ -109,10 +122,10 @@ pub fn retarget(vault: &Vault, from: &Note, link: &Link, old: &str, new: &str) -
             let path = if decoded.starts_with('/') {
                 format!("/{new}")
             } else if decoded.contains('/')
-                || parent_folder(old) != parent_folder(&from.path)
+                || parent_folder(old) != parent_folder(from)
                 || name_is_shared(vault, new)
             {
-                relative_path(parent_folder(&from.path), new)
+                relative_path(parent_folder(from), new)
             } else {
                 new.rsplit('/').next().unwrap_or(new).to_string()
             };

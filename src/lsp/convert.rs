@@ -144,13 +144,22 @@ pub mod to_proto {
     ) -> lsp::WorkspaceEdit {
         let enc = snap.encoding;
         let text_edits = |path: &str, changes: &[crate::fix::TextChange]| -> Vec<lsp::TextEdit> {
-            let Some(note) = ws.note_by_path(path) else {
-                return Vec::new();
+            let edits = |text: &str, index: &LineIndex| -> Vec<lsp::TextEdit> {
+                changes
+                    .iter()
+                    .map(|c| {
+                        lsp::TextEdit::new(range(text, index, c.span, enc), c.new_text.clone())
+                    })
+                    .collect()
             };
-            changes
-                .iter()
-                .map(|c| lsp::TextEdit::new(note_range(note, c.span, enc), c.new_text.clone()))
-                .collect()
+            if let Some(note) = ws.note_by_path(path) {
+                return edits(&note.text, &note.line_index);
+            }
+            // A canvas that shows or links a renamed note is edited too.
+            match ws.vault().canvas(path) {
+                Some(canvas) => edits(&canvas.text, &LineIndex::new(&canvas.text)),
+                None => Vec::new(),
+            }
         };
         if !document_changes {
             let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();

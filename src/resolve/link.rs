@@ -57,10 +57,26 @@ enum Found {
 
 /// Resolves `link`, written in note `from`, against the vault.
 pub fn resolve_link(vault: &Vault, from: NoteId, link: &Link) -> LinkResolution {
-    let from_path = &*vault.note(from).path;
+    resolve_from(vault, &vault.note(from).path, Some(from), link)
+}
+
+/// Resolves `link`, written in a text card of the canvas at `canvas` (a vault path), as
+/// Obsidian resolves a card's links: as if written in a note of the canvas's folder.
+pub fn resolve_canvas_link(vault: &Vault, canvas: &str, link: &Link) -> LinkResolution {
+    resolve_from(vault, canvas, None, link)
+}
+
+/// Resolves `link` written in the file at `from_path`, which is note `from` when it is
+/// one (a same-note link such as `[[#H]]` needs it; from a canvas it is broken).
+fn resolve_from(
+    vault: &Vault,
+    from_path: &str,
+    from: Option<NoteId>,
+    link: &Link,
+) -> LinkResolution {
     let target = link.target.trim();
     let found = if target.is_empty() {
-        Found::Note(from, Vec::new())
+        from.map_or(Found::Broken, |from| Found::Note(from, Vec::new()))
     } else {
         match link.kind {
             LinkKind::Wiki => resolve_wiki(vault, from_path, target),

@@ -251,18 +251,30 @@ pub fn check_vault_with(
         })
         .collect();
     for (rule, severity) in &rules {
+        let mut emitter = Emitter {
+            code: rule.code,
+            severity: *severity,
+            out: &mut diagnostics,
+        };
         if let Check::Vault(check) = rule.check {
-            let mut emitter = Emitter {
-                code: rule.code,
-                severity: *severity,
-                out: &mut diagnostics,
-            };
             check(&cx, &mut emitter);
+        }
+        if let Some((_, check)) = CANVAS_CHECKS.iter().find(|(code, _)| *code == rule.code) {
+            for canvas in &vault.canvases {
+                check(&cx, canvas, &mut emitter);
+            }
         }
     }
     sort_diagnostics(&mut diagnostics);
     diagnostics
 }
+
+/// A rule's check of one canvas: a canvas is no note, but its links are judged as a
+/// note's are, under the same code and severity.
+type CanvasCheck = fn(&VaultContext<'_>, &crate::vault::Canvas, &mut Emitter<'_>);
+
+/// The rules that also judge canvases, run with the vault-wide checks.
+const CANVAS_CHECKS: &[(&str, CanvasCheck)] = &[("broken-link", broken_link::check_canvas)];
 
 /// Runs the per-note rules for one note (the language server's path after an edit).
 pub fn check_note(

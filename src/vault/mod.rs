@@ -14,7 +14,10 @@ use std::sync::Arc;
 
 use crate::note::{Note, VaultPath};
 
-pub use canvas::{Canvas, CanvasFile, MAX_CANVAS_BYTES, is_canvas, parse_canvas, read_canvas};
+pub use canvas::{
+    Canvas, CanvasFile, CanvasLink, CanvasProblem, MAX_CANVAS_BYTES, is_canvas, parse_canvas,
+    read_canvas,
+};
 pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{
@@ -108,6 +111,15 @@ impl Vault {
             Ok(i) => self.canvases[i] = canvas,
             Err(i) => self.canvases.insert(i, canvas),
         }
+    }
+
+    /// The canvas at `path`, when it was read.
+    pub fn canvas(&self, path: &str) -> Option<&Canvas> {
+        let i = self
+            .canvases
+            .binary_search_by(|c| (*c.path).cmp(path))
+            .ok()?;
+        Some(&self.canvases[i])
     }
 
     /// Forgets the canvas at `path`; returns it when there was one.

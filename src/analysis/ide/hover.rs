@@ -1,8 +1,9 @@
 //! Hover: a preview of what a link points to (its section, block, or the note's opening
-//! lines and description) with the target's backlink count; a tag's uses; a footnote's
-//! text; the links to a heading or block.
+//! lines and description) with the target's backlink count and the canvases that show
+//! or link it; a tag's uses; a footnote's text; the links to a heading or block.
 
 use super::at_offset::{Item, Symbol, item_at, references, symbol_links, symbol_of};
+use super::references::canvas_places;
 use crate::analysis::Analysis;
 use crate::note::{Note, tag_key};
 use crate::resolve::LinkGraph;
@@ -88,9 +89,21 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
+/// `, on 2 canvases` when canvases show or link the note or file; empty otherwise.
+fn on_canvases(vault: &Vault, symbol: &Symbol) -> String {
+    let mut places = canvas_places(vault, symbol);
+    places.dedup_by(|a, b| a.canvas == b.canvas);
+    match places.len() {
+        0 => String::new(),
+        1 => ", on 1 canvas".into(),
+        n => format!(", on {n} canvases"),
+    }
+}
+
 /// The markdown preview of a link target.
 fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
     let backlinks = symbol_links(graph, symbol).len();
+    let canvases = on_canvases(vault, symbol);
     match symbol {
         Symbol::Note(id) => {
             let note = vault.note(*id);
@@ -105,7 +118,7 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
             let body_start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);
             out.push_str(&excerpt(note, Span::new(body_start, note.text.len())));
             out.push_str(&format!(
-                "\n\n---\n{} to this note",
+                "\n\n---\n{} to this note{canvases}",
                 count(backlinks, "backlink")
             ));
             out
@@ -132,7 +145,7 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
             )
         }
         Symbol::Attachment(a) => format!(
-            "`{}`\n\n---\n{} to this file",
+            "`{}`\n\n---\n{} to this file{canvases}",
             vault.attachment(*a),
             count(backlinks, "link")
         ),

@@ -18,6 +18,8 @@ mod suggestion;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_canvas;
+#[cfg(test)]
 mod tests_writing;
 mod unresolved;
 mod vault_anchors;
@@ -31,6 +33,7 @@ pub use definition::Target;
 pub use hover::HoverText;
 pub use inlay::{InlayHint, InlayKind, relation_arrow};
 pub use lenses::ReferenceLens;
+pub use references::CanvasPlace;
 pub use suggestion::{
     Insert, LinkAnchor, NewBlockId, Suggestion, SuggestionKind, link_span, typed_link_name,
 };

@@ -24,27 +24,37 @@ pub struct Location {
     pub end_column: u32,
 }
 
-/// Converts a span of the note at `path` to a 1-based location. Paths that are not
-/// notes (skipped files) point at the file's start.
+/// Converts a span of the note or canvas at `path` to a 1-based location. Other paths
+/// (skipped files) point at the file's start.
 pub fn locate(vault: &Vault, path: &str, span: Span, encoding: ColumnEncoding) -> Location {
-    match vault.note_by_path(path) {
-        Some(id) => locate_in(vault.note(id), span, encoding),
-        None => Location {
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-        },
+    if let Some(id) = vault.note_by_path(path) {
+        return locate_in(vault.note(id), span, encoding);
+    }
+    if let Some(canvas) = vault.canvas(path) {
+        // Canvases are few and small, and few of their spans are reported.
+        let index = crate::text::LineIndex::new(&canvas.text);
+        return locate_text(&canvas.text, &index, span, encoding);
+    }
+    Location {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
     }
 }
 
 pub fn locate_in(note: &Note, span: Span, encoding: ColumnEncoding) -> Location {
-    let start = note
-        .line_index
-        .line_col(&note.text, span.start as usize, encoding);
-    let end = note
-        .line_index
-        .line_col(&note.text, span.end as usize, encoding);
+    locate_text(&note.text, &note.line_index, span, encoding)
+}
+
+fn locate_text(
+    text: &str,
+    index: &crate::text::LineIndex,
+    span: Span,
+    encoding: ColumnEncoding,
+) -> Location {
+    let start = index.line_col(text, span.start as usize, encoding);
+    let end = index.line_col(text, span.end as usize, encoding);
     Location {
         line: start.line + 1,
         column: start.col + 1,
