@@ -80,8 +80,9 @@ fn random_text(rng: &mut Rng, pieces: usize) -> String {
         .collect()
 }
 
-/// The LSP position (UTF-16) of a char offset; lines end at `\n`, `\r\n` or a lone `\r`.
-fn position(text: &[char], at: usize) -> Value {
+/// The LSP position of a char offset, its column in UTF-8 bytes or UTF-16 units; lines
+/// end at `\n`, `\r\n` or a lone `\r`.
+fn position(text: &[char], at: usize, utf8: bool) -> Value {
     let (mut line, mut col) = (0, 0);
     let mut i = 0;
     while i < at {
@@ -96,6 +97,7 @@ fn position(text: &[char], at: usize) -> Value {
                 line += 1;
                 col = 0;
             }
+            c if utf8 => col += c.len_utf8(),
             c => col += c.len_utf16(),
         }
         i += 1;
@@ -128,7 +130,7 @@ struct Doc {
 
 /// One `didChange` of one to three edits, applied to the client's model in order; now
 /// and then an end is sent past its line's end, which means the line's end.
-fn random_change(rng: &mut Rng, doc: &mut Doc) -> Vec<Value> {
+fn random_change(rng: &mut Rng, doc: &mut Doc, utf8: bool) -> Vec<Value> {
     let mut changes = Vec::new();
     for _ in 0..=rng.below(3) {
         if rng.chance(4) {
@@ -140,15 +142,15 @@ fn random_change(rng: &mut Rng, doc: &mut Doc) -> Vec<Value> {
         let len = doc.text.len();
         let a = snap(&doc.text, rng.below(len + 1));
         let b = snap(&doc.text, (a + rng.below(8)).min(len));
-        let start = position(&doc.text, a);
+        let start = position(&doc.text, a, utf8);
         let (end, b) = if rng.chance(10) {
             let b = line_end(&doc.text, b);
-            let mut past = position(&doc.text, b);
+            let mut past = position(&doc.text, b, utf8);
             let beyond = 1 + rng.below(40) as u64;
             past["character"] = json!(past["character"].as_u64().unwrap() + beyond);
             (past, b)
         } else {
-            (position(&doc.text, b), b)
+            (position(&doc.text, b, utf8), b)
         };
         let insert = if rng.chance(70) {
             random_text(rng, 3)
@@ -161,8 +163,11 @@ fn random_change(rng: &mut Rng, doc: &mut Doc) -> Vec<Value> {
     changes
 }
 
-fn pull_caps() -> Value {
+fn pull_caps(utf8: bool) -> Value {
     let mut caps = full_capabilities();
+    if utf8 {
+        caps["general"]["positionEncodings"] = json!(["utf-8", "utf-16"]);
+    }
     caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
     caps
 }
@@ -198,7 +203,8 @@ fn compare_with_fresh(
     for (name, doc) in docs {
         std::fs::write(fresh.path().join(name), doc.text.iter().collect::<String>()).unwrap();
     }
-    let mut other = Client::start(Some(fresh.path()), pull_caps(), json!({}));
+    let utf8 = c.initialize_result["capabilities"]["positionEncoding"] == "utf-8";
+    let mut other = Client::start(Some(fresh.path()), pull_caps(utf8), json!({}));
     // The closed notes, through the workspace pull (open ones are pulled one by one).
     let closed = |c: &mut Client, root: &Path| -> Value {
         let all = c.request("workspace/diagnostic", json!({"previousResultIds": []}));
@@ -236,7 +242,7 @@ fn compare_with_fresh(
     assert!(other.shutdown().success());
 }
 
-fn run(seed: u64, steps: usize, compare_every: usize) {
+fn run(seed: u64, steps: usize, compare_every: usize, utf8: bool) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let mut disk: BTreeMap<String, String> = BTreeMap::new();
@@ -252,7 +258,9 @@ fn run(seed: u64, steps: usize, compare_every: usize) {
     for (name, text) in &disk {
         std::fs::write(root.join(name), text).unwrap();
     }
-    let mut c = Client::start(Some(root), pull_caps(), json!({}));
+    let mut c = Client::start(Some(root), pull_caps(utf8), json!({}));
+    let encoding = &c.initialize_result["capabilities"]["positionEncoding"];
+    assert_eq!(encoding, if utf8 { "utf-8" } else { "utf-16" });
     let mut docs: Vec<(String, Doc)> = open
         .iter()
         .map(|(name, text)| {
@@ -278,7 +286,7 @@ fn run(seed: u64, steps: usize, compare_every: usize) {
                     doc.text.iter().collect::<String>()
                 );
             }
-            let changes = random_change(&mut rng, doc);
+            let changes = random_change(&mut rng, doc, utf8);
             doc.version += 1;
             if std::env::var_os("TWIN_STRESS_TRACE").is_some() {
                 eprintln!("{context}: {changes}", changes = json!(changes));
@@ -329,7 +337,7 @@ fn run(seed: u64, steps: usize, compare_every: usize) {
         } else {
             let (_, doc) = &docs[rng.below(2)];
             let at = snap(&doc.text, rng.below(doc.text.len() + 1));
-            let at = json!({"textDocument": {"uri": doc.uri}, "position": position(&doc.text, at)});
+            let at = json!({"textDocument": {"uri": doc.uri}, "position": position(&doc.text, at, utf8)});
             let method = [
                 "textDocument/hover",
                 "textDocument/definition",
@@ -371,8 +379,10 @@ fn run(seed: u64, steps: usize, compare_every: usize) {
 #[test]
 fn random_edits_keep_the_server_in_step_with_the_client() {
     for seed in [1, 2] {
-        run(seed, 120, 60);
+        run(seed, 120, 60, false);
     }
+    // Columns in UTF-8 bytes, when the client offers them.
+    run(3, 120, 60, true);
 }
 
 #[test]
@@ -390,9 +400,9 @@ fn random_edits_keep_the_server_in_step_with_the_client_long() {
         .ok()
         .and_then(|s| s.parse().ok())
     {
-        return run(seed, steps, steps);
+        return run(seed, steps, steps, seed % 2 == 1);
     }
     for seed in 1..=seeds {
-        run(seed * 7919, steps, 250);
+        run(seed * 7919, steps, 250, seed % 2 == 1);
     }
 }

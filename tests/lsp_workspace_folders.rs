@@ -112,3 +112,26 @@ fn a_pull_client_gets_empty_reports_for_a_removed_folder() {
     );
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn a_folder_added_around_a_loose_note_makes_it_part_of_a_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("Other.md"), "# Other\n").unwrap();
+    let text = "# Lone\n[[Other]] and [[Missing]]\n";
+    std::fs::write(root.join("Lone.md"), text).unwrap();
+    let mut c = Client::start(None, full_capabilities(), json!({}));
+    let uri = file_uri(&root.join("Lone.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    // Alone, links to other notes cannot be judged.
+    let alone = c.diagnostics(&uri, |_| true);
+    assert_eq!(alone, json!([]));
+    change_folders(&mut c, &[root], &[]);
+    let found = c.diagnostics(&uri, |d| !d.as_array().unwrap().is_empty());
+    assert_eq!(codes(&found), ["broken-link"], "{found}");
+    assert!(found[0]["message"].as_str().unwrap().contains("Missing"));
+    assert!(c.shutdown().success());
+}

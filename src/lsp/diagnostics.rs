@@ -173,7 +173,10 @@ impl Worker {
             let mut i = 0;
             while i < state.workspaces.len() {
                 let ws = &state.workspaces[i];
-                if ws.indexed && ws.roots.iter().any(|r| removed.contains(r)) {
+                // A folder of loose notes (single-file mode) inside an added folder joins it.
+                let absorbed =
+                    !ws.indexed && added.iter().any(|a| ws.roots[0].starts_with(a.root()));
+                if absorbed || ws.indexed && ws.roots.iter().any(|r| removed.contains(r)) {
                     let ws = state.workspaces.remove(i);
                     let cache = (i < self.caches.len()).then(|| self.caches.remove(i));
                     gone.push((ws, cache));
@@ -182,7 +185,11 @@ impl Worker {
                 }
             }
             for ws in added {
-                if !state.workspaces.iter().any(|w| w.roots[0] == ws.roots[0]) {
+                if !state
+                    .workspaces
+                    .iter()
+                    .any(|w| w.indexed && w.roots[0] == ws.roots[0])
+                {
                     state.single_file = false;
                     state.workspaces.push(ws);
                 }

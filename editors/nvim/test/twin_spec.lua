@@ -104,6 +104,26 @@ check("the broken link [[Nowhere]] is among twin's diagnostics", function()
   end
 end)
 
+check("an edit's findings follow the edit (pushed or pulled again)", function()
+  local function has(needle)
+    for _, d in ipairs(vim.diagnostic.get(home)) do
+      if d.message:find(needle, 1, true) then
+        return true
+      end
+    end
+    return false
+  end
+  local last = vim.api.nvim_buf_line_count(home)
+  vim.api.nvim_buf_set_lines(home, last, last, false, { "Also [[Elsewhere Entirely]]" })
+  wait_for("a finding on the new broken link", function()
+    return has("Elsewhere Entirely")
+  end)
+  vim.api.nvim_buf_set_lines(home, last, last + 1, false, {})
+  wait_for("the finding to go with the line", function()
+    return not has("Elsewhere Entirely")
+  end)
+end)
+
 check("go to definition on [[Guide]] opens Guide.md", function()
   local line, col = find_in_buffer(home, "[[Guide]]")
   vim.api.nvim_win_set_cursor(0, { line, col + 2 })
