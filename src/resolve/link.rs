@@ -165,7 +165,15 @@ fn lookup(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Fou
     }
     let stem = strip_md_extension(path);
     if stem.len() != path.len() {
-        return lookup_note(vault, stem, from_folder, exact_only);
+        // Obsidian looks a name with a dot up as written first (`x.md` is the note
+        // `x.md`), and with `.md` added only when no file has that name at all: then
+        // `[[x.md]]` is the note `x.md.md` (`MetadataCache.getLinkpathDest`).
+        return match lookup_note(vault, stem, from_folder, exact_only) {
+            Found::Broken if !note_named(vault, file_name(stem)) => {
+                lookup_note(vault, path, from_folder, exact_only)
+            }
+            found => found,
+        };
     }
     if file_name(path).contains('.') {
         match lookup_attachment(vault, path, from_folder, exact_only) {
@@ -178,6 +186,12 @@ fn lookup(vault: &Vault, path: &str, from_folder: &str, exact_only: bool) -> Fou
             found => found,
         }
     }
+}
+
+/// Whether some note, in any folder, has the name `name` (without `.md`).
+fn note_named(vault: &Vault, name: &str) -> bool {
+    // Keys match whole names or end at a `/`, so any match is a note of that name.
+    with_key(name, |key| vault.index.match_notes(key).next().is_some())
 }
 
 fn lookup_note(vault: &Vault, stem: &str, from_folder: &str, exact_only: bool) -> Found {
