@@ -36,6 +36,8 @@ pub(crate) struct BlockTracker<'t> {
     last_closed: Vec<Option<Range<usize>>>,
     /// Inline content seen since the last block boundary.
     run: Option<Range<usize>>,
+    /// Where the last inline element of the run (link, embed, code span, emphasis) ends.
+    element_end: Option<usize>,
     /// Ids whose block is a frame still open: (frame depth, index into `ids`).
     pending: Vec<(usize, usize)>,
     ids: Vec<BlockId>,
@@ -55,6 +57,7 @@ impl<'t> BlockTracker<'t> {
             frames: Vec::new(),
             last_closed: Vec::new(),
             run: None,
+            element_end: None,
             pending: Vec::new(),
             ids: Vec::new(),
             blocks: Vec::new(),
@@ -106,6 +109,13 @@ impl<'t> BlockTracker<'t> {
         });
     }
 
+    /// Inline content that is a whole element (a link or embed, a code span, an
+    /// emphasis): a block id may follow it directly.
+    pub(crate) fn element(&mut self, range: &Range<usize>) {
+        self.inline(range);
+        self.element_end = Some(self.element_end.unwrap_or(0).max(range.end));
+    }
+
     pub(crate) fn finish(mut self) -> (Vec<BlockId>, Vec<Block>) {
         // Only malformed event streams leave frames open; their ids keep an empty block.
         self.flush(None);
@@ -147,6 +157,7 @@ impl<'t> BlockTracker<'t> {
     /// Looks for an id at the end of the inline run that just ended. `end` is the
     /// closing block's range when the run ends with its block.
     fn flush(&mut self, end: Option<&Range<usize>>) {
+        let element_end = self.element_end.take();
         let Some(run) = self.run.take() else { return };
         // A list item's own text is its first run, direct or in its first paragraph.
         let n = self.frames.len();
@@ -168,7 +179,7 @@ impl<'t> BlockTracker<'t> {
         if !matches!(frame.kind, FrameKind::Paragraph | FrameKind::Item) {
             return;
         }
-        let Some((marker, alone)) = find_block_id(self.text, run.clone()) else {
+        let Some((marker, alone)) = find_block_id(self.text, run.clone(), element_end) else {
             return;
         };
         let own = || end.cloned().unwrap_or_else(|| run.clone());
@@ -221,7 +232,16 @@ impl<'t> BlockTracker<'t> {
 
 /// Finds `^id` ending the last line of `run`. Returns the marker's range and whether
 /// the marker is the run's only content (an id line naming the block above).
-fn find_block_id(text: &str, run: Range<usize>) -> Option<(Range<usize>, bool)> {
+///
+/// Inside a line the `^` must follow whitespace or the end of an inline element
+/// (`element_end`): Obsidian's parser tries its block-id rule at every position where
+/// an element ends, but finds a `^` inside text only after whitespace, so
+/// `![[pic.png]]^id` names its block and `text^id` does not.
+fn find_block_id(
+    text: &str,
+    run: Range<usize>,
+    element_end: Option<usize>,
+) -> Option<(Range<usize>, bool)> {
     let bytes = text.as_bytes();
     let r = trim_end_range(text, run);
     let mut i = r.end;
@@ -235,7 +255,7 @@ fn find_block_id(text: &str, run: Range<usize>) -> Option<(Range<usize>, bool)> 
     let line = line_start(bytes, caret, 0).max(r.start);
     let prefix = &bytes[line..caret];
     let alone = prefix.iter().all(|&b| matches!(b, b' ' | b'\t' | b'>'));
-    if !alone && !matches!(bytes[caret - 1], b' ' | b'\t') {
+    if !alone && !matches!(bytes[caret - 1], b' ' | b'\t') && element_end != Some(caret) {
         return None;
     }
     let single_line = memchr::memchr(b'\n', &bytes[r.start..caret]).is_none();

@@ -103,7 +103,7 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
             },
             Event::End(tag) => match tag {
                 TagEnd::Link | TagEnd::Image => {
-                    blocks.inline(&range);
+                    blocks.element(&range);
                     let finished = open_links.pop();
                     // The enclosing link's text runs at least to the end of this one.
                     push_text(&mut None, &mut open_links, "", &range);
@@ -118,7 +118,7 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
                 | TagEnd::Strong
                 | TagEnd::Strikethrough
                 | TagEnd::Superscript
-                | TagEnd::Subscript => blocks.inline(&range),
+                | TagEnd::Subscript => blocks.element(&range),
                 TagEnd::Heading(_) => {
                     blocks.close(&range);
                     if let Some(h) = heading.take() {
@@ -138,12 +138,12 @@ pub(crate) fn walk(text: &str, start: usize) -> Markdown {
                 }
             }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                blocks.inline(&range);
+                blocks.element(&range);
                 push_text(&mut heading, &mut open_links, &t, &range);
                 out.code_zones.push(range);
             }
             Event::InlineHtml(_) => {
-                blocks.inline(&range);
+                blocks.element(&range);
                 push_text(&mut None, &mut open_links, "", &range);
                 out.code_zones.push(range);
             }

@@ -199,6 +199,38 @@ fn block_ids_name_paragraphs_items_and_previous_blocks() {
     assert_eq!(slice(text, md.block_ids[0].span), "^p1");
 }
 
+/// Obsidian's parser tries a block id wherever an inline element ends, and elsewhere only
+/// after whitespace: `![[pic.png]]^id` names its paragraph, `text^id` names nothing.
+#[test]
+fn block_ids_right_after_an_inline_element() {
+    let text = "![[pic.png]]^after-embed\n\n\
+                See [[Note]]^after-link\n\n\
+                A [link](x.md)^after-md and `code`^after-code\n\n\
+                **bold**^after-bold\n\n\
+                plain^not-an-id\n\n\
+                [[Note]] then text^not-either\n\n\
+                - item [[Note]]^in-item\n";
+    let md = walk(text, 0);
+    let ids: Vec<(&str, &str)> = md
+        .block_ids
+        .iter()
+        .map(|b| (b.id.as_str(), slice(text, b.block_span)))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("after-embed", "![[pic.png]]^after-embed"),
+            ("after-link", "See [[Note]]^after-link"),
+            (
+                "after-code",
+                "A [link](x.md)^after-md and `code`^after-code"
+            ),
+            ("after-bold", "**bold**^after-bold"),
+            ("in-item", "- item [[Note]]^in-item"),
+        ]
+    );
+}
+
 #[test]
 fn block_id_alone_at_start_names_itself() {
     let text = "^first\n\nnext";
