@@ -6,13 +6,20 @@
 //!
 //! Each run spawns the server, sends `initialize`, `initialized` and `didOpen`, then
 //! `textDocument/definition` at once (again while the answer is an error or wrong) and
-//! measures: spawn → first correct definition; then definitions back to back while the
-//! background stages (coherence, diagnostics, search index) still run, their p50 and p99;
-//! spawn → end of indexing; and the server's peak RSS once the search index is open.
+//! measures: spawn → first correct definition, and the server's CPU time (user + system)
+//! by then; then definitions back to back while the background stages (coherence,
+//! diagnostics, search index) still run, their p50 and p99; spawn → end of indexing; and
+//! the server's peak RSS and CPU time once the search index is open.
+//!
+//! Two cases: `cold`, where the check cache is removed before each run (the search index
+//! stays warm), and `warm`, where it holds every note from the run before (a first run
+//! writes it and is not measured).
 //!
 //! Environment: `TWIN_BENCH_VAULT` (default `/work/corpora/obsidian-help`),
 //! `TWIN_BENCH_NOTE` (the note opened, default `en/Home.md`), `TWIN_BENCH_RUNS` (default 5),
-//! `TWIN_BENCH_WARM` (definitions measured per run, default 300).
+//! `TWIN_BENCH_WARM` (definitions measured per run, default 300), `TWIN_BENCH_CASES`
+//! (default `cold,warm`), `TWIN_CACHE_DIR` (the server's cache root; default a folder in
+//! the target directory).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -34,6 +41,8 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 
 struct Run {
     first_definition: Duration,
+    cpu_at_definition: Duration,
+    cpu_at_index: Duration,
     indexed: Duration,
     warm_p50: Duration,
     warm_p99: Duration,
@@ -53,6 +62,7 @@ fn main() {
     let note: String = env_or("TWIN_BENCH_NOTE", "en/Home.md".to_string());
     let runs: usize = env_or("TWIN_BENCH_RUNS", 5);
     let warm: usize = env_or("TWIN_BENCH_WARM", 300);
+    let cases: String = env_or("TWIN_BENCH_CASES", "cold,warm".to_string());
     if !vault.join(&note).is_file() {
         println!("benches/lsp_startup: no {note} in {}", vault.display());
         return;
@@ -64,33 +74,59 @@ fn main() {
         vault.display(),
         targets.len()
     );
-    let mut all = Vec::new();
-    for i in 0..runs {
-        let run = one_run(&vault, &note, &text, &targets, warm);
+    // Where the server keeps its caches: as the test client sets it.
+    let cache_root = std::env::var_os("TWIN_CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| concat!(env!("CARGO_TARGET_TMPDIR"), "/search-cache").into());
+    let check_cache = twin::search::cache::vault_cache_dir(&cache_root, &vault).join("check");
+    for case in cases.split(',') {
+        let cold = match case {
+            "cold" => true,
+            "warm" => false,
+            other => {
+                println!("benches/lsp_startup: unknown case {other} (cold or warm)");
+                continue;
+            }
+        };
+        if !cold {
+            // Writes the cache (and the search index) this case starts from.
+            one_run(&vault, &note, &text, &targets, 1);
+        }
+        let mut all = Vec::new();
+        for i in 0..runs {
+            if cold {
+                let _ = std::fs::remove_dir_all(&check_cache);
+            }
+            let run = one_run(&vault, &note, &text, &targets, warm);
+            println!(
+                "{case} run {}: first definition {:>6.1} ms (CPU {:>5.0} ms) · indexed {:>6.1} ms · warm p50 {:.2} ms p99 {:.2} ms ({} during the load) · peak RSS {:.1} MB · CPU {:.0} ms",
+                i + 1,
+                ms(run.first_definition),
+                ms(run.cpu_at_definition),
+                ms(run.indexed),
+                ms(run.warm_p50),
+                ms(run.warm_p99),
+                run.warm_during_load,
+                run.peak_rss_mib,
+                ms(run.cpu_at_index),
+            );
+            all.push(run);
+        }
+        let median = |f: &dyn Fn(&Run) -> f64| {
+            let mut v: Vec<f64> = all.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
         println!(
-            "run {}: first definition {:>6.1} ms · indexed {:>6.1} ms · warm p50 {:.2} ms p99 {:.2} ms ({} during the load) · peak RSS {:.1} MB",
-            i + 1,
-            ms(run.first_definition),
-            ms(run.indexed),
-            ms(run.warm_p50),
-            ms(run.warm_p99),
-            run.warm_during_load,
-            run.peak_rss_mib
+            "{case} check cache, median: first definition {:.1} ms (CPU {:.0} ms) · indexed {:.1} ms · warm p99 {:.2} ms · peak RSS {:.1} MB · CPU {:.0} ms",
+            median(&|r| ms(r.first_definition)),
+            median(&|r| ms(r.cpu_at_definition)),
+            median(&|r| ms(r.indexed)),
+            median(&|r| ms(r.warm_p99)),
+            median(&|r| r.peak_rss_mib),
+            median(&|r| ms(r.cpu_at_index)),
         );
-        all.push(run);
     }
-    let median = |f: &dyn Fn(&Run) -> f64| {
-        let mut v: Vec<f64> = all.iter().map(f).collect();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!(
-        "median: first definition {:.1} ms · indexed {:.1} ms · warm p99 {:.2} ms · peak RSS {:.1} MB",
-        median(&|r| ms(r.first_definition)),
-        median(&|r| ms(r.indexed)),
-        median(&|r| ms(r.warm_p99)),
-        median(&|r| r.peak_rss_mib)
-    );
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
         println!("load average: {}", load.trim());
     }
@@ -144,6 +180,7 @@ fn one_run(
         );
     }
     let first_definition = t0.elapsed();
+    let cpu_at_definition = c.cpu_time().unwrap_or_default();
     let mut samples = Vec::with_capacity(warm);
     let mut during_load = 0;
     let mut indexed = None;
@@ -173,11 +210,14 @@ fn one_run(
             .is_some_and(|m| m.starts_with("search index"))
     });
     let peak_rss_mib = c.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;
+    let cpu_at_index = c.cpu_time().unwrap_or_default();
     let _ = c.shutdown();
     samples.sort();
     let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
     Run {
         first_definition,
+        cpu_at_definition,
+        cpu_at_index,
         indexed,
         warm_p50: at(0.5),
         warm_p99: at(0.99),

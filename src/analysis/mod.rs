@@ -143,6 +143,51 @@ impl Analysis {
         Ok((analysis, report))
     }
 
+    /// [`Analysis::load_resolved`] through the check cache (the language server's warm
+    /// start): notes whose text did not change take their parse from it. The cache comes
+    /// back beside the analysis when the setting has one, for the coherence stage
+    /// ([`Analysis::coherence_model_cached`]: cached term vectors) and to be saved after it
+    /// ([`StagedCache::save`]). Problems reading it are in [`StagedCache::warnings`].
+    pub fn load_resolved_cached(
+        root: &Path,
+        rulebook: Arc<Rulebook>,
+        setting: &CacheSetting,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Result<(Analysis, Option<StagedCache>), LoadError> {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let Some(cache) = CheckCache::open(setting, &canonical) else {
+            return Ok((Analysis::load_resolved(root, rulebook, stage)?, None));
+        };
+        let vault = load_vault_with(root, &rulebook.config, &|path, text| {
+            cache.parse(path, text)
+        })?;
+        stage(Stage::Load);
+        let graph = build_link_graph(&vault);
+        stage(Stage::Resolve);
+        let analysis = Analysis {
+            rulebook,
+            vault,
+            graph,
+            coherence: Coherence::default(),
+            coherent: false,
+        };
+        Ok((analysis, Some(StagedCache(cache))))
+    }
+
+    /// [`Analysis::coherence_model`] with the term vectors of `cache` for the notes that
+    /// took their parse from it and are unchanged since (edits in between are welcome).
+    pub fn coherence_model_cached(&self, cache: &StagedCache) -> Coherence {
+        let config = &self.rulebook.config;
+        let drift = self.rulebook.needs_drift();
+        let known = match drift {
+            true => cache.0.known_terms(&self.vault),
+            false => Vec::new(),
+        };
+        let mut coherence = Coherence::build_with(&self.vault, &self.graph, config, drift, known);
+        measure_trace_anchors(&mut coherence, &self.vault, config);
+        coherence
+    }
+
     /// The first stages of a load: notes read and parsed, names indexed, every link
     /// resolved; the coherence model is left out ([`Analysis::is_coherent`] is false), so
     /// navigation can answer while [`Analysis::coherence_model`] builds it apart.
@@ -277,6 +322,28 @@ impl Analysis {
     /// Every note's path.
     pub fn all_paths(&self) -> BTreeSet<VaultPath> {
         self.vault.notes.iter().map(|n| n.path.clone()).collect()
+    }
+}
+
+/// The check cache a staged load read ([`Analysis::load_resolved_cached`]), kept for the
+/// coherence stage and saved once that stage is done.
+pub struct StagedCache(CheckCache);
+
+impl StagedCache {
+    /// Problems met reading the cache (a corrupt shard, a folder inside the vault), one
+    /// sentence each; the load went on without the parts concerned.
+    pub fn warnings(&self) -> &[String] {
+        &self.0.report.warnings
+    }
+
+    /// Writes the shards whose notes changed, from a coherent analysis (the staged load's
+    /// own, or one edited since: a note edited in memory is written as it is now). The
+    /// report's warnings are those of writing; reading's are in [`StagedCache::warnings`].
+    pub fn save(self, analysis: &Analysis) -> CacheReport {
+        let read = self.0.report.warnings.len();
+        let mut report = self.0.save(&analysis.vault, &analysis.coherence);
+        report.warnings.drain(..read.min(report.warnings.len()));
+        report
     }
 }
 

@@ -237,26 +237,32 @@ impl Worker {
                 json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}),
             );
             let started = Instant::now();
-            files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
-                self.progress(
-                    &token,
-                    json!({"kind": "report", "message": message, "percentage": percentage}),
-                );
-            });
+            let cache =
+                files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
+                    self.progress(
+                        &token,
+                        json!({"kind": "report", "message": message, "percentage": percentage}),
+                    );
+                });
             let loaded = started.elapsed();
             self.publish(false);
             self.shared.lock().workspaces[ws].ready = Ready::Diagnostics;
             self.shared.ready_changed();
+            // Written once the first diagnostics are out: a cold start writes every shard.
+            if let Some(cache) = cache {
+                cache.save(&self.out);
+            }
             // The load's peaks (parsing on every core, the first check) are over.
             super::memory::release();
             super::live::start_search(&self.shared, ws, &self.out);
             super::moves::refresh(&self.shared, ws, &self.out);
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
             let message = format!(
-                "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms)",
+                "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms){}",
                 started.elapsed().as_millis(),
                 loaded.as_millis(),
-                (started.elapsed() - loaded).as_millis()
+                (started.elapsed() - loaded).as_millis(),
+                super::memory::rss_note()
             );
             log::send(&self.out, log::Level::Info, message);
             self.progress(&token, json!({"kind": "end", "message": "indexed"}));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::state::{Ready, Shared, is_note_path, parse_safely};
 use super::{Outgoing, log};
-use crate::analysis::{Analysis, Change, Effect, Stage};
+use crate::analysis::{Analysis, CacheSetting, Change, Effect, Stage, StagedCache};
 use crate::note::VaultPath;
 use crate::rules::Rulebook;
 use crate::vault::{SkippedFile, is_excluded};
@@ -36,11 +36,54 @@ impl FileChange {
 
 type Out = tokio::sync::mpsc::UnboundedSender<Outgoing>;
 
+/// The check cache a load read, to be saved with the model its coherence stage built
+/// once the first diagnostics are out ([`CacheSave::save`]).
+pub struct CacheSave {
+    cache: StagedCache,
+    model: Arc<Analysis>,
+}
+
+impl CacheSave {
+    /// Writes the shards whose notes changed and logs what the cache did.
+    pub fn save(self, out: &Out) {
+        let CacheSave { cache, model } = self;
+        let report = cache.save(&model);
+        drop(model);
+        for warning in &report.warnings {
+            log::send(out, log::Level::Warning, warning.clone());
+        }
+        log::send(
+            out,
+            log::Level::Info,
+            format!(
+                "check cache: {} notes from the cache, {} parsed, {} shards written",
+                report.hits, report.misses, report.written
+            ),
+        );
+    }
+}
+
+/// Where the server keeps its check cache: where `twin check` keeps it (`TWIN_CACHE_DIR`,
+/// else the user cache folder), beside the search index.
+fn cache_setting() -> CacheSetting {
+    match crate::search::cache::default_cache_root() {
+        Some(root) => CacheSetting::Root(root),
+        None => CacheSetting::Off,
+    }
+}
+
 /// Loads a workspace from disk in stages, installing each as soon as it can answer:
 /// first the notes with their links resolved (navigation, completion, rename and symbols
 /// stop waiting), then the coherence model (rules and coherence answers). Each stage is
-/// logged with its time and reported as progress.
-pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&str, u32)) {
+/// logged with its time and reported as progress. Notes whose text the check cache knows
+/// take their parse and term vectors from it; the cache comes back to be saved once the
+/// first diagnostics are out.
+pub fn load_workspace(
+    shared: &Shared,
+    ws: usize,
+    out: &Out,
+    progress: &dyn Fn(&str, u32),
+) -> Option<CacheSave> {
     let root = shared.lock().workspaces[ws].root().to_path_buf();
     let rulebook = Arc::new(read_rulebook(&root, out));
     progress("reading notes", 10);
@@ -54,17 +97,22 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
             progress("resolving links", 40);
         }
     };
-    let model = match Analysis::load_resolved(&root, rulebook, &mut stage_done) {
-        Ok(model) => model,
+    let loaded = Analysis::load_resolved_cached(&root, rulebook, &cache_setting(), &mut stage_done);
+    let (model, cache) = match loaded {
+        Ok(loaded) => loaded,
         Err(err) => {
             log::send(
                 out,
                 log::Level::Error,
                 format!("cannot load the vault: {err}"),
             );
-            Analysis::empty(root.clone())
+            (Analysis::empty(root.clone()), None)
         }
     };
+    // A cache that cannot be read costs one line; it is rebuilt below.
+    if let Some(warning) = cache.as_ref().and_then(|c| c.warnings().first()) {
+        log::send(out, log::Level::Warning, warning.clone());
+    }
     let notes = model.vault.notes.len();
     let links: usize = model.vault.notes.iter().map(|n| n.links.len()).sum();
     progress(
@@ -73,7 +121,7 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
     );
     install(shared, ws, model);
     shared.ready_changed();
-    build_coherence(shared, ws);
+    let coherent = build_coherence(shared, ws, cache.as_ref());
     stage_done(Stage::Coherence);
     progress(&format!("checking {notes} notes"), 80);
     {
@@ -92,10 +140,15 @@ pub fn load_workspace(shared: &Shared, ws: usize, out: &Out, progress: &dyn Fn(&
         out,
         log::Level::Info,
         format!(
-            "loaded {notes} notes in {} ms",
-            started.elapsed().as_millis()
+            "loaded {notes} notes in {} ms{}",
+            started.elapsed().as_millis(),
+            super::memory::rss_note()
         ),
     );
+    cache.map(|cache| CacheSave {
+        cache,
+        model: coherent,
+    })
 }
 
 fn log_stage(out: &Out, stage: &str, took: std::time::Duration, total: std::time::Duration) {
@@ -103,9 +156,10 @@ fn log_stage(out: &Out, stage: &str, took: std::time::Duration, total: std::time
         out,
         log::Level::Info,
         format!(
-            "stage {stage}: {} ms (at {} ms)",
+            "stage {stage}: {} ms (at {} ms){}",
             took.as_millis(),
-            total.as_millis()
+            total.as_millis(),
+            super::memory::rss_note()
         ),
     );
 }
@@ -129,20 +183,24 @@ fn install(shared: &Shared, ws: usize, model: Analysis) {
 
 /// Builds the coherence model of the installed model apart, without holding the lock,
 /// and sets it when no edit came in between; otherwise builds it again from the edited
-/// model (edits before then leave it unbuilt, `Analysis::apply` skips it).
-fn build_coherence(shared: &Shared, ws: usize) {
+/// model (edits before then leave it unbuilt, `Analysis::apply` skips it). Term vectors
+/// come from `cache` for the notes it gave, unchanged since. Returns the model as set.
+fn build_coherence(shared: &Shared, ws: usize, cache: Option<&StagedCache>) -> Arc<Analysis> {
     loop {
         let model = shared.lock().workspaces[ws].model.clone();
         if model.is_coherent() {
-            return;
+            return model;
         }
-        let coherence = model.coherence_model();
+        let coherence = match cache {
+            Some(cache) => model.coherence_model_cached(cache),
+            None => model.coherence_model(),
+        };
         let mut state = shared.lock();
         let workspace = &mut state.workspaces[ws];
         if Arc::ptr_eq(&workspace.model, &model) {
             drop(model);
             Arc::make_mut(&mut workspace.model).set_coherence(coherence);
-            return;
+            return workspace.model.clone();
         }
     }
 }

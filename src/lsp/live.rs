@@ -205,9 +205,10 @@ pub fn start_search(
                             log::send(&out, log::Level::Info, format!("search: {line}"));
                         }
                     }
-                    log::send(&out, log::Level::Info, message);
                     // A first build queues whole documents for the writer.
                     super::memory::release();
+                    message.push_str(&super::memory::rss_note());
+                    log::send(&out, log::Level::Info, message);
                 }
                 Err(reason) => log::send(
                     &out,

@@ -31,6 +31,22 @@ pub fn release_now_and_then() {
     trim();
 }
 
+/// The process's resident size and its peak so far, in MB, as the stage log lines say
+/// them: " (RSS 80 MB, peak 95 MB)", or nothing where `/proc` does not tell.
+pub fn rss_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let kib = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    match (kib("VmRSS:"), kib("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(" (RSS {} MB, peak {} MB)", now / 1024, peak / 1024),
+        _ => String::new(),
+    }
+}
+
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn trim() {
     // SAFETY: `malloc_trim` only releases free pages of glibc's own arenas; it takes no

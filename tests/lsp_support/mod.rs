@@ -94,15 +94,16 @@ impl Client {
     ) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
             .arg("lsp")
-            .envs(env.iter().copied())
             .env("TWIN_LSP_TEST_HOOKS", "1")
-            // The search index's cache stays in the build folder, not the user's cache.
+            // The caches stay in the build folder, not the user's cache, unless the
+            // test says where.
             .env(
                 "TWIN_CACHE_DIR",
                 std::env::var_os("TWIN_CACHE_DIR").unwrap_or_else(|| {
                     concat!(env!("CARGO_TARGET_TMPDIR"), "/search-cache").into()
                 }),
             )
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TWIN_TEST_STDERR").is_some() {

@@ -18,9 +18,7 @@ mod store;
 mod tests;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -69,8 +67,25 @@ pub(crate) struct Entry {
     pub terms: Mutex<Option<NoteTerms>>,
     /// Whether the entry was written with term vectors.
     pub had_terms: bool,
+    /// The text of the note that took this entry's parse, once one did. A note whose text
+    /// is still this one has the parse and terms of the entry; one edited since (the
+    /// language server edits its model) has another text.
+    pub taken: OnceLock<Arc<str>>,
+}
+
+impl Entry {
     /// Whether a note of the vault took this entry's parse.
-    pub hit: AtomicBool,
+    pub fn hit(&self) -> bool {
+        self.taken.get().is_some()
+    }
+
+    /// Whether `note` is the note that took this entry's parse, unchanged since (or
+    /// edited back to the same text, which an editor opening it also does).
+    pub fn fresh_for(&self, note: &Note) -> bool {
+        self.taken
+            .get()
+            .is_some_and(|t| Arc::ptr_eq(t, &note.text) || **t == *note.text)
+    }
 }
 
 /// The check cache of one vault, opened: every readable entry by path.
@@ -131,7 +146,7 @@ impl CheckCache {
             && entry.hash == content_hash(&text)
             && let Some(mut note) = entry.note.lock().ok().and_then(|mut n| n.take())
         {
-            entry.hit.store(true, Ordering::Relaxed);
+            let _ = entry.taken.set(text.clone());
             note.line_index = LineIndex::new(&text);
             note.path = path;
             note.text = text;
@@ -147,7 +162,7 @@ impl CheckCache {
             .iter()
             .map(|note| {
                 let entry = self.entries.get(&*note.path)?;
-                if !entry.hit.load(Ordering::Relaxed) {
+                if !entry.fresh_for(note) {
                     return None;
                 }
                 entry.terms.lock().ok()?.take()
@@ -158,13 +173,9 @@ impl CheckCache {
     /// Counts hits and misses, and writes the shards whose notes changed: every note of
     /// `vault` with its terms from `coherence` when they were computed.
     pub fn save(mut self, vault: &Vault, coherence: &Coherence) -> CacheReport {
-        let hits = self
-            .entries
-            .values()
-            .filter(|e| e.hit.load(Ordering::Relaxed))
-            .count();
+        let hits = self.entries.values().filter(|e| e.hit()).count();
         self.report.hits = hits;
-        self.report.misses = vault.notes.len() - hits;
+        self.report.misses = vault.notes.len().saturating_sub(hits);
         if !self.usable() {
             return self.report;
         }

@@ -8,8 +8,8 @@
 use std::hash::Hasher;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -150,7 +150,7 @@ pub(super) fn read_all(dir: &Path) -> ReadAll {
                             had_terms: e.terms.is_some(),
                             note: Mutex::new(Some(e.note)),
                             terms: Mutex::new(e.terms),
-                            hit: AtomicBool::new(false),
+                            taken: OnceLock::new(),
                         },
                     );
                 }
@@ -211,14 +211,13 @@ pub(super) fn write_changed(
         .filter(|&i| {
             let ids = &members[i as usize];
             shards.get(&(count, i)) != Some(&ids.len())
-                || ids
-                    .iter()
-                    .any(|&id| match entries.get(&*vault.note(id).path) {
-                        Some(e) => {
-                            !e.hit.load(Ordering::Relaxed) || (stats.is_some() && !e.had_terms)
-                        }
+                || ids.iter().any(|&id| {
+                    let note = vault.note(id);
+                    match entries.get(&*note.path) {
+                        Some(e) => !e.fresh_for(note) || (stats.is_some() && !e.had_terms),
                         None => true,
-                    })
+                    }
+                })
         })
         .collect();
     if dirty.is_empty() {
@@ -230,11 +229,14 @@ pub(super) fn write_changed(
         // Terms of notes whose entry keeps them (drift was not computed this run).
         let held: Vec<Option<NoteTerms>> = ids
             .iter()
-            .map(|&id| match (stats, entries.get(&*vault.note(id).path)) {
-                (None, Some(e)) if e.hit.load(Ordering::Relaxed) => {
-                    e.terms.lock().ok().and_then(|t| t.clone())
+            .map(|&id| {
+                let note = vault.note(id);
+                match (stats, entries.get(&*note.path)) {
+                    (None, Some(e)) if e.fresh_for(note) => {
+                        e.terms.lock().ok().and_then(|t| t.clone())
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
             .collect();
         let list: Vec<EntryOut<'_>> = ids
@@ -242,9 +244,7 @@ pub(super) fn write_changed(
             .zip(&held)
             .map(|(&id, held)| {
                 let note = vault.note(id);
-                let cached = entries
-                    .get(&*note.path)
-                    .filter(|e| e.hit.load(Ordering::Relaxed));
+                let cached = entries.get(&*note.path).filter(|e| e.fresh_for(note));
                 EntryOut {
                     path: &note.path,
                     len: note.text.len() as u64,
