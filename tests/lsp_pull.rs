@@ -187,3 +187,39 @@ fn a_push_client_is_not_offered_pulls() {
     c.diagnostics(&c.uri("B.md"), |d| !d.as_array().unwrap().is_empty());
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn pulls_sent_during_the_load_wait_for_its_first_check() {
+    // Enough notes that the load is still running when the pulls arrive.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1500 {
+        let text = format!(
+            "# Note {i}\n\n[[Note {}]] and [[Nowhere {i}]]\n",
+            (i + 1) % 1500
+        );
+        std::fs::write(dir.path().join(format!("Note {i}.md")), text).unwrap();
+    }
+    let mut c = Client::start_with_env(
+        Some(dir.path()),
+        pull_capabilities(),
+        json!({}),
+        &[("TWIN_LSP_READY_TIMEOUT_MS", "120000")],
+    );
+    let uri = c.uri("Note 1234.md");
+    let document = c.send_request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let workspace = c.send_request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let document = c.response(document);
+    assert_eq!(
+        codes(&document["result"]["items"]),
+        ["broken-link"],
+        "{document}"
+    );
+    let workspace = c.response(workspace);
+    let items = workspace["result"]["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1500);
+    assert!(items.iter().all(|i| codes(&i["items"]) == ["broken-link"]));
+    assert!(c.shutdown().success());
+}
