@@ -1,7 +1,9 @@
-//! `broken-block`: a link to a `^block-id` the target note does not define.
+//! `broken-block`: a link to a `^block-id` the target note does not define, in a note or in
+//! a canvas's text card.
 
-use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
+use super::{Check, Emitter, NoteContext, Rule, Severity, VaultContext, quote};
 use crate::note::AnchorKind;
+use crate::vault::Canvas;
 
 pub const RULE: Rule = Rule {
     code: "broken-block",
@@ -16,4 +18,12 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
             missing.report(cx, out, "block", &quote(&format!("^{id}")));
         }
     }
+}
+
+/// The same, for the links of a canvas's text cards.
+pub(super) fn check_canvas(cx: &VaultContext<'_>, canvas: &Canvas, out: &mut Emitter<'_>) {
+    super::report_canvas_anchors(cx, canvas, out, "block", |anchor| match &anchor.kind {
+        AnchorKind::Block(id) => Some(quote(&format!("^{id}"))),
+        AnchorKind::Heading(_) => None,
+    });
 }

@@ -1,7 +1,9 @@
-//! `broken-heading`: a link to a heading the target note does not have.
+//! `broken-heading`: a link to a heading the target note does not have, in a note or in a
+//! canvas's text card.
 
-use super::{Check, Emitter, NoteContext, Rule, Severity, quote};
+use super::{Check, Emitter, NoteContext, Rule, Severity, VaultContext, quote};
 use crate::note::AnchorKind;
+use crate::vault::Canvas;
 
 pub const RULE: Rule = Rule {
     code: "broken-heading",
@@ -16,4 +18,12 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
             missing.report(cx, out, "heading", &quote(&parts.join("#")));
         }
     }
+}
+
+/// The same, for the links of a canvas's text cards.
+pub(super) fn check_canvas(cx: &VaultContext<'_>, canvas: &Canvas, out: &mut Emitter<'_>) {
+    super::report_canvas_anchors(cx, canvas, out, "heading", |anchor| match &anchor.kind {
+        AnchorKind::Heading(parts) => Some(quote(&parts.join("#"))),
+        AnchorKind::Block(_) => None,
+    });
 }

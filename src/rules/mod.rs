@@ -274,7 +274,49 @@ pub fn check_vault_with(
 type CanvasCheck = fn(&VaultContext<'_>, &crate::vault::Canvas, &mut Emitter<'_>);
 
 /// The rules that also judge canvases, run with the vault-wide checks.
-const CANVAS_CHECKS: &[(&str, CanvasCheck)] = &[("broken-link", broken_link::check_canvas)];
+const CANVAS_CHECKS: &[(&str, CanvasCheck)] = &[
+    ("broken-link", broken_link::check_canvas),
+    ("broken-heading", broken_heading::check_canvas),
+    ("broken-block", broken_block::check_canvas),
+];
+
+/// The links of a canvas's text cards that reach a note but name a heading or block it
+/// lacks, with that note.
+fn canvas_missing_anchors<'a>(
+    vault: &'a Vault,
+    canvas: &'a crate::vault::Canvas,
+) -> impl Iterator<Item = (&'a Anchor, &'a Note)> + 'a {
+    canvas.links.iter().filter_map(move |card| {
+        let resolution = crate::resolve::resolve_canvas_link(vault, &canvas.path, &card.link);
+        match (&card.link.anchor, resolution.target, resolution.anchor) {
+            (Some(anchor), Some(LinkTarget::Note(id)), AnchorResolution::Missing) => {
+                Some((anchor, vault.note(id)))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Reports the missing `what` (`heading`, `block`) of a canvas's text-card links whose
+/// anchor `name` gives (`None` for anchors of the other kind).
+fn report_canvas_anchors(
+    cx: &VaultContext<'_>,
+    canvas: &crate::vault::Canvas,
+    out: &mut Emitter<'_>,
+    what: &str,
+    name: impl Fn(&Anchor) -> Option<String>,
+) {
+    for (anchor, target) in canvas_missing_anchors(cx.vault, canvas) {
+        let Some(name) = name(anchor) else { continue };
+        let message = format!("{} has no {what} {name}", quote(target.name()));
+        out.emit(&canvas.path, anchor.span, message)
+            .related
+            .push(Related::note(
+                target,
+                format!("{} is here", quote(target.name())),
+            ));
+    }
+}
 
 /// Runs the per-note rules for one note (the language server's path after an edit).
 pub fn check_note(
