@@ -262,3 +262,34 @@ fn quick_fixes_for_broken_links_headings_and_footnotes() {
     );
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn rename_a_note_rewrites_the_canvases_that_show_or_link_it() {
+    let dir = copy_fixture("canvas");
+    let root = dir.path();
+    assert!(check(root).is_empty(), "the fixture is clean");
+    let before = read(root, "Board.canvas");
+    let mut c = Client::ready(root);
+    let edit = request_at(
+        &mut c,
+        "textDocument/rename",
+        "Home.md",
+        "[[Guide]]",
+        3,
+        json!({"newName": "User Manual"}),
+    );
+    apply_workspace_edit(root, &edit);
+    assert!(root.join("User Manual.md").exists() && !root.join("Guide.md").exists());
+    // Only the bytes that name the note changed, through JSON escapes and wide characters.
+    let expected = before
+        .replace(r#""file":"Guide.md""#, r#""file":"User Manual.md""#)
+        .replace("[[Guide]]", "[[User Manual]]")
+        .replace("(Guide.md)", "(User%20Manual.md)");
+    assert_eq!(read(root, "Board.canvas"), expected);
+    assert!(
+        check(root).is_empty(),
+        "findings after the rename: {:?}",
+        check(root)
+    );
+    assert!(c.shutdown().success());
+}
