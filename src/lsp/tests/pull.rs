@@ -180,3 +180,26 @@ fn the_workspace_report_is_unchanged_where_ids_match_and_empties_what_is_gone() 
         ]
     );
 }
+
+#[test]
+fn pulls_are_offered_only_to_clients_that_pull() {
+    use crate::lsp::capabilities;
+    let push = capabilities::client(&ClientCapabilities::default());
+    let push = serde_json::to_value(capabilities::server(ColumnEncoding::Utf16, &push)).unwrap();
+    assert!(push.get("diagnosticProvider").is_none(), "{push}");
+    assert_eq!(
+        push["workspace"]["workspaceFolders"],
+        json!({"supported": true, "changeNotifications": true})
+    );
+    let announced = json!({
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+    });
+    let caps = capabilities::client(&serde_json::from_value(announced).unwrap());
+    assert!(caps.pull_diagnostics && caps.diagnostic_refresh);
+    let pull = serde_json::to_value(capabilities::server(ColumnEncoding::Utf16, &caps)).unwrap();
+    assert_eq!(
+        pull["diagnosticProvider"],
+        json!({"identifier": "twin", "interFileDependencies": true, "workspaceDiagnostics": true})
+    );
+}
