@@ -254,8 +254,12 @@ impl Worker {
             }
             // The load's peaks (parsing on every core, the first check) are over.
             super::memory::release();
-            super::live::start_search(&self.shared, ws, &self.out);
-            super::moves::refresh(&self.shared, ws, &self.out);
+            // Renames are learnt once the index is open: the first build of each at once
+            // would add their peaks of memory.
+            let (shared, out) = (self.shared.clone(), self.out.clone());
+            super::live::start_search(&self.shared, ws, &self.out, move || {
+                super::moves::refresh(&shared, ws, &out)
+            });
             let notes = self.shared.lock().workspaces[ws].model.vault.notes.len();
             let message = format!(
                 "indexed {notes} notes in {} ms (loading and resolving {} ms, checking and publishing {} ms){}",

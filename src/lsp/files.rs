@@ -91,6 +91,11 @@ pub fn load_workspace(
     let mut last = started;
     // Stages report their names here; their counts once the model is back.
     let mut stage_done = |stage: Stage| {
+        // The temporary memory of parsing and of the coherence model goes back before the
+        // next stage runs (on other threads, whose allocator arenas would not reuse it).
+        if stage != Stage::Resolve {
+            super::memory::release();
+        }
         log_stage(out, stage.name(), last.elapsed(), started.elapsed());
         last = std::time::Instant::now();
         if stage == Stage::Load {

@@ -141,23 +141,26 @@ impl Live {
     }
 }
 
-/// Starts opening the search index of workspace `ws` from its loaded model. Call it on
-/// the worker thread once the workspace is loaded; it returns at once.
+/// Starts opening the search index of workspace `ws` from its loaded model, and runs
+/// `then` once it is open (or failed to open, or is not to be opened). Call it on the
+/// worker thread once the workspace is loaded; it returns at once.
 pub fn start_search(
     shared: &Shared,
     ws: usize,
     out: &tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    then: impl FnOnce() + Send + 'static,
 ) {
     if std::env::var_os("TWIN_LSP_NO_SEARCH").is_some() {
-        return;
+        return then();
     }
     let live = {
         let state = shared.lock();
         let Some(workspace) = state.workspaces.get(ws) else {
-            return;
+            return then();
         };
         if !workspace.indexed || lock(&workspace.live.search).is_some() {
-            return;
+            drop(state);
+            return then();
         }
         // The feed is installed under the same lock the model is taken under, so every
         // later change reaches the index and none before it is missed.
@@ -185,7 +188,7 @@ pub fn start_search(
         .name("twin-search-report".into())
         .spawn(move || {
             let Some(handle) = live.search_handle() else {
-                return;
+                return then();
             };
             let started = std::time::Instant::now();
             match handle.wait() {
@@ -216,6 +219,7 @@ pub fn start_search(
                     format!("search is unavailable: {reason}"),
                 ),
             }
+            then();
         });
 }
 
