@@ -270,6 +270,42 @@ fn rename_a_note_rewrites_the_canvases_that_show_or_link_it() {
     assert!(check(root).is_empty(), "the fixture is clean");
     let before = read(root, "Board.canvas");
     let mut c = Client::ready(root);
+    // References list the canvas's file node and both card links, at their place.
+    let refs = request_at(
+        &mut c,
+        "textDocument/references",
+        "Home.md",
+        "[[Guide]]",
+        3,
+        json!({"context": {"includeDeclaration": false}}),
+    );
+    let on_canvas: Vec<(u64, u64)> = refs
+        .as_array()
+        .expect("locations")
+        .iter()
+        .filter(|l| l["uri"].as_str().unwrap().ends_with("Board.canvas"))
+        .map(|l| {
+            let start = &l["range"]["start"];
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = before.lines().collect();
+    let col = |line: usize, needle: &str| {
+        lines[line][..lines[line].find(needle).unwrap()]
+            .encode_utf16()
+            .count() as u64
+    };
+    assert_eq!(
+        on_canvas,
+        [
+            (2, col(2, "Guide.md")),
+            (3, col(3, "[[Guide]]")),
+            (3, col(3, "[the guide]")),
+        ]
+    );
     let edit = request_at(
         &mut c,
         "textDocument/rename",
