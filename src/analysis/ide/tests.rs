@@ -4,7 +4,8 @@
 use super::Target;
 use crate::analysis::fixture::Fixture;
 
-fn assert_lines(actual: Vec<String>, expect: &str) {
+/// Lines against an expectation written indented, blank lines left out.
+pub(super) fn assert_lines(actual: Vec<String>, expect: &str) {
     let actual = actual.join("\n");
     let expect = expect
         .lines()

@@ -2,6 +2,7 @@
 //! `check_suggestions(fixture, expect)` lists each suggestion as
 //! `label (detail) => what it writes`, then the span it replaces, once, first.
 
+use super::tests::assert_lines;
 use super::{Insert, LinkAnchor, Suggestion};
 use crate::analysis::fixture::Fixture;
 use crate::vault::NoteId;
@@ -59,14 +60,7 @@ fn check_with(
     expect: &str,
 ) {
     let (id, offset) = f.cursor();
-    let actual = show(f, id, ask(f, id, offset), limit);
-    let expect = expect
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert_eq!(actual, expect, "\n--- actual ---\n{actual}\n");
+    assert_lines(vec![show(f, id, ask(f, id, offset), limit)], expect);
 }
 
 fn check_callouts(fixture: &str, limit: usize, expect: &str) {
@@ -243,6 +237,88 @@ fn block_search_needs_every_word() {
     check_anchors("//- A.md\n[[Note#^^x$0\n", 5, "none");
 }
 
+#[test]
+fn block_search_ranks_words_as_written_before_fuzzy_matches() {
+    // `prple` is written in one block only; elsewhere it matches `purple` fuzzily, and
+    // only in a block's first 80 characters.
+    check_anchors(
+        "//- A.md
+[[^^prple gem$0
+//- Gems.md
+A purple stone, then a gem.
+
+The purple gem.
+
+Gem first, then a long run of words that pushes the colour far away from where it starts: purple.
+
+The prple gem, written as typed.
+
+Nothing here.
+
+A gem.
+",
+        5,
+        "replaces A.md:1:1: [[^^prple gem
+         The prple gem, written as typed. (Gems.md ^nvy8td) => link Gems.md#^nvy8td
+           + Gems.md @177: \" ^nvy8td\"
+         The purple gem. (Gems.md ^d9bx2u) => link Gems.md#^d9bx2u
+           + Gems.md @44: \" ^d9bx2u\"
+         A purple stone, then a gem. (Gems.md ^lzfrbg) => link Gems.md#^lzfrbg
+           + Gems.md @27: \" ^lzfrbg\"",
+    );
+}
+
+/// The text of note `path` once a chosen block's new id is written, as the client does.
+fn with_new_id(f: &Fixture, s: &Suggestion) -> (String, String) {
+    let new = s.new_block_id.as_ref().expect("a new id");
+    let id = f.analysis.vault.note_by_path(&new.note).unwrap();
+    let mut text = f.analysis.vault.note(id).text.to_string();
+    text.insert_str(new.offset, &new.text);
+    (new.note.to_string(), text)
+}
+
+#[test]
+fn a_new_id_names_its_block_when_the_note_is_read_again() {
+    // Quotes and tables take their id on a line of their own, then a blank line; the
+    // parser must read it as the id of the block above (help page "Internal links").
+    let f = Fixture::parse(&format!("//- A.md\nSee [[^^gem$0\n{BLOCKS}"));
+    let (id, at) = f.cursor();
+    let found = f.analysis.vault_anchor_suggestions(id, at, 7).unwrap();
+    let mut kinds = Vec::new();
+    for s in found.iter().filter(|s| s.new_block_id.is_some()) {
+        let Some(LinkAnchor::Block(block_id)) = (match &s.insert {
+            Insert::Link { anchor, .. } => anchor.clone(),
+            _ => None,
+        }) else {
+            panic!("a block link: {s:?}")
+        };
+        let (path, text) = with_new_id(&f, s);
+        let note = crate::note::parse_note(path.as_str().into(), text.clone().into());
+        let named = note
+            .block_ids
+            .iter()
+            .find(|b| b.id == block_id)
+            .unwrap_or_else(|| panic!("^{block_id} is read back:\n{text}"));
+        let block = note
+            .blocks
+            .iter()
+            .find(|b| b.span == named.block_span)
+            .unwrap_or_else(|| panic!("^{block_id} names a block:\n{text}"));
+        assert!(
+            text[block.span.range()].contains(s.label.trim_end_matches('…')),
+            "^{block_id} names {:?}, not {:?}",
+            &text[block.span.range()],
+            s.label
+        );
+        kinds.push(format!("{:?}", block.kind));
+    }
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        ["ListItem", "ListItem", "Paragraph", "Quote", "Table"]
+    );
+}
+
 fn check_daily(fixture: &str, settings: Option<crate::config::DailyNotes>, expect: &str) {
     let mut f = Fixture::parse(fixture);
     if let Some(settings) = settings {
@@ -283,6 +359,41 @@ fn daily_links_follow_the_folder_and_moment_format() {
         "replaces A.md:1:1: ![[next t]]
          next tuesday (2026-12-08 · Journal/2026/12/Tuesday 8 December notes.md, new) => !link Journal/2026/12/Tuesday 8 December notes.md
          next thursday (2026-12-10 · Journal/2026/12/Thursday 10 December notes.md, new) => !link Journal/2026/12/Thursday 10 December notes.md",
+    );
+}
+
+#[test]
+fn daily_links_for_yesterday_tomorrow_and_weekdays() {
+    // 2026-12-03 is a Thursday: `monday` is the coming one, `last` the one before.
+    check_daily(
+        "//- A.md\n[[yes$0\n//- 2026-12-02.md\n",
+        None,
+        "replaces A.md:1:1: [[yes
+         yesterday (2026-12-02 · 2026-12-02.md) => link 2026-12-02.md",
+    );
+    check_daily(
+        "//- A.md\n[[tom$0\n",
+        None,
+        "replaces A.md:1:1: [[tom
+         tomorrow (2026-12-04 · 2026-12-04.md, new) => link 2026-12-04.md",
+    );
+    check_daily(
+        "//- A.md\n[[Th$0\n",
+        None,
+        "replaces A.md:1:1: [[Th
+         thursday (2026-12-03 · 2026-12-03.md, new) => link 2026-12-03.md",
+    );
+    check_daily(
+        "//- A.md\n[[next monday$0\n",
+        None,
+        "replaces A.md:1:1: [[next monday
+         next monday (2026-12-07 · 2026-12-07.md, new) => link 2026-12-07.md",
+    );
+    check_daily(
+        "//- A.md\n[[last fr$0\n",
+        None,
+        "replaces A.md:1:1: [[last fr
+         last friday (2026-11-27 · 2026-11-27.md, new) => link 2026-11-27.md",
     );
 }
 
