@@ -4,7 +4,7 @@
 
 mod lsp_support;
 
-use lsp_support::{Client, copy_fixture, redact};
+use lsp_support::{Client, copy_fixture, full_capabilities, redact};
 use serde_json::{Value, json};
 
 /// The completion items at the end of `line`, typed on a new last line of Home.md.
@@ -112,5 +112,56 @@ fn open_daily_note_creates_the_note_from_the_template_once() {
     // An existing day's note is found where the settings put it.
     let items = complete(&mut c, "[[yesterd");
     assert_eq!(items[0]["label"], "yesterday", "{items:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn turning_inlay_hints_off_asks_the_editor_for_them_again() {
+    let dir = copy_fixture("writing");
+    let root = dir.path();
+    std::fs::write(root.join("Ref.md"), "See [[Gems#^blk]].\n").unwrap();
+    std::fs::write(root.join("Gems.md"), "A gem of a block. ^blk\n").unwrap();
+    let mut caps = full_capabilities();
+    caps["workspace"]["inlayHint"] = json!({"refreshSupport": true});
+    let mut c = Client::start(Some(root), caps, json!({}));
+    c.wait_indexed();
+    let uri = c.open("Ref.md", None);
+    let hints = |c: &mut Client| {
+        let range =
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+        c.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": range}),
+        )
+    };
+    assert_eq!(hints(&mut c)[0]["label"], "A gem of a block.");
+    let refreshes = |c: &Client| {
+        c.server_requests
+            .iter()
+            .filter(|r| r["method"] == "workspace/inlayHint/refresh")
+            .count()
+    };
+    let settings = |on: bool| json!({"settings": {"twin": {"inlayHints": {"enable": on}}}});
+    c.notify("workspace/didChangeConfiguration", settings(false));
+    assert_eq!(hints(&mut c), Value::Null);
+    for _ in 0..100 {
+        if refreshes(&c) == 1 {
+            break;
+        }
+        // Any request reads the server's messages until its own answer.
+        hints(&mut c);
+    }
+    assert_eq!(refreshes(&c), 1, "the editor is asked to drop the hints");
+    // The same setting again changes nothing: no refresh.
+    c.notify("workspace/didChangeConfiguration", settings(false));
+    c.notify("workspace/didChangeConfiguration", settings(true));
+    assert_eq!(hints(&mut c)[0]["label"], "A gem of a block.");
+    for _ in 0..100 {
+        if refreshes(&c) == 2 {
+            break;
+        }
+        hints(&mut c);
+    }
+    assert_eq!(refreshes(&c), 2);
     c.shutdown();
 }

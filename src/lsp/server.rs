@@ -443,8 +443,22 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        self.shared.lock().settings.update(&params.settings);
+        let (hints_turned, refresh) = {
+            let mut state = self.shared.lock();
+            let before = state.settings.inlay_hints;
+            state.settings.update(&params.settings);
+            (
+                before != state.settings.inlay_hints,
+                state.caps.inlay_hint_refresh,
+            )
+        };
         self.notify(Event::Settings);
+        if hints_turned && refresh {
+            // The editor asks again, and drops or shows the hints; not awaited, so a
+            // client that never answers holds nothing up.
+            let client = self.client.clone();
+            tokio::spawn(async move { client.inlay_hint_refresh().await });
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

@@ -87,6 +87,8 @@ pub struct ClientCaps {
     pub pull_diagnostics: bool,
     /// `workspace.diagnostics.refreshSupport`: the client pulls again when asked.
     pub diagnostic_refresh: bool,
+    /// `workspace.inlayHint.refreshSupport`: the server may ask for hints again.
+    pub inlay_hint_refresh: bool,
 }
 
 /// How far a workspace's first load has come. Requests wait for the stage they need

@@ -260,6 +260,11 @@ check("twin's buffer mappings, omnifunc and code-lens refresh are set on attach"
   assert(vim.bo[home].omnifunc:find("twin", 1, true), vim.bo[home].omnifunc)
   local lens_autocmds = vim.api.nvim_get_autocmds({ group = "twin_codelens_" .. home })
   assert(#lens_autocmds > 0, "no code-lens refresh")
+  -- Inlay hints exist from Neovim 0.10: on in twin's buffers, and the server is told.
+  if vim.lsp.inlay_hint then
+    assert(vim.lsp.inlay_hint.is_enabled({ bufnr = home }), "inlay hints are off")
+  end
+  assert(require("twin").init_options().inlayHints.enable == true, "the server is not told")
 end)
 
 -- A folder without .obsidian, .twin or .git: the note's folder becomes the vault.

@@ -11,6 +11,7 @@ export interface Settings {
   serverPath: string;
   scope: Scope;
   recordHistory: boolean;
+  inlayHints: boolean;
   trace: Trace;
 }
 
@@ -19,6 +20,7 @@ export const DEFAULTS: Settings = {
   serverPath: "",
   scope: "vault",
   recordHistory: true,
+  inlayHints: true,
   trace: "off",
 };
 
@@ -29,6 +31,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     serverPath: typeof get("server.path") === "string" ? (get("server.path") as string).trim() : "",
     scope: oneOf(get("diagnostics.scope"), ["open", "vault"], DEFAULTS.scope),
     recordHistory: get("history.record") !== false,
+    inlayHints: get("inlayHints.enable") !== false,
     trace: oneOf(get("trace.server"), ["off", "messages", "verbose"], DEFAULTS.trace),
   };
 }
@@ -43,15 +46,18 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
  * `initializationOptions` for `twin lsp`. The server reads
  * `{"diagnostics": {"scope": ...}}` (also nested under `"twin"` in
  * `workspace/didChangeConfiguration`) and `{"history": {"record": ...}}`: whether it
- * records findings on save and renames in the vault's `.twin/trace.jsonl`.
+ * records findings on save and renames in the vault's `.twin/trace.jsonl`; and
+ * `{"inlayHints": {"enable": ...}}`: whether it answers inlay hints.
  */
 export function initializationOptions(settings: Settings): {
   diagnostics: { scope: Scope };
   history: { record: boolean };
+  inlayHints: { enable: boolean };
 } {
   return {
     diagnostics: { scope: settings.scope },
     history: { record: settings.recordHistory },
+    inlayHints: { enable: settings.inlayHints },
   };
 }
 

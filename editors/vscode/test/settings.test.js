@@ -24,6 +24,7 @@ test("settings are read and invalid values fall back", () => {
       "server.path": "  /opt/twin/bin/twin ",
       "diagnostics.scope": "open",
       "history.record": true,
+      "inlayHints.enable": false,
       "trace.server": "verbose",
     }),
   );
@@ -32,6 +33,7 @@ test("settings are read and invalid values fall back", () => {
     serverPath: "/opt/twin/bin/twin",
     scope: "open",
     recordHistory: true,
+    inlayHints: false,
     trace: "verbose",
   });
   const bad = readSettings(
@@ -45,7 +47,11 @@ test("settings are read and invalid values fall back", () => {
 
 test("initializationOptions carry the scope the server reads", () => {
   const options = initializationOptions({ ...DEFAULTS, scope: "open", recordHistory: true });
-  assert.deepEqual(options, { diagnostics: { scope: "open" }, history: { record: true } });
+  assert.deepEqual(options, {
+    diagnostics: { scope: "open" },
+    history: { record: true },
+    inlayHints: { enable: true },
+  });
   // What the server parses: /diagnostics/scope.
   assert.equal(JSON.parse(JSON.stringify(options)).diagnostics.scope, "open");
 });

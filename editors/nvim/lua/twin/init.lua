@@ -28,6 +28,9 @@ local defaults = {
   omnifunc = true,
   -- Refresh code lenses (reference counts, coherence) on enter, save and leaving insert.
   codelens = true,
+  -- Inlay hints after links (a referenced block's first words, a relation declared
+  -- elsewhere): shown in twin's buffers on Neovim 0.10+, and asked of the server only when on.
+  inlay_hints = true,
   -- "vault": findings for every note; "open": for open notes only.
   diagnostics_scope = "vault",
   -- Let the server record findings on save and renames in .twin/trace.jsonl (the history
@@ -219,6 +222,9 @@ function M.on_attach(client, bufnr)
     })
     pcall(vim.lsp.codelens.refresh)
   end
+  if M.config.inlay_hints and vim.lsp.inlay_hint then
+    pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
+  end
   if M.config.on_attach then
     M.config.on_attach(client, bufnr)
   end
@@ -229,6 +235,7 @@ function M.init_options()
   return {
     diagnostics = { scope = M.config.diagnostics_scope },
     history = { record = M.config.record_history },
+    inlayHints = { enable = M.config.inlay_hints and true or false },
   }
 end
 
