@@ -28,7 +28,7 @@ pub fn inline_note(cx: &FixContext<'_>, id: NoteId, j: usize) -> Result<Moved, S
     }
     let text = &*note.text;
     let (start, end) = (link.span.start as usize, link.span.end as usize);
-    let line = line_of(text, start);
+    let line = Span::line_around(text, start);
     if !text[line.start as usize..start].trim().is_empty()
         || !text[end..line.end as usize].trim().is_empty()
     {
@@ -190,7 +190,7 @@ fn remove_declaration(note: &Note, k: usize, declared: &Declared) -> Result<Text
     let refuse = || format!("the relation to it in {} is not a list item", note.path);
     match declared {
         Declared::Section(_) | Declared::InlineField(_) => {
-            let line = line_of(text, link.span.start as usize);
+            let line = Span::line_around(text, link.span.start as usize);
             let mut rest = text[line.range()].to_string();
             rest.replace_range(
                 (link.span.start - line.start) as usize..(link.span.end - line.start) as usize,
@@ -210,8 +210,9 @@ fn remove_declaration(note: &Note, k: usize, declared: &Declared) -> Result<Text
                 .find(|e| e.key == *key && e.value.span.contains(link.span.start as usize))
                 .ok_or_else(refuse)?;
             let whole = Span::new(
-                line_of(text, entry.key_span.start as usize).start as usize,
-                line_of(text, entry.value.span.end.saturating_sub(1) as usize).end as usize,
+                Span::line_around(text, entry.key_span.start as usize).start as usize,
+                Span::line_around(text, entry.value.span.end.saturating_sub(1) as usize).end
+                    as usize,
             );
             let items = match &entry.value.value {
                 YamlValue::List(items) if items.len() > 1 => items,
@@ -224,7 +225,10 @@ fn remove_declaration(note: &Note, k: usize, declared: &Declared) -> Result<Text
             let item = items[i].span;
             let raw = &text[entry.value.span.range()];
             if !raw.trim_start().starts_with('[') {
-                return Ok(remove(with_break(text, line_of(text, item.start as usize))));
+                return Ok(remove(with_break(
+                    text,
+                    Span::line_around(text, item.start as usize),
+                )));
             }
             // In a flow list, the item and the comma that joins it to a neighbour.
             Ok(remove(if i + 1 < items.len() {
@@ -241,18 +245,6 @@ fn remove(span: Span) -> TextChange {
         span,
         new_text: String::new(),
     }
-}
-
-/// The line holding `at`, without its line break.
-fn line_of(text: &str, at: usize) -> Span {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let end = if text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
-    Span::new(start, end.max(start))
 }
 
 /// A line with its line break, so removing it leaves no empty line.

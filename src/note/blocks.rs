@@ -8,8 +8,8 @@
 use std::ops::Range;
 
 use super::lex::{line_start, trim_end_range};
-use super::model::{Block, BlockId, BlockKind};
-use crate::text::Span;
+use super::model::{BLOCK_HEAD_CHARS, Block, BlockId, BlockKind};
+use crate::text::{Span, head_bag};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FrameKind {
@@ -145,6 +145,7 @@ impl<'t> BlockTracker<'t> {
             kind,
             span: Span::new(block.start, block.end),
             text_end: text_end as u32,
+            head_bag: head_bag(&self.text[block.clone()], BLOCK_HEAD_CHARS),
         });
     }
 

@@ -238,7 +238,14 @@ pub struct Block {
     /// goes there for paragraphs and list items; quotes and tables take theirs on a line
     /// of its own after the block.
     pub text_end: u32,
+    /// The bag of the block's first [`BLOCK_HEAD_CHARS`] characters (`text::head_bag`):
+    /// a search for a word not written in the block drops it when its start lacks one of
+    /// the word's characters, without reading it.
+    pub head_bag: u64,
 }
+
+/// Characters at a block's start that [`Block::head_bag`] describes.
+pub const BLOCK_HEAD_CHARS: usize = 80;
 
 /// A `^block-id` at the end of a paragraph or list item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

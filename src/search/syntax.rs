@@ -177,7 +177,7 @@ impl SearchQuery {
                     return;
                 }
                 let hit = Span::new(base + t.span.0, base + t.span.1);
-                let line = line_around(text, hit.start as usize);
+                let line = Span::line_around(text, hit.start as usize);
                 match lines.last_mut() {
                     Some(last) if last.line == line => last.matches.push(hit),
                     _ => lines.push(LineMatch {
@@ -197,18 +197,6 @@ pub struct LineMatch {
     /// The line without its line break.
     pub line: Span,
     pub matches: Vec<Span>,
-}
-
-fn line_around(text: &str, at: usize) -> Span {
-    let bytes = text.as_bytes();
-    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
-    let end = if end > start && bytes[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    };
-    Span::new(start, end)
 }
 
 fn clause_query(

@@ -48,6 +48,19 @@ impl Span {
         (self.start as usize) <= offset && offset <= self.end as usize
     }
 
+    /// The line of `text` that holds byte `at`, without its line break (`\n` or `\r\n`).
+    pub fn line_around(text: &str, at: usize) -> Span {
+        let bytes = text.as_bytes();
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        let end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start, end)
+    }
+
     /// Shifts a span that was measured inside a slice starting at `base`.
     pub fn offset_by(self, base: usize) -> Self {
         Span::new(self.start as usize + base, self.end as usize + base)

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use super::fuzzy;
 use super::suggestion::{Insert, LinkAnchor, NewBlockId, Suggestion, SuggestionKind, link_span};
 use crate::analysis::Analysis;
-use crate::note::{Block, BlockKind, Note};
+use crate::note::{BLOCK_HEAD_CHARS, Block, BlockKind, Note};
 use crate::resolve::heading_source;
+use crate::text::{head_bag, word_bag};
 use crate::vault::NoteId;
 
 /// Suggestions shown at most; the list is always incomplete, so clients ask again.
@@ -17,8 +18,9 @@ pub const MAX_ANCHORS: usize = 100;
 /// Characters of a block shown in its label.
 const LABEL_CHARS: usize = 70;
 /// Characters at a block's start where a word not found as written may match fuzzily:
-/// about its label, and a bound on the cost of a query with a typo.
-const FUZZY_CHARS: usize = 80;
+/// about its label, and a bound on the cost of a query with a typo. Blocks keep the bag
+/// of these characters from their parse.
+const FUZZY_CHARS: usize = BLOCK_HEAD_CHARS;
 
 /// What `[[` is followed by: `^^` searches blocks, `##` headings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +30,7 @@ enum Search {
 }
 
 /// One match before it becomes a suggestion.
+#[derive(Clone, Copy)]
 struct Hit {
     score: i64,
     note: NoteId,
@@ -48,12 +51,8 @@ impl Analysis {
         let note = self.vault.note(id);
         let (open, search, query) = typed_search(note, offset)?;
         let (replace, embed) = link_span(note, open, offset);
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        // Words as written first; only when that finds too little, fuzzily too.
-        let mut hits = self.anchor_hits(id, offset, search, &words, false);
-        if hits.len() < MAX_ANCHORS && !words.is_empty() {
-            hits = self.anchor_hits(id, offset, search, &words, true);
-        }
+        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+        let mut hits = self.anchor_hits(id, offset, search, &words);
         let order = |a: &Hit, b: &Hit| {
             b.score
                 .cmp(&a.score)
@@ -120,55 +119,138 @@ impl Analysis {
         Some(hits.iter().map(suggestion).collect())
     }
 
-    /// Every block or heading that matches the words, in no order.
-    fn anchor_hits(
-        &self,
-        id: NoteId,
-        offset: usize,
-        search: Search,
-        words: &[String],
-        fuzzy: bool,
-    ) -> Vec<Hit> {
+    /// Every block or heading that matches the words, in no order: those that hold every
+    /// word as written; when they are fewer than [`MAX_ANCHORS`], those that match some
+    /// words only fuzzily too. One pass reads every block; the fuzzy matcher then runs only
+    /// on the blocks whose start holds the characters of the first word not found.
+    fn anchor_hits(&self, id: NoteId, offset: usize, search: Search, words: &[Word]) -> Vec<Hit> {
         let notes = &self.vault.notes;
-        (0..notes.len())
+        let text_of = |note: NoteId, index: usize| -> &str {
+            let target = &notes[note.0 as usize];
+            match search {
+                Search::Blocks => &target.text[target.blocks[index].span.range()],
+                Search::Headings => &target.headings[index].text,
+            }
+        };
+        let (mut hits, maybe) = (0..notes.len())
             .into_par_iter()
-            .fold(Vec::new, |mut hits, n| {
-                let target = &notes[n];
-                let note_id = NoteId(n as u32);
-                let texts: Box<dyn Iterator<Item = (usize, &str)>> = match search {
-                    Search::Blocks => {
-                        Box::new(target.blocks.iter().enumerate().filter_map(|(i, b)| {
-                            // The block being written in is not a target.
-                            let here = note_id == id
-                                && b.span.start as usize <= offset
-                                && offset <= b.span.end as usize;
-                            (!here).then(|| (i, &target.text[b.span.range()]))
-                        }))
-                    }
-                    Search::Headings => Box::new(
-                        target
-                            .headings
-                            .iter()
-                            .enumerate()
-                            .map(|(i, h)| (i, h.text.as_str())),
-                    ),
-                };
-                for (index, text) in texts {
-                    if let Some(score) = score_words(words, text, fuzzy) {
-                        hits.push(Hit {
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut hits, mut maybe), n| {
+                    let target = &notes[n];
+                    let note_id = NoteId(n as u32);
+                    let mut take = |index: usize, text: &str, head: u64| match score_exact(
+                        words, text, head,
+                    ) {
+                        Exact::Hit(score) => hits.push(Hit {
                             score,
                             note: note_id,
                             index,
-                        });
+                        }),
+                        Exact::Maybe(partial) => maybe.push((
+                            Hit {
+                                score: partial.score,
+                                note: note_id,
+                                index,
+                            },
+                            partial.missing,
+                        )),
+                        Exact::No => {}
+                    };
+                    match search {
+                        Search::Blocks => {
+                            for (index, b) in target.blocks.iter().enumerate() {
+                                // The block being written in is not a target.
+                                let here = note_id == id
+                                    && b.span.start as usize <= offset
+                                    && offset <= b.span.end as usize;
+                                if !here {
+                                    take(index, &target.text[b.span.range()], b.head_bag);
+                                }
+                            }
+                        }
+                        Search::Headings => {
+                            for (index, h) in target.headings.iter().enumerate() {
+                                take(index, &h.text, head_bag(&h.text, FUZZY_CHARS));
+                            }
+                        }
                     }
-                }
-                hits
-            })
-            .reduce(Vec::new, |mut a, mut b| {
-                a.append(&mut b);
-                a
-            })
+                    (hits, maybe)
+                },
+            )
+            .reduce(
+                || (Vec::new(), Vec::new()),
+                |(mut a, mut am), (mut b, mut bm)| {
+                    a.append(&mut b);
+                    am.append(&mut bm);
+                    (a, am)
+                },
+            );
+        if hits.len() < MAX_ANCHORS && !maybe.is_empty() {
+            let fuzzy: Vec<Hit> = maybe
+                .par_iter()
+                .filter_map(|&(hit, missing)| {
+                    let text = text_of(hit.note, hit.index);
+                    let partial = hit.score + fuzzy_word(&words[missing].text, text)?;
+                    let score = score_from(&words[missing + 1..], text, true, partial)?;
+                    Some(Hit { score, ..hit })
+                })
+                .collect();
+            hits.extend(fuzzy);
+        }
+        hits
     }
+}
+
+/// A word of the query, lowercase, with the bag of its characters (`None` outside ASCII).
+struct Word {
+    text: String,
+    bag: Option<u64>,
+}
+
+impl Word {
+    fn new(word: &str) -> Word {
+        let text = word.to_lowercase();
+        let bag = word_bag(&text);
+        Word { text, bag }
+    }
+}
+
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A text against the words as written: a hit, or a miss that the fuzzy matcher may
+/// still take (the start's bag holds the characters of the first word missing), or not.
+enum Exact {
+    Hit(i64),
+    Maybe(Partial),
+    No,
+}
+
+/// Where the words as written stopped: the score of those before `missing`.
+#[derive(Clone, Copy)]
+struct Partial {
+    score: i64,
+    missing: usize,
+}
+
+fn score_exact(words: &[Word], text: &str, head: u64) -> Exact {
+    let mut score: i64 = 0;
+    for (missing, word) in words.iter().enumerate() {
+        match find_ignore_case(text, &word.text) {
+            Some(at) => score += exact_score(text, at),
+            None => {
+                return match word.bag {
+                    Some(bag) if bag & !head != 0 => Exact::No,
+                    _ => Exact::Maybe(Partial { score, missing }),
+                };
+            }
+        }
+    }
+    Exact::Hit(score - length_cost(text))
 }
 
 /// `[[` before the cursor followed by `^^` or `##` and the words typed so far.
@@ -191,36 +273,55 @@ fn typed_search(note: &Note, offset: usize) -> Option<(usize, Search, &str)> {
 
 /// How well `text` matches the query's words (lowercase), higher is better: each word
 /// as a substring, best at a word's start and early; with `fuzzy`, a word found nowhere
-/// falls back to the fuzzy matcher over the text's first `FUZZY_CHARS` characters. `None` when a word does not
-/// match. Shorter texts rank first among equals.
-fn score_words(words: &[String], text: &str, fuzzy: bool) -> Option<i64> {
-    let mut score: i64 = 0;
+/// falls back to the fuzzy matcher over the text's first `FUZZY_CHARS` characters. `None`
+/// when a word does not match. Shorter texts rank first among equals.
+#[cfg(test)]
+fn score_words<W: AsRef<str>>(words: &[W], text: &str, fuzzy: bool) -> Option<i64> {
+    score_from(words, text, fuzzy, 0)
+}
+
+/// The score of `words` in `text` added to `score`, as `score_words` counts it.
+fn score_from<W: AsRef<str>>(words: &[W], text: &str, fuzzy: bool, score: i64) -> Option<i64> {
+    let mut score = score;
     for word in words {
+        let word = word.as_ref();
         score += match find_ignore_case(text, word) {
-            Some(at) => {
-                let bytes = text.as_bytes();
-                let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
-                let early = 40 - (at as i64).min(400) / 10;
-                100 + if word_start { 50 } else { 0 } + early
-            }
-            None if fuzzy => {
-                // Bounded, so that a query with a typo does not read every block whole;
-                // a bytewise test first, as most blocks fail it.
-                let head = prefix_chars(text, FUZZY_CHARS);
-                if word.is_ascii() && !ascii_subsequence(word.as_bytes(), head.as_bytes()) {
-                    return None;
-                }
-                fuzzy::score(word, head)? / 4
-            }
+            Some(at) => exact_score(text, at),
+            None if fuzzy => fuzzy_word(word, text)?,
             None => return None,
         };
     }
-    Some(score - (text.len() as i64).min(2000) / 20)
+    Some(score - length_cost(text))
+}
+
+/// The score of a word not found as written, matched fuzzily over the text's start:
+/// bounded, so that a query with a typo does not read every block whole, and below any
+/// word found as written.
+fn fuzzy_word(word: &str, text: &str) -> Option<i64> {
+    let head = prefix_chars(text, FUZZY_CHARS);
+    // A bytewise test first, as most texts fail it.
+    if word.is_ascii() && !ascii_subsequence(word.as_bytes(), head.as_bytes()) {
+        return None;
+    }
+    Some(fuzzy::score(word, head)? / 4)
+}
+
+/// The score of a word found as written at `at`.
+fn exact_score(text: &str, at: usize) -> i64 {
+    let bytes = text.as_bytes();
+    let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+    let early = 40 - (at as i64).min(400) / 10;
+    100 + if word_start { 50 } else { 0 } + early
+}
+
+/// What a text's length takes off its score: shorter texts first among equals.
+fn length_cost(text: &str) -> i64 {
+    (text.len() as i64).min(2000) / 20
 }
 
 /// The first byte offset of `word` (lowercase) in `text`, ignoring case. ASCII words
-/// are searched bytewise with `memchr` on their first letter; others through a
-/// lowercased copy.
+/// are searched bytewise with `memchr` on their rarest letter, so that the search stops
+/// seldom; others through a lowercased copy.
 fn find_ignore_case(text: &str, word: &str) -> Option<usize> {
     if word.is_empty() {
         return Some(0);
@@ -232,18 +333,30 @@ fn find_ignore_case(text: &str, word: &str) -> Option<usize> {
     }
     let w = word.as_bytes();
     let bytes = text.as_bytes();
-    let first = w[0];
-    let upper = first.to_ascii_uppercase();
-    let mut from = 0;
-    while let Some(i) = memchr::memchr2(first, upper, &bytes[from..]) {
-        let at = from + i;
-        match bytes.get(at..at + w.len()) {
-            Some(candidate) if candidate.eq_ignore_ascii_case(w) => return Some(at),
-            Some(_) => from = at + 1,
+    if bytes.len() < w.len() {
+        return None;
+    }
+    // Matches are found in the order of their rare byte, so of their start: the first
+    // one that holds is the first in the text.
+    let k = (0..w.len()).min_by_key(|&i| commonness(w[i]))?;
+    let (lower, upper) = (w[k], w[k].to_ascii_uppercase());
+    let mut from = k;
+    while let Some(i) = memchr::memchr2(lower, upper, &bytes[from..]) {
+        let start = from + i - k;
+        match bytes.get(start..start + w.len()) {
+            Some(candidate) if candidate.eq_ignore_ascii_case(w) => return Some(start),
+            Some(_) => from += i + 1,
             None => return None,
         }
     }
     None
+}
+
+/// How common a byte is in prose, 0 for the rarest letter: letters by their frequency in
+/// English, anything else in the middle.
+fn commonness(b: u8) -> usize {
+    const RAREST_FIRST: &[u8] = b"zqjxkvbpygfwmucldrhsnioate";
+    RAREST_FIRST.iter().position(|&l| l == b).unwrap_or(10)
 }
 
 /// Whether `word` (lowercase ASCII) is a subsequence of `text`, ignoring ASCII case.
@@ -369,6 +482,11 @@ mod tests {
         assert_eq!(find_ignore_case("The Quick fox", "quick"), Some(4));
         assert_eq!(find_ignore_case("aaab", "ab"), Some(2));
         assert_eq!(find_ignore_case("abc", "abcd"), None);
+        // The first match, whichever of its letters the search looks for.
+        assert_eq!(find_ignore_case("jazz jazz", "azz"), Some(1));
+        assert_eq!(find_ignore_case("zebra Zebu zeb", "zeb"), Some(0));
+        assert_eq!(find_ignore_case("ab", "b"), Some(1));
+        assert_eq!(find_ignore_case("a", "ab"), None);
         let score = |words: &[&str], text: &str, fuzzy: bool| {
             let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
             score_words(&words, text, fuzzy)

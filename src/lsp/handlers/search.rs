@@ -159,7 +159,7 @@ pub fn mentions(snap: &Snapshot, params: MentionsParams) -> Result<Value> {
         .filter_map(|m| {
             let note = ws.note_by_path(&m.path)?;
             let edit = link_edit(vault, id, m);
-            let line = line_of(note, m.span);
+            let line = Span::line_around(&note.text, m.span.start as usize);
             Some(json!({
                 "uri": ws.uri_of(&m.path),
                 "path": &*m.path,
@@ -171,19 +171,6 @@ pub fn mentions(snap: &Snapshot, params: MentionsParams) -> Result<Value> {
         })
         .collect();
     Ok(json!({"mentions": items, "ready": ready}))
-}
-
-fn line_of(note: &Note, span: Span) -> Span {
-    let text = &*note.text;
-    let at = span.start as usize;
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let end = if text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
-    Span::new(start, end.max(start))
 }
 
 /// `workspace/symbol`: ranked by the index's score plus the fuzzy name match once the
