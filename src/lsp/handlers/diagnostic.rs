@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
 
@@ -22,8 +21,29 @@ pub fn document(
             items: Default::default(),
         },
     };
-    let value = report_json(&report, params.previous_result_id.as_deref());
-    Ok(serde_json::from_value(value).expect("a well-formed report"))
+    let id = result_id(report.id);
+    Ok(
+        if params.previous_result_id.as_deref() == Some(id.as_str()) {
+            DocumentDiagnosticReport::RelatedUnchangedDocumentDiagnosticReport(
+                RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id: id,
+                    },
+                },
+            )
+        } else {
+            DocumentDiagnosticReport::RelatedFullDocumentDiagnosticReport(
+                RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(id),
+                        items: report.items.to_vec(),
+                    },
+                },
+            )
+        },
+    )
 }
 
 /// Every closed note's report across the workspaces (open notes are pulled one by one),
@@ -49,11 +69,15 @@ pub fn workspace(
             None => outside.push((&p.uri, p.value.as_str())),
         }
     }
-    let mut items: Vec<(String, Value)> = Vec::new();
+    let mut items: Vec<(String, WorkspaceDocumentDiagnosticReport)> = Vec::new();
     let mut changed = false;
-    let mut add = |uri: &Uri, item: Value| {
-        changed |= item["kind"] == "full";
-        items.push((AsRef::<str>::as_ref(uri).to_string(), with_uri(item, uri)));
+    let mut add = |uri: &Uri, report: &Report, previous: Option<&str>| {
+        let item = workspace_item(uri, report, previous);
+        changed |= matches!(
+            item,
+            WorkspaceDocumentDiagnosticReport::WorkspaceFullDocumentDiagnosticReport(_)
+        );
+        items.push((AsRef::<str>::as_ref(uri).to_string(), item));
     };
     let empty = Report {
         id: empty_id(),
@@ -65,7 +89,7 @@ pub fn workspace(
             if ws.open_uris.contains_key(&path) {
                 continue;
             }
-            add(&ws.uri_of(&path), report_json(&report, before.map(|b| b.1)));
+            add(&ws.uri_of(&path), &report, before.map(|b| b.1));
         }
     }
     // What the client knows that has no findings now; open notes are pulled apart.
@@ -73,31 +97,43 @@ pub fn workspace(
         if snap.workspaces[i].open_uris.contains_key(path.as_str()) {
             continue;
         }
-        add(uri, report_json(&empty, Some(id)));
+        add(uri, &empty, Some(id));
     }
     for (uri, id) in outside {
-        add(uri, report_json(&empty, Some(id)));
+        add(uri, &empty, Some(id));
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));
-    let items: Vec<Value> = items.into_iter().map(|(_, item)| item).collect();
-    let report =
-        serde_json::from_value(json!({ "items": items })).expect("a well-formed workspace report");
-    Ok((report, changed))
+    let items = items.into_iter().map(|(_, item)| item).collect();
+    Ok((WorkspaceDiagnosticReport { items }, changed))
 }
 
-/// A full report, or an unchanged one when the client already has this id.
-fn report_json(report: &Report, previous: Option<&str>) -> Value {
+/// A closed note's report (no version): unchanged when the client already has its id.
+fn workspace_item(
+    uri: &Uri,
+    report: &Report,
+    previous: Option<&str>,
+) -> WorkspaceDocumentDiagnosticReport {
     let id = result_id(report.id);
     if previous == Some(id.as_str()) {
-        json!({"kind": "unchanged", "resultId": id})
+        WorkspaceDocumentDiagnosticReport::WorkspaceUnchangedDocumentDiagnosticReport(
+            WorkspaceUnchangedDocumentDiagnosticReport {
+                uri: uri.clone(),
+                version: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id: id,
+                },
+            },
+        )
     } else {
-        json!({"kind": "full", "resultId": id, "items": &*report.items})
+        WorkspaceDocumentDiagnosticReport::WorkspaceFullDocumentDiagnosticReport(
+            WorkspaceFullDocumentDiagnosticReport {
+                uri: uri.clone(),
+                version: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(id),
+                    items: report.items.to_vec(),
+                },
+            },
+        )
     }
-}
-
-/// A workspace item: the report with its document (closed: no version).
-fn with_uri(mut item: Value, uri: &Uri) -> Value {
-    item["uri"] = json!(uri);
-    item["version"] = Value::Null;
-    item
 }
