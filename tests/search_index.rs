@@ -295,6 +295,41 @@ fn the_handle_answers_once_ready_and_commits_after_a_pause() {
     assert!(paths(&index, "axolotl").is_empty());
 }
 
+/// Edits that never pause for the debounce time (a server under steady typing) are still
+/// committed: before, nothing was, and the writer kept every replaced entry's delete.
+#[test]
+fn edits_that_never_pause_are_committed_within_the_longest_delay() {
+    let (_tmp, vault, _cache) = scratch();
+    let debounce = Duration::from_millis(100);
+    let handle = SearchHandle::spawn(debounce, move || {
+        let options = IndexOptions {
+            cache_dir: None,
+            in_memory: true,
+            ..IndexOptions::default()
+        };
+        SearchIndex::open(&vault, &config(&vault), &options)
+    });
+    let index = handle.wait().unwrap();
+    let started = Instant::now();
+    let longest = debounce * twin::search::handle::MAX_DELAY_DEBOUNCES;
+    let mut n = 0;
+    // An edit every 5 ms, never a pause of 100 ms.
+    while paths(&index, "quokka").is_empty() {
+        assert!(
+            started.elapsed() < longest * 5,
+            "no commit in {:?} of steady edits",
+            started.elapsed()
+        );
+        n += 1;
+        let text = format!("A quokka, edit {n}.\n");
+        handle.update_note(Arc::new(parse_note(
+            Arc::from("Typed.md"),
+            Arc::from(text.as_str()),
+        )));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn dropping_the_handle_commits_what_is_pending() {
     let (_tmp, vault, cache) = scratch();

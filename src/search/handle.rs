@@ -3,7 +3,9 @@
 //! The language server publishes diagnostics at once and answers searches when the index
 //! is ready: [`SearchHandle::ready`] says whether it is. Edits made meanwhile are queued
 //! and applied when it is; after that each edit updates the index at once and a commit
-//! follows when edits pause for the debounce time.
+//! follows when edits pause for the debounce time, or after [`MAX_DELAY_DEBOUNCES`]
+//! debounce times of edits that never pause: until a commit, the writer keeps every
+//! replaced entry's delete in memory and searches see none of the edits.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -17,6 +19,8 @@ use crate::note::Note;
 
 /// How long edits must pause before they are committed.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(500);
+/// The longest edits wait for a commit while they keep coming, in debounce times.
+pub const MAX_DELAY_DEBOUNCES: u32 = 10;
 
 enum Update {
     Upsert(Arc<Note>),
@@ -32,6 +36,8 @@ struct State {
     queued: Vec<Update>,
     /// When the latest uncommitted edit was made.
     dirty: Option<Instant>,
+    /// When the first uncommitted edit was made.
+    dirty_since: Option<Instant>,
     closing: bool,
 }
 
@@ -139,7 +145,9 @@ impl SearchHandle {
             }
             None => state.queued.push(update),
         }
-        state.dirty = Some(Instant::now());
+        let now = Instant::now();
+        state.dirty = Some(now);
+        state.dirty_since.get_or_insert(now);
         self.shared.wake.notify_all();
     }
 
@@ -148,6 +156,7 @@ impl SearchHandle {
         let index = {
             let mut state = self.shared.state();
             state.dirty = None;
+            state.dirty_since = None;
             state.index.clone()
         };
         match index {
@@ -205,17 +214,26 @@ fn run(shared: &Shared, open: impl FnOnce() -> Result<(SearchIndex, OpenReport),
             }
         }
     };
+    let max_delay = shared.debounce * MAX_DELAY_DEBOUNCES;
     let mut state = shared.state();
     loop {
+        let overdue = state
+            .dirty_since
+            .is_some_and(|first| first.elapsed() >= max_delay);
         match state.dirty {
-            Some(since) if state.closing || since.elapsed() >= shared.debounce => {
+            Some(since) if state.closing || overdue || since.elapsed() >= shared.debounce => {
                 state.dirty = None;
+                state.dirty_since = None;
                 drop(state);
                 let _ = index.commit();
                 state = shared.state();
             }
             Some(since) => {
-                let left = shared.debounce.saturating_sub(since.elapsed());
+                let first = state.dirty_since.unwrap_or(since);
+                let left = shared
+                    .debounce
+                    .saturating_sub(since.elapsed())
+                    .min(max_delay.saturating_sub(first.elapsed()));
                 state = shared
                     .wake
                     .wait_timeout(state, left)

@@ -7,16 +7,18 @@
 //! other word takes the note's language (English unless its `lang` property names another
 //! language tantivy can stem). Results are cached per word, since vaults repeat their words.
 
+mod cache;
+
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+
+use cache::WordCache;
 
 /// Words longer than this many bytes are dropped (hashes, base64, URLs glued together).
 const MAX_WORD_BYTES: usize = 40;
-/// The per-word cache is cleared when it grows past this many entries.
-const MAX_CACHED_WORDS: usize = 200_000;
 
 /// The stable identity of a stemmed term: a 32-bit hash of its text. Term vectors of every
 /// note stay in memory, and 32 bits halve them (an id and a count or weight fit in 8 bytes).
@@ -79,7 +81,7 @@ pub struct Analyzer {
     /// Every word is its own term: no stop words, no stemming (languages tantivy cannot stem).
     plain: bool,
     /// Lowercase word → its stem and id, or `None` for stop words and noise.
-    cache: FxHashMap<Box<str>, Option<(TermId, Box<str>)>>,
+    cache: WordCache,
 }
 
 impl Default for Analyzer {
@@ -97,7 +99,7 @@ impl Analyzer {
             latin: word_analyzer(latin_language),
             latin_language,
             plain: false,
-            cache: FxHashMap::default(),
+            cache: WordCache::default(),
         }
     }
 
@@ -152,20 +154,16 @@ impl Analyzer {
             cache,
             ..
         } = self;
-        if cache.len() > MAX_CACHED_WORDS {
-            cache.clear();
-        }
         split_words(text, lowered, |start, end, position, word| {
             let entry = match cache.get(word) {
                 Some(entry) => entry,
-                None => {
-                    let analyzed = if *plain {
+                None => cache.insert(word, || {
+                    if *plain {
                         Some((term_id(word), word.into()))
                     } else {
                         analyze_word(word, russian, latin)
-                    };
-                    cache.entry(word.into()).or_insert(analyzed)
-                }
+                    }
+                }),
             };
             f(Word {
                 word,
