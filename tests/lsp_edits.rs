@@ -329,3 +329,23 @@ fn rename_a_note_rewrites_the_canvases_that_show_or_link_it() {
     );
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn a_canvas_broken_link_is_published_at_its_place() {
+    let dir = copy_fixture("canvas");
+    let root = dir.path();
+    let canvas = read(root, "Board.canvas").replace("read [[Guide]]", "read [[Gone]]");
+    std::fs::write(root.join("Board.canvas"), &canvas).unwrap();
+    let mut c = Client::ready(root);
+    let uri = c.uri("Board.canvas");
+    let published = c.diagnostics(&uri, |d| !d.as_array().unwrap().is_empty());
+    let found = &published.as_array().unwrap()[0];
+    assert_eq!(found["code"], "broken-link");
+    let line = canvas.lines().nth(3).unwrap();
+    let col = line[..line.find("Gone").unwrap()].encode_utf16().count() as u64;
+    assert_eq!(
+        found["range"]["start"],
+        json!({"line": 3, "character": col})
+    );
+    assert!(c.shutdown().success());
+}

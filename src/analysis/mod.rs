@@ -39,7 +39,7 @@ use crate::history::{TraceState, with_trace};
 use crate::note::VaultPath;
 use crate::query_rules::FullText;
 use crate::resolve::{LinkGraph, build_link_graph};
-use crate::rules::{Rulebook, check_note, check_vault, check_vault_with};
+use crate::rules::{Rulebook, check_canvases, check_note, check_vault, check_vault_with};
 use crate::vault::{LoadError, NoteId, Vault, load_vault, load_vault_with};
 
 use cache::CheckCache;
@@ -316,7 +316,14 @@ impl Analysis {
     /// at their configured severities, sorted as [`Analysis::check`] sorts them.
     pub fn check_vault_wide(&self) -> Vec<Diagnostic> {
         let rulebook = self.rulebook.vault_wide_only();
-        check_vault(&self.vault, &self.graph, &self.coherence, &rulebook)
+        let mut found = check_vault(&self.vault, &self.graph, &self.coherence, &rulebook);
+        // Canvases are judged by per-note rules (`broken-link`, ...) but belong to no note.
+        let canvases = check_canvases(&self.vault, &self.graph, &self.coherence, &self.rulebook);
+        if !canvases.is_empty() {
+            found.extend(canvases);
+            crate::rules::sort_diagnostics(&mut found);
+        }
+        found
     }
 
     /// Every note's path.

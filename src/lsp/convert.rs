@@ -106,7 +106,17 @@ pub mod to_proto {
         diagnostic: &Diagnostic,
         enc: ColumnEncoding,
     ) -> lsp::Diagnostic {
-        let range = note.map_or_else(lsp::Range::default, |n| note_range(n, diagnostic.span, enc));
+        let range = match (note, ws.vault().canvas(&diagnostic.path)) {
+            (Some(n), _) => note_range(n, diagnostic.span, enc),
+            // A canvas's finding points into its JSON text.
+            (None, Some(canvas)) => range(
+                &canvas.text,
+                &LineIndex::new(&canvas.text),
+                diagnostic.span,
+                enc,
+            ),
+            (None, None) => lsp::Range::default(),
+        };
         let related: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
             .related
             .iter()

@@ -251,22 +251,61 @@ pub fn check_vault_with(
         })
         .collect();
     for (rule, severity) in &rules {
-        let mut emitter = Emitter {
-            code: rule.code,
-            severity: *severity,
-            out: &mut diagnostics,
-        };
         if let Check::Vault(check) = rule.check {
+            let mut emitter = Emitter {
+                code: rule.code,
+                severity: *severity,
+                out: &mut diagnostics,
+            };
             check(&cx, &mut emitter);
         }
+    }
+    run_canvas_checks(&rules, &cx, &mut diagnostics);
+    sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// The findings of the rules in effect on the vault's canvases only, sorted. The language
+/// server adds them to its vault-wide findings: a canvas is no note, so no per-note check
+/// reaches it.
+pub fn check_canvases(
+    vault: &Vault,
+    graph: &LinkGraph,
+    coherence: &Coherence,
+    rulebook: &Rulebook,
+) -> Vec<Diagnostic> {
+    let rules = active_rules(&rulebook.config);
+    let cx = VaultContext {
+        vault,
+        graph,
+        coherence,
+    };
+    let mut out = Vec::new();
+    run_canvas_checks(&rules, &cx, &mut out);
+    sort_diagnostics(&mut out);
+    out
+}
+
+fn run_canvas_checks(
+    rules: &[(&Rule, Severity)],
+    cx: &VaultContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if cx.vault.canvases.is_empty() {
+        return;
+    }
+    for (rule, severity) in rules {
         if let Some((_, check)) = CANVAS_CHECKS.iter().find(|(code, _)| *code == rule.code) {
-            for canvas in &vault.canvases {
-                check(&cx, canvas, &mut emitter);
+            let mut emitter = Emitter {
+                code: rule.code,
+                severity: *severity,
+                out: &mut *out,
+            };
+            for canvas in &cx.vault.canvases {
+                check(cx, canvas, &mut emitter);
             }
         }
     }
-    sort_diagnostics(&mut diagnostics);
-    diagnostics
 }
 
 /// A rule's check of one canvas: a canvas is no note, but its links are judged as a
