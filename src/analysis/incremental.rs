@@ -17,7 +17,14 @@ pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
     let mut effect = Effect::default();
     let mut shifted = false;
     let mut canvases = false;
+    // Whether a name came or went, and whether a note was edited (its anchors may differ).
+    let (mut names, mut edited) = (false, false);
     for change in changes {
+        names |= matches!(
+            change,
+            Change::AddAttachment(_) | Change::RemoveAttachment(_) | Change::Remove(_)
+        );
+        edited |= matches!(change, Change::Upsert(_));
         match change {
             Change::Upsert(note) => shifted |= upsert(model, note, &mut effect),
             Change::Remove(path) => {
@@ -41,6 +48,20 @@ pub fn apply(model: &mut Analysis, changes: Vec<Change>) -> Effect {
     }
     if shifted || canvases {
         update_canvases(model, &mut effect);
+    }
+    // Canvas findings are vault-wide: judge them again when a canvas changed, a name came
+    // or went, or a note was edited while a card links into a heading or block.
+    let anchored_cards = || {
+        model
+            .vault
+            .canvases
+            .iter()
+            .any(|c| c.links.iter().any(|l| l.link.anchor.is_some()))
+    };
+    if canvases
+        || (!model.vault.canvases.is_empty() && (shifted || names || (edited && anchored_cards())))
+    {
+        effect.vault_rules = true;
     }
     update_coherence(model, shifted, &mut effect);
     effect
