@@ -139,24 +139,25 @@ impl Analysis {
                 |(mut hits, mut maybe), n| {
                     let target = &notes[n];
                     let note_id = NoteId(n as u32);
-                    let mut take = |index: usize, text: &str, head: u64| match score_exact(
-                        words, text, head,
-                    ) {
-                        Exact::Hit(score) => hits.push(Hit {
-                            score,
-                            note: note_id,
-                            index,
-                        }),
-                        Exact::Maybe(partial) => maybe.push((
-                            Hit {
-                                score: partial.score,
+                    let mut take =
+                        |index: usize, text: &str, head: &dyn Fn() -> u64| match score_exact(
+                            words, text, head,
+                        ) {
+                            Exact::Hit(score) => hits.push(Hit {
+                                score,
                                 note: note_id,
                                 index,
-                            },
-                            partial.missing,
-                        )),
-                        Exact::No => {}
-                    };
+                            }),
+                            Exact::Maybe(partial) => maybe.push((
+                                Hit {
+                                    score: partial.score,
+                                    note: note_id,
+                                    index,
+                                },
+                                partial.missing,
+                            )),
+                            Exact::No => {}
+                        };
                     match search {
                         Search::Blocks => {
                             for (index, b) in target.blocks.iter().enumerate() {
@@ -165,13 +166,14 @@ impl Analysis {
                                     && b.span.start as usize <= offset
                                     && offset <= b.span.end as usize;
                                 if !here {
-                                    take(index, &target.text[b.span.range()], b.head_bag);
+                                    take(index, &target.text[b.span.range()], &|| b.head_bag);
                                 }
                             }
                         }
                         Search::Headings => {
                             for (index, h) in target.headings.iter().enumerate() {
-                                take(index, &h.text, head_bag(&h.text, FUZZY_CHARS));
+                                // The bag only of headings a word misses.
+                                take(index, &h.text, &|| head_bag(&h.text, FUZZY_CHARS));
                             }
                         }
                     }
@@ -237,14 +239,14 @@ struct Partial {
     missing: usize,
 }
 
-fn score_exact(words: &[Word], text: &str, head: u64) -> Exact {
+fn score_exact(words: &[Word], text: &str, head: impl FnOnce() -> u64) -> Exact {
     let mut score: i64 = 0;
     for (missing, word) in words.iter().enumerate() {
         match find_ignore_case(text, &word.text) {
             Some(at) => score += exact_score(text, at),
             None => {
                 return match word.bag {
-                    Some(bag) if bag & !head != 0 => Exact::No,
+                    Some(bag) if bag & !head() != 0 => Exact::No,
                     _ => Exact::Maybe(Partial { score, missing }),
                 };
             }
