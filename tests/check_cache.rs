@@ -213,3 +213,31 @@ fn the_cache_is_never_written_inside_the_vault() {
     assert_eq!(report.warnings.len(), 1);
     assert!(!vault.path().join(".cache").exists());
 }
+
+/// The cache keeps whether a drifting note's body echoes its declared words (drift's most
+/// costly question after the terms): a warm run answers from it, as a cold one would.
+#[test]
+fn drift_from_the_cache_is_drift_measured_afresh() {
+    let vault = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/identity-drift");
+    fs::create_dir(vault.path().join(".twin")).unwrap();
+    for dir in ["", ".twin"] {
+        for entry in fs::read_dir(fixture.join(dir)).unwrap().flatten() {
+            if entry.path().is_file() {
+                let to = vault.path().join(dir).join(entry.file_name());
+                fs::copy(entry.path(), to).unwrap();
+            }
+        }
+    }
+    let setting = CacheSetting::Root(cache.path().to_path_buf());
+    let (cold, cold_score, first) = run(vault.path(), &setting);
+    let (warm, warm_score, second) = run(vault.path(), &setting);
+    let (off, off_score, _) = run(vault.path(), &CacheSetting::Off);
+    assert_eq!((first.hits, second.misses), (0, 0));
+    assert!(second.hits > 0);
+    assert!(off.iter().any(|d| d.code == "identity-drift"), "{off:#?}");
+    assert_eq!(cold, off);
+    assert_eq!(warm, off);
+    assert_eq!((cold_score, warm_score), (off_score, off_score));
+}

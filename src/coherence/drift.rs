@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::echo::echoes_declared_words;
-use super::terms::{NoteTerms, TermStats, body_text, cosine, identity_text, set_note_language};
+use super::terms::{NoteTerms, TermStats, body_text, identity_text, set_note_language};
 use super::topology::Topology;
 use crate::config::RelationsConfig;
 use crate::vault::{NoteId, Vault};
@@ -57,9 +57,11 @@ pub struct Drift {
     percentile: f64,
 }
 
-/// TF-IDF vector of a note's body and identity together, and whether its body is long
-/// enough to judge (otherwise its identity stands in for it).
-type Weights = (Vec<(TermId, f32)>, bool);
+/// The norm of a note's TF-IDF vector of body and identity together, and whether its body
+/// is long enough to judge (otherwise its identity stands in for it). The vectors themselves
+/// are not kept: two notes' cosine walks their term counts (see [`TermStats::whole_cosine`]),
+/// which at 100k notes spares a few hundred MB of weights held at once.
+type Whole = Option<(f32, bool)>;
 
 /// One similarity's values over the vault, sorted: where a note stands among them.
 #[derive(Clone, Debug, Default)]
@@ -128,15 +130,12 @@ impl Drift {
         config: &RelationsConfig,
         known: Vec<Option<NoteTerms>>,
     ) -> Drift {
-        let stats = TermStats::build_with(vault, known);
-        let (identity, whole): (Vec<Option<f32>>, Vec<Option<Weights>>) = (0..vault.notes.len())
+        let mut stats = TermStats::build_with(vault, known);
+        let (identity, whole): (Vec<Option<f32>>, Vec<Whole>) = (0..vault.notes.len())
             .into_par_iter()
             .map(|i| {
                 let terms = stats.note(NoteId(i as u32));
-                (
-                    identity_similarity(&stats, terms),
-                    whole_weights(&stats, terms),
-                )
+                (identity_similarity(&stats, terms), whole_of(&stats, terms))
             })
             .unzip();
         let relation = (0..vault.notes.len())
@@ -148,7 +147,11 @@ impl Drift {
                     .iter()
                     .map(|e| {
                         if comparable(&stats, from, e.to) {
-                            pair_similarity(&whole[i], &whole[e.to.0 as usize])
+                            pair_similarity(
+                                &stats,
+                                (from, whole[i]),
+                                (e.to, whole[e.to.0 as usize]),
+                            )
                         } else {
                             None
                         }
@@ -157,13 +160,27 @@ impl Drift {
             })
             .collect();
         let floor = config.identity_floor as f32;
-        let echoed = identity
+        // Whether each note under the floor echoes its declared words, and whether that
+        // was measured now (a cached note's terms may already say).
+        let measured: Vec<(bool, bool)> = identity
             .par_iter()
             .enumerate()
             .map_init(Analyzer::default, |analyzer, (i, sim)| {
-                sim.is_some_and(|s| s < floor) && echoes_declared_words(analyzer, &vault.notes[i])
+                if !sim.is_some_and(|s| s < floor) {
+                    return (false, false);
+                }
+                match stats.note(NoteId(i as u32)).echo {
+                    Some(echo) => (echo, false),
+                    None => (echoes_declared_words(analyzer, &vault.notes[i]), true),
+                }
             })
             .collect();
+        for (i, &(echo, fresh)) in measured.iter().enumerate() {
+            if fresh {
+                stats.set_echo(NoteId(i as u32), echo);
+            }
+        }
+        let echoed = measured.into_iter().map(|(echo, _)| echo).collect();
         let mut drift = Drift {
             stats,
             identity,
@@ -185,23 +202,26 @@ impl Drift {
         self.stats.update_note(vault, id);
         let i = id.0 as usize;
         self.identity[i] = identity_similarity(&self.stats, self.stats.note(id));
-        self.echoed[i] = self.identity[i].is_some_and(|s| s < self.identity_floor)
-            && with_thread_analyzer(|a| echoes_declared_words(a, vault.note(id)));
-        let mine = whole_weights(&self.stats, self.stats.note(id));
-        let mut others: FxHashMap<NoteId, Option<Weights>> = FxHashMap::default();
-        let mut weights_of = |stats: &TermStats, other: NoteId| {
-            others
-                .entry(other)
-                .or_insert_with(|| whole_weights(stats, stats.note(other)))
-                .clone()
+        self.echoed[i] = self.identity[i].is_some_and(|s| s < self.identity_floor) && {
+            let echo = with_thread_analyzer(|a| echoes_declared_words(a, vault.note(id)));
+            self.stats.set_echo(id, echo);
+            echo
         };
-        let pair = pair_similarity;
+        let mine = (id, whole_of(&self.stats, self.stats.note(id)));
+        let mut others: FxHashMap<NoteId, Whole> = FxHashMap::default();
+        let mut weights_of = |stats: &TermStats, other: NoteId| {
+            let whole = *others
+                .entry(other)
+                .or_insert_with(|| whole_of(stats, stats.note(other)));
+            (other, whole)
+        };
+        let pair = |stats: &TermStats, a, b| pair_similarity(stats, a, b);
         self.relation[i] = topology
             .typed(id)
             .iter()
             .map(|e| {
                 if comparable(&self.stats, id, e.to) {
-                    pair(&mine, &weights_of(&self.stats, e.to))
+                    pair(&self.stats, mine, weights_of(&self.stats, e.to))
                 } else {
                     None
                 }
@@ -217,7 +237,7 @@ impl Drift {
             .collect();
         for (from, k) in incoming {
             let sim = if comparable(&self.stats, from, id) {
-                pair(&weights_of(&self.stats, from), &mine)
+                pair(&self.stats, weights_of(&self.stats, from), mine)
             } else {
                 None
             };
@@ -355,17 +375,19 @@ fn identity_similarity(stats: &TermStats, terms: &NoteTerms) -> Option<f32> {
 
 /// The note as a whole for `relation-drift`: its body and identity, when the body can be
 /// judged; a short body's declared identity stands in for it when that says enough.
-fn whole_weights(stats: &TermStats, terms: &NoteTerms) -> Option<Weights> {
+fn whole_of(stats: &TermStats, terms: &NoteTerms) -> Whole {
     let long = judged_body(terms);
     let stands_in = terms.unmeasured <= terms.body_len && judged_identity(terms);
-    (long || stands_in).then(|| (stats.weights(&terms.whole()), long))
+    (long || stands_in).then(|| (stats.whole_norm(terms), long))
 }
 
 /// Cosine of two whole notes, when at least one of them is judged on a long body: two
 /// identities alone say too little about each other.
-fn pair_similarity(a: &Option<Weights>, b: &Option<Weights>) -> Option<f32> {
+fn pair_similarity(stats: &TermStats, a: (NoteId, Whole), b: (NoteId, Whole)) -> Option<f32> {
     match (a, b) {
-        (Some((a, a_long)), Some((b, b_long))) if *a_long || *b_long => Some(cosine(a, b)),
+        ((a, Some((a_norm, a_long))), (b, Some((b_norm, b_long)))) if a_long || b_long => {
+            Some(stats.whole_cosine(stats.note(a), a_norm, stats.note(b), b_norm))
+        }
         _ => None,
     }
 }

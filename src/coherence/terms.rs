@@ -45,6 +45,10 @@ pub struct NoteTerms {
     /// Whether most body terms are Cyrillic: notes in different scripts cannot be compared
     /// word by word.
     pub cyrillic: bool,
+    /// Whether the body echoes the words the note declares (`echoes_declared_words`), once
+    /// drift needed to know: it depends on the note alone, so the check cache keeps it and
+    /// a warm run does not read the body again for it.
+    pub echo: Option<bool>,
 }
 
 impl NoteTerms {
@@ -58,8 +62,33 @@ impl NoteTerms {
 #[derive(Clone, Debug, Default)]
 pub struct TermStats {
     notes: Vec<NoteTerms>,
-    /// In how many notes (body or identity) each term occurs.
-    df: FxHashMap<TermId, u32>,
+    /// Per term: in how many notes (body or identity) it occurs, and its inverse document
+    /// frequency, computed once per term rather than once per use (tens of millions of
+    /// uses in a 100k-note vault, each a logarithm).
+    df: FxHashMap<TermId, Df>,
+}
+
+/// A term's document frequency and the inverse document frequency it gives.
+#[derive(Clone, Copy, Debug, Default)]
+struct Df {
+    count: u32,
+    idf: f32,
+}
+
+/// Inverse document frequency, smoothed: terms in every note still weigh a little.
+fn idf_of(notes: usize, df: u32) -> f32 {
+    ((1.0 + notes as f32) / (1.0 + df as f32)).ln() + 1.0
+}
+
+/// Sublinear term frequency, `1 + ln(n)`, from a table for the usual small counts.
+fn tf_of(n: u32) -> f32 {
+    const SMALL: usize = 64;
+    static TABLE: std::sync::OnceLock<[f32; SMALL]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| std::array::from_fn(|i| 1.0 + (i as f32).ln()));
+    match table.get(n as usize) {
+        Some(tf) => *tf,
+        None => 1.0 + (n as f32).ln(),
+    }
 }
 
 /// The text a note declares itself by: title, aliases, tags and description.
@@ -255,6 +284,7 @@ pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
         body_links,
         prose: prose_count(note),
         cyrillic: body.cyrillic * 2 > body.len,
+        echo: None,
     }
 }
 
@@ -282,6 +312,36 @@ fn merge(a: &TermCounts, b: &TermCounts) -> TermCounts {
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
     out
+}
+
+/// Identity and body together, term by term as [`NoteTerms::whole`] lists them, without
+/// making the list.
+fn whole_counts(terms: &NoteTerms) -> impl Iterator<Item = (TermId, u32)> + '_ {
+    let (a, b) = (&terms.body, &terms.identity);
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                (x.0, x.1 + y.1)
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (None, None) => return None,
+        };
+        Some(next)
+    })
 }
 
 /// Each distinct term of a note once: body and identity merged.
@@ -331,13 +391,13 @@ impl TermStats {
                 known.unwrap_or_else(|| note_terms(analyzer, note))
             })
             .collect();
-        let df = notes
+        let mut df = notes
             .par_iter()
             .fold(
                 FxHashMap::default,
-                |mut df: FxHashMap<TermId, u32>, terms| {
+                |mut df: FxHashMap<TermId, Df>, terms| {
                     for id in distinct_terms(terms) {
-                        *df.entry(id).or_insert(0) += 1;
+                        df.entry(id).or_default().count += 1;
                     }
                     df
                 },
@@ -345,10 +405,14 @@ impl TermStats {
             .reduce(FxHashMap::default, |a, b| {
                 let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
                 for (id, n) in small {
-                    *large.entry(id).or_insert(0) += n;
+                    large.entry(id).or_default().count += n.count;
                 }
                 large
             });
+        let n = notes.len();
+        for entry in df.values_mut() {
+            entry.idf = idf_of(n, entry.count);
+        }
         TermStats { notes, df }
     }
 
@@ -356,21 +420,30 @@ impl TermStats {
     pub fn update_note(&mut self, vault: &Vault, id: NoteId) {
         let fresh = with_thread_analyzer(|analyzer| note_terms(analyzer, vault.note(id)));
         let old = std::mem::replace(&mut self.notes[id.0 as usize], fresh);
+        let n = self.notes.len();
         for term in distinct_terms(&old) {
-            if let Some(n) = self.df.get_mut(&term) {
-                *n -= 1;
-                if *n == 0 {
+            if let Some(entry) = self.df.get_mut(&term) {
+                entry.count -= 1;
+                entry.idf = idf_of(n, entry.count);
+                if entry.count == 0 {
                     self.df.remove(&term);
                 }
             }
         }
         for term in distinct_terms(&self.notes[id.0 as usize]) {
-            *self.df.entry(term).or_insert(0) += 1;
+            let entry = self.df.entry(term).or_default();
+            entry.count += 1;
+            entry.idf = idf_of(n, entry.count);
         }
     }
 
     pub fn note(&self, id: NoteId) -> &NoteTerms {
         &self.notes[id.0 as usize]
+    }
+
+    /// Keeps whether note `id`'s body echoes its declared words (see [`NoteTerms::echo`]).
+    pub(super) fn set_echo(&mut self, id: NoteId, echo: bool) {
+        self.notes[id.0 as usize].echo = Some(echo);
     }
 
     pub fn len(&self) -> usize {
@@ -383,17 +456,62 @@ impl TermStats {
 
     /// Inverse document frequency, smoothed: terms in every note still weigh a little.
     pub fn idf(&self, term: TermId) -> f32 {
-        let n = self.notes.len() as f32;
-        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
-        ((1.0 + n) / (1.0 + df)).ln() + 1.0
+        match self.df.get(&term) {
+            Some(entry) => entry.idf,
+            None => idf_of(self.notes.len(), 0),
+        }
     }
 
     /// TF-IDF weights of a count list (sublinear term frequency), in the same order.
     pub fn weights(&self, counts: &TermCounts) -> Vec<(TermId, f32)> {
         counts
             .iter()
-            .map(|&(id, n)| (id, (1.0 + (n as f32).ln()) * self.idf(id)))
+            .map(|&(id, n)| (id, tf_of(n) * self.idf(id)))
             .collect()
+    }
+
+    /// The TF-IDF weight of a term counted `n` times, as [`TermStats::weights`] gives it.
+    fn weight(&self, term: TermId, n: u32) -> f32 {
+        tf_of(n) * self.idf(term)
+    }
+
+    /// The norm of a whole note's TF-IDF vector (identity and body together), computed as
+    /// [`cosine`] computes it from the weights of [`NoteTerms::whole`].
+    pub fn whole_norm(&self, terms: &NoteTerms) -> f32 {
+        whole_counts(terms)
+            .map(|(id, n)| {
+                let w = self.weight(id, n);
+                w * w
+            })
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// The cosine of two whole notes under TF-IDF weights, given their norms
+    /// ([`TermStats::whole_norm`]): the value [`cosine`] gives for the weights of their
+    /// [`NoteTerms::whole`], with neither vector made and only shared terms looked up.
+    pub fn whole_cosine(&self, a: &NoteTerms, a_norm: f32, b: &NoteTerms, b_norm: f32) -> f32 {
+        if a_norm == 0.0 || b_norm == 0.0 {
+            return 0.0;
+        }
+        let (mut x, mut y) = (whole_counts(a).peekable(), whole_counts(b).peekable());
+        let mut dot = 0.0;
+        while let (Some(&(i, m)), Some(&(j, n))) = (x.peek(), y.peek()) {
+            match i.cmp(&j) {
+                std::cmp::Ordering::Less => {
+                    x.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    y.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    dot += self.weight(i, m) * self.weight(j, n);
+                    x.next();
+                    y.next();
+                }
+            }
+        }
+        (dot / (a_norm * b_norm)).clamp(0.0, 1.0)
     }
 
     /// Cosine similarity of two count lists under TF-IDF weights; 0 when either is empty.
