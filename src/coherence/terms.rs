@@ -346,31 +346,7 @@ fn whole_counts(terms: &NoteTerms) -> impl Iterator<Item = (TermId, u32)> + '_ {
 
 /// Each distinct term of a note once: body and identity merged.
 fn distinct_terms(terms: &NoteTerms) -> impl Iterator<Item = TermId> + '_ {
-    let (a, b) = (&terms.body, &terms.identity);
-    let (mut i, mut j) = (0, 0);
-    std::iter::from_fn(move || {
-        let next = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                i += 1;
-                j += 1;
-                x.0
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                i += 1;
-                x.0
-            }
-            (_, Some(y)) => {
-                j += 1;
-                y.0
-            }
-            (Some(x), None) => {
-                i += 1;
-                x.0
-            }
-            (None, None) => return None,
-        };
-        Some(next)
-    })
+    whole_counts(terms).map(|(term, _)| term)
 }
 
 impl TermStats {
