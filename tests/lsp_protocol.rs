@@ -3,7 +3,7 @@
 
 mod lsp_support;
 
-use lsp_support::{Client, full_capabilities, pos_of};
+use lsp_support::{Client, Rng, full_capabilities, pos_of};
 use serde_json::{Value, json};
 
 fn temp_vault(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -35,22 +35,6 @@ fn negotiates_utf8_when_offered_else_utf16() {
         "utf-16"
     );
     assert!(client.shutdown().success());
-}
-
-/// A deterministic PRNG (xorshift64*), so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Char-boundary offsets a cursor can be at: never between `\r` and `\n`.

@@ -12,28 +12,8 @@ mod lsp_support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use lsp_support::{Client, file_uri, full_capabilities, redact};
+use lsp_support::{Client, Rng, file_uri, full_capabilities, redact};
 use serde_json::{Value, json};
-
-/// A small deterministic generator (xorshift64*): no dependency, same steps every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// Pieces of text the edits are made of: markdown that means something to twin, and
 /// characters of every UTF-8 and UTF-16 width, line ends of every kind.
