@@ -136,3 +136,59 @@ fn a_server_on_a_warm_cache_answers_as_a_cold_one_and_a_corrupt_cache_is_rebuilt
     let again = session(vault.path(), cache.path());
     assert_eq!(again.cache_lines[0], warm.cache_lines[0]);
 }
+
+/// A definition asked while the links are being resolved (held here by a test hook) is
+/// answered from the names stage, as it is once they are; one the names stage cannot
+/// answer (from an edited note, or on a tag) waits for the links and is right too.
+#[test]
+fn a_definition_answers_before_the_links_are_resolved_and_only_when_it_can() {
+    let vault = copy_fixture("nav");
+    let cache = tempfile::tempdir().unwrap();
+    let cold = session(vault.path(), cache.path());
+    let mut c = Client::start_with_env(
+        Some(vault.path()),
+        full_capabilities(),
+        json!({}),
+        &[
+            ("TWIN_CACHE_DIR", cache.path().to_str().unwrap()),
+            ("TWIN_LSP_TEST_HOLD_NAMES_MS", "3000"),
+        ],
+    );
+    let resolved = |c: &Client| {
+        c.notifications.iter().any(|n| {
+            n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("stage resolve"))
+        })
+    };
+    let home = std::fs::read_to_string(vault.path().join("Home.md")).unwrap();
+    let uri = c.open("Home.md", None);
+    let at = |text: &str, needle: &str, delta: usize| json!({"textDocument": {"uri": uri}, "position": pos_of(text, needle, delta)});
+    let early = c.request(
+        "textDocument/definition",
+        at(&home, "[[Guide#Install]]", 10),
+    );
+    assert_eq!(early, cold.answers[0]);
+    assert!(!resolved(&c), "answered only once the links were resolved");
+
+    // On a tag: its uses in every note, once the links are resolved.
+    let tag = c.request("textDocument/definition", at(&home, "#project", 2));
+    assert!(tag.to_string().contains("Guide.md"), "{tag}");
+    drop(c);
+
+    // From a note edited in the editor: its text, not the disk's.
+    let mut c = Client::start_with_env(
+        Some(vault.path()),
+        full_capabilities(),
+        json!({}),
+        &[
+            ("TWIN_CACHE_DIR", cache.path().to_str().unwrap()),
+            ("TWIN_LSP_TEST_HOLD_NAMES_MS", "3000"),
+        ],
+    );
+    let edited = home.replace("[[Guide#Install]]", "[[Deep Note]]");
+    let uri = c.open("Home.md", Some(&edited));
+    let at = |needle: &str| json!({"textDocument": {"uri": uri}, "position": pos_of(&edited, needle, 4)});
+    let deep = c.request("textDocument/definition", at("[[Deep Note]]"));
+    assert!(deep.to_string().contains("Deep%20Note.md"), "{deep}");
+}

@@ -83,6 +83,9 @@ pub struct Analysis {
     pub coherence: Coherence,
     /// Whether `coherence` is built for this vault and these links.
     coherent: bool,
+    /// Whether `graph` holds every link resolved (always, but during a staged load:
+    /// [`Analysis::load_names_cached`]).
+    resolved: bool,
 }
 
 impl Analysis {
@@ -139,6 +142,7 @@ impl Analysis {
             graph,
             coherence,
             coherent: true,
+            resolved: true,
         };
         Ok((analysis, report))
     }
@@ -154,24 +158,61 @@ impl Analysis {
         setting: &CacheSetting,
         stage: &mut dyn FnMut(Stage),
     ) -> Result<(Analysis, Option<StagedCache>), LoadError> {
-        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let Some(cache) = CheckCache::open(setting, &canonical) else {
-            return Ok((Analysis::load_resolved(root, rulebook, stage)?, None));
-        };
-        let vault = load_vault_with(root, &rulebook.config, &|path, text| {
-            cache.parse(path, text)
-        })?;
-        stage(Stage::Load);
-        let graph = build_link_graph(&vault);
+        let (mut analysis, cache) = Analysis::load_names_cached(root, rulebook, setting, stage)?;
+        analysis.set_graph(analysis.link_graph());
         stage(Stage::Resolve);
+        Ok((analysis, cache))
+    }
+
+    /// The first stage of [`Analysis::load_resolved_cached`] alone: notes read and parsed
+    /// (or taken from the check cache), names indexed, no link resolved
+    /// ([`Analysis::is_resolved`] is false). It answers definitions
+    /// ([`Analysis::definition_unresolved`]: a note's own links are resolved on the spot)
+    /// while [`Analysis::link_graph`] resolves every link apart, to be set with
+    /// [`Analysis::set_graph`]. Nothing else may read it before: its graph is empty, so
+    /// rules, references and edits ([`Analysis::apply`]) need the links set first.
+    pub fn load_names_cached(
+        root: &Path,
+        rulebook: Arc<Rulebook>,
+        setting: &CacheSetting,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Result<(Analysis, Option<StagedCache>), LoadError> {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let cache = CheckCache::open(setting, &canonical);
+        let vault = match &cache {
+            Some(cache) => load_vault_with(root, &rulebook.config, &|path, text| {
+                cache.parse(path, text)
+            })?,
+            None => load_vault(root, &rulebook.config)?,
+        };
+        stage(Stage::Load);
         let analysis = Analysis {
             rulebook,
             vault,
-            graph,
+            graph: LinkGraph::default(),
             coherence: Coherence::default(),
             coherent: false,
+            resolved: false,
         };
-        Ok((analysis, Some(StagedCache(cache))))
+        Ok((analysis, cache.map(StagedCache)))
+    }
+
+    /// Whether every link is resolved (always, but after [`Analysis::load_names_cached`]
+    /// until [`Analysis::set_graph`]).
+    pub fn is_resolved(&self) -> bool {
+        self.resolved
+    }
+
+    /// Every link of the vault resolved. It only reads the analysis, so a definition may
+    /// be answered from it meanwhile.
+    pub fn link_graph(&self) -> LinkGraph {
+        build_link_graph(&self.vault)
+    }
+
+    /// Sets the links resolved by [`Analysis::link_graph`] on this very analysis.
+    pub fn set_graph(&mut self, graph: LinkGraph) {
+        self.graph = graph;
+        self.resolved = true;
     }
 
     /// [`Analysis::coherence_model`] with the term vectors of `cache` for the notes that
@@ -207,6 +248,7 @@ impl Analysis {
             graph,
             coherence: Coherence::default(),
             coherent: false,
+            resolved: true,
         })
     }
 
@@ -248,6 +290,7 @@ impl Analysis {
             graph,
             coherence,
             coherent: true,
+            resolved: true,
         }
     }
 
@@ -268,6 +311,7 @@ impl Analysis {
             graph,
             coherence,
             coherent: true,
+            resolved: true,
         }
     }
 

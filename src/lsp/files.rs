@@ -102,7 +102,7 @@ pub fn load_workspace(
             progress("resolving links", 40);
         }
     };
-    let loaded = Analysis::load_resolved_cached(&root, rulebook, &cache_setting(), &mut stage_done);
+    let loaded = Analysis::load_names_cached(&root, rulebook, &cache_setting(), &mut stage_done);
     let (model, cache) = match loaded {
         Ok(loaded) => loaded,
         Err(err) => {
@@ -114,6 +114,8 @@ pub fn load_workspace(
             (Analysis::empty(root.clone()), None)
         }
     };
+    let model = resolve_links(shared, ws, model);
+    stage_done(Stage::Resolve);
     // A cache that cannot be read costs one line; it is rebuilt below.
     if let Some(warning) = cache.as_ref().and_then(|c| c.warnings().first()) {
         log::send(out, log::Level::Warning, warning.clone());
@@ -167,6 +169,43 @@ fn log_stage(out: &Out, stage: &str, took: std::time::Duration, total: std::time
             super::memory::rss_note()
         ),
     );
+}
+
+/// Resolves every link of a model loaded up to its names. Meanwhile it is the workspace's
+/// early model ([`Ready::Names`]), which answers definitions from notes open unedited.
+fn resolve_links(shared: &Shared, ws: usize, model: Analysis) -> Analysis {
+    if model.is_resolved() {
+        return model;
+    }
+    let model = Arc::new(model);
+    {
+        let mut state = shared.lock();
+        let workspace = &mut state.workspaces[ws];
+        workspace.early = Some(model.clone());
+        workspace.ready = workspace.ready.max(Ready::Names);
+    }
+    shared.ready_changed();
+    hold_for_tests();
+    let graph = model.link_graph();
+    shared.lock().workspaces[ws].early = None;
+    // A definition still reading the early model keeps it; it is copied then.
+    let mut model = Arc::try_unwrap(model).unwrap_or_else(|model| (*model).clone());
+    model.set_graph(graph);
+    model
+}
+
+/// Tests see what answers during the names stage by holding it
+/// (`TWIN_LSP_TEST_HOLD_NAMES_MS`, with `TWIN_LSP_TEST_HOOKS`).
+fn hold_for_tests() {
+    if std::env::var_os("TWIN_LSP_TEST_HOOKS").is_none() {
+        return;
+    }
+    if let Some(ms) = std::env::var("TWIN_LSP_TEST_HOLD_NAMES_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// Installs a model whose links are resolved: requests for navigation stop waiting.

@@ -25,6 +25,7 @@ use super::state::{Ready, Shared, Workspace};
 use super::{Outgoing, capabilities, log, watch};
 
 mod custom;
+mod early;
 mod folders;
 mod pull;
 
@@ -539,7 +540,7 @@ impl LanguageServer for Server {
         &self,
         params: DefinitionParams,
     ) -> Result<Option<DefinitionResponse>> {
-        self.run(params, handlers::definition::definition).await
+        self.definition_staged(params).await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {

@@ -97,6 +97,9 @@ pub struct ClientCaps {
 pub enum Ready {
     /// Nothing loaded yet.
     Nothing,
+    /// Notes parsed and names indexed, links not resolved yet: only a definition asked
+    /// from a note whose text is the one on disk can answer (`Workspace::early`).
+    Names,
     /// Notes parsed, names indexed, links resolved: navigation, completion, rename and
     /// symbols can answer.
     Links,
@@ -116,6 +119,10 @@ pub struct Workspace {
     /// The stage of the first load reached (complete when not indexed).
     pub ready: Ready,
     pub model: Arc<Analysis>,
+    /// During the first load, from its names stage until its links are resolved: the
+    /// notes read from disk with their names indexed (`Analysis::load_names_cached`),
+    /// apart from `model`, which edits keep changing.
+    pub early: Option<Arc<Analysis>>,
     /// What changed since the diagnostics were last computed.
     pub effect: Effect,
     /// Its search index and latest vault-wide findings (`live.rs`).
@@ -141,6 +148,7 @@ impl Workspace {
                 Ready::Diagnostics
             },
             model: Arc::new(model),
+            early: None,
             effect: Effect::default(),
             live: Arc::default(),
         }
@@ -417,6 +425,30 @@ impl Shared {
             };
         }
         true
+    }
+
+    /// A snapshot for a definition asked from `uri` while its workspace is at
+    /// [`Ready::Names`]: the workspace's model is the early one. `None` when the workspace
+    /// is at another stage, or the note is open with a text other than the one on disk
+    /// (or not in the vault): the request then waits for the links.
+    pub fn early_snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let state = self.lock();
+        let path = from_proto::file_path(uri)?;
+        let (ws, vpath) = state.workspace_of(&path)?;
+        let workspace = &state.workspaces[ws];
+        if workspace.ready != Ready::Names {
+            return None;
+        }
+        let early = workspace.early.clone()?;
+        let note = early.vault.note(early.vault.note_by_path(&vpath)?);
+        if let Some(doc) = state.docs.get(uri.as_ref())
+            && doc.rope != *note.text
+        {
+            return None;
+        }
+        let mut snapshot = state.snapshot();
+        snapshot.workspaces[ws].model = early;
+        Some(snapshot)
     }
 
     /// A snapshot with every applied edit reflected in the models.

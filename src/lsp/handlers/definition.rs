@@ -9,14 +9,20 @@ use crate::analysis::ide::Target;
 use crate::lsp::snapshot::Snapshot;
 
 pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<DefinitionResponse>> {
+    Ok(early(snap, params).flatten())
+}
+
+/// [`definition`] from a model whose links may not be resolved yet (the first load's names
+/// stage); `None` when the answer needs them (`Analysis::definition_unresolved`).
+pub fn early(snap: &Snapshot, params: DefinitionParams) -> Option<Option<DefinitionResponse>> {
     let pos = params.text_document_position_params;
     let Some(at) = cursor(snap, &pos.text_document.uri, pos.position) else {
-        return Ok(None);
+        return Some(None);
     };
     let mut locations: Vec<Location> = at
         .ws
         .model
-        .definition(at.id, at.offset)
+        .definition_unresolved(at.id, at.offset)?
         .iter()
         .map(|target| match target {
             Target::Place(place) => location(snap, at.ws, place),
@@ -26,7 +32,7 @@ pub fn definition(snap: &Snapshot, params: DefinitionParams) -> Result<Option<De
             }
         })
         .collect();
-    Ok(match locations.len() {
+    Some(match locations.len() {
         0 => None,
         1 => Some(DefinitionResponse::Definition(Definition::Location(
             locations.remove(0),
