@@ -386,3 +386,48 @@ fn random_edits_keep_the_server_in_step_with_the_client_long() {
         run(seed * 7919, steps, 250, seed % 2 == 1);
     }
 }
+
+/// Cancelled requests keep running on the server's request threads (a blocking task
+/// cannot be stopped), and tower-lsp takes the next request at once: unbounded, a burst
+/// of them made as many threads, each with its own allocator arena and word cache, and
+/// the long soak's memory grew with them (RELIABILITY.md, issue 19 item 13). Requests sent
+/// while the vault loads all wait for it, which holds their threads.
+#[test]
+fn cancelled_requests_leave_a_bounded_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    twin::synth::generate_vault(
+        &root,
+        &twin::synth::SynthOptions {
+            notes: 1500,
+            seed: 3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut c = Client::start(Some(&root), full_capabilities(), json!({}));
+    let mut ids = Vec::new();
+    for _ in 0..64 {
+        let id = c.send_request("workspace/symbol", json!({"query": "a"}));
+        c.notify("$/cancelRequest", json!({"id": id}));
+        ids.push(id);
+    }
+    let mut peak = 0;
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(3) {
+        peak = peak.max(c.threads().expect("the server's thread count"));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for id in ids {
+        c.try_response(id, std::time::Duration::from_secs(60))
+            .expect("every request is answered");
+    }
+    // The fixed threads (runtime, worker, watcher, search index, rayon's) and at most
+    // 16 request threads; before the bound, one per cancelled request.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    assert!(
+        peak <= 40 + cores,
+        "{peak} threads after 64 cancelled requests ({cores} cores)"
+    );
+    assert!(c.shutdown().success());
+}

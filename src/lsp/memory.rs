@@ -28,7 +28,47 @@ pub fn release_now_and_then() {
     }
     *last = Some(Instant::now());
     drop(last);
+    if std::env::var_os("TWIN_LSP_MEMORY_LOG").is_some() {
+        super::log::stderr(&format!("memory before trim: {}", heap_note()));
+    }
     trim();
+    if std::env::var_os("TWIN_LSP_MEMORY_LOG").is_some() {
+        super::log::stderr(&format!("memory after trim: {}", heap_note()));
+    }
+}
+
+/// The allocator's view (glibc's `mallinfo2`) and the thread count, for the memory log.
+pub fn heap_note() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |key: &str| -> String {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_string()
+    };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    let heap = {
+        // SAFETY: `mallinfo2` only reads the allocator's statistics.
+        let m = unsafe { libc::mallinfo2() };
+        format!(
+            "in use {} KiB, free {} KiB, mapped {} KiB ({} blocks), arena {} KiB",
+            m.uordblks >> 10,
+            m.fordblks >> 10,
+            m.hblkhd >> 10,
+            m.hblks,
+            m.arena >> 10
+        )
+    };
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let heap = String::new();
+    format!(
+        "{heap}; RssAnon {} KiB, RssFile {} KiB, threads {}",
+        field("RssAnon:"),
+        field("RssFile:"),
+        field("Threads:")
+    )
 }
 
 /// The process's resident size and its peak so far, in MB, as the stage log lines say

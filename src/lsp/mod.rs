@@ -49,11 +49,24 @@ pub enum Outgoing {
     RefreshDiagnostics,
 }
 
+/// Threads that run requests at most (tokio's blocking pool; its default is 512).
+///
+/// Each request takes the state lock to bring the model up to date, then reads its
+/// snapshot; more threads than cores do not answer sooner. Unbounded, a burst of
+/// requests (cancelled ones keep running) left a dozen more threads alive for good, each
+/// with its own allocator arena and word cache, and the server's memory grew with them
+/// (RELIABILITY.md, issue 19 item 13). Requests past the bound wait in order.
+fn request_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (2 * cores).clamp(4, 16)
+}
+
 /// Runs the language server on stdin/stdout until the client exits; returns the exit
 /// code: 0 after `shutdown` then `exit`, 1 when the client went away without them.
 pub fn run() -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(request_threads())
         .thread_name("twin-lsp")
         .enable_all()
         .build()

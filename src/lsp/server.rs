@@ -116,7 +116,14 @@ impl Server {
         R: Send + 'static,
     {
         let shared = self.shared.clone();
+        // Set when the request's future is dropped (cancelled): a request still queued
+        // for a thread then does not take a snapshot for nobody.
+        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _guard = SetOnDrop(dropped.clone());
         let task = tokio::task::spawn_blocking(move || {
+            if dropped.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(Err(Error::request_cancelled()));
+            }
             if let Some(error) = wait(&shared) {
                 return Ok(Err(error));
             }
@@ -163,6 +170,15 @@ impl Server {
             return Err(Error::method_not_found());
         }
         self.run((), |_, ()| panic!("debug panic requested")).await
+    }
+}
+
+/// Sets its flag when dropped.
+struct SetOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

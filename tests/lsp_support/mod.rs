@@ -485,6 +485,13 @@ impl Client {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// The server's thread count (Linux).
+    pub fn threads(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("Threads:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// Waits for the response to request `id`, at most `timeout`.
     pub fn try_response(&mut self, id: i64, timeout: Duration) -> Option<Value> {
         let deadline = Instant::now() + timeout;
