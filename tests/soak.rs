@@ -2,9 +2,9 @@
 //! renames of notes and headings (their edits applied as an editor would), notes
 //! created, changed and deleted on disk behind the server's back (it watches the vault
 //! itself), every request kind, and cancellations. Throughout: the server's text equals
-//! the client's, no request fails except by cancellation, the process stays alive, and
-//! its RSS stays bounded with no growth trend. At the end the published diagnostics
-//! equal what `twin check` reports on the final files.
+//! the client's, no request fails except by cancellation, the process stays alive, its
+//! thread count stays bounded, and its RSS stays bounded with no growth trend. At the
+//! end the published diagnostics equal what `twin check` reports on the final files.
 //!
 //! The normal suite runs 25 s (`soak_short`). The campaign (10 minutes, release build):
 //! `TWIN_SOAK_SECS=600 cargo test --release --test soak -- --ignored --nocapture`
@@ -21,6 +21,14 @@ use twin::text::ColumnEncoding;
 
 /// RSS may not exceed this at any time (the vault is ~80 notes).
 const RSS_BOUND_KIB: u64 = 512 * 1024;
+/// The server's threads at most: its own (runtime, worker, recorder, watcher, search index
+/// and tantivy's, a few short-lived ones), rayon's (one a core) and its request threads
+/// (two a core, 4 to 16). Before the request threads were bounded, cancelled requests
+/// added threads for good (23 to 32 in the long soak, on 2 cores).
+fn thread_bound() -> u64 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    20 + cores + (2 * cores).clamp(4, 16)
+}
 /// Error codes a request may end with under load: cancelled, content modified.
 const TOLERATED: &[i64] = &[-32800, -32801];
 
@@ -509,6 +517,7 @@ fn soak(duration: Duration, seed: u64) {
     let started = Instant::now();
     let mut samples: Vec<(f64, u64)> = Vec::new();
     let mut last_sample = Instant::now() - Duration::from_secs(10);
+    let mut peak_threads = 0;
     while started.elapsed() < duration {
         match s.rng.below(100) {
             0..=59 => s.edit(),
@@ -539,6 +548,13 @@ fn soak(duration: Duration, seed: u64) {
             let rss = s.c.rss_kib().expect("RSS");
             assert!(rss < RSS_BOUND_KIB, "RSS {rss} KiB over the bound");
             samples.push((started.elapsed().as_secs_f64(), rss));
+            let threads = s.c.threads().expect("thread count");
+            assert!(
+                threads <= thread_bound(),
+                "{threads} threads, over the bound of {}",
+                thread_bound()
+            );
+            peak_threads = peak_threads.max(threads);
             last_sample = Instant::now();
         }
     }
@@ -625,7 +641,7 @@ fn soak(duration: Duration, seed: u64) {
     }
     let st = &s.stats;
     eprintln!(
-        "soak: {:.0} s, {} edits, {} requests ({} cancelled or modified), {} renames ({} refused), {} disk changes, {} text checks, {} stale edits, {} open notes; RSS first {} KiB, last {} KiB, peak {} KiB; server CPU {:.1} s",
+        "soak: {:.0} s, {} edits, {} requests ({} cancelled or modified), {} renames ({} refused), {} disk changes, {} text checks, {} stale edits, {} open notes; RSS first {} KiB, last {} KiB, peak {} KiB; threads at most {}; server CPU {:.1} s",
         soaked.as_secs_f64(),
         st.edits,
         st.requests,
@@ -639,6 +655,7 @@ fn soak(duration: Duration, seed: u64) {
         samples.first().map_or(0, |x| x.1),
         samples.last().map_or(0, |x| x.1),
         peak,
+        peak_threads,
         cpu.as_secs_f64()
     );
     assert!(st.edits > 0 && st.requests > 0);
