@@ -9,16 +9,19 @@
 //! measures: spawn → first correct definition, and the server's CPU time (user + system)
 //! by then; then definitions back to back while the background stages (coherence,
 //! diagnostics, search index) still run, their p50 and p99; spawn → end of indexing; and
-//! the server's peak RSS and CPU time once the search index is open.
+//! the server's peak RSS and CPU time once the search index is open and git's renames are
+//! learnt (the last of the start's background work).
 //!
-//! Two cases: `cold`, where the check cache is removed before each run (the search index
-//! stays warm), and `warm`, where it holds every note from the run before (a first run
-//! writes it and is not measured).
+//! Three cases: `cold`, where the check cache is removed before each run (the search
+//! index and git's renames stay cached), `warm`, where it holds every note from the run
+//! before (a first run writes it and is not measured), and `first`, where nothing is
+//! cached (the vault's whole cache folder is removed: the search index is built and git's
+//! history walked).
 //!
 //! Environment: `TWIN_BENCH_VAULT` (default `/work/corpora/obsidian-help`),
 //! `TWIN_BENCH_NOTE` (the note opened, default `en/Home.md`), `TWIN_BENCH_RUNS` (default 5),
 //! `TWIN_BENCH_WARM` (definitions measured per run, default 300), `TWIN_BENCH_CASES`
-//! (default `cold,warm`), `TWIN_CACHE_DIR` (the server's cache root; default a folder in
+//! (default `cold,warm`; `first` on request), `TWIN_CACHE_DIR` (the server's cache root; default a folder in
 //! the target directory).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -78,24 +81,28 @@ fn main() {
     let cache_root = std::env::var_os("TWIN_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| concat!(env!("CARGO_TARGET_TMPDIR"), "/search-cache").into());
-    let check_cache = twin::search::cache::vault_cache_dir(&cache_root, &vault).join("check");
+    let vault_cache = twin::search::cache::vault_cache_dir(&cache_root, &vault);
+    let check_cache = vault_cache.join("check");
     for case in cases.split(',') {
-        let cold = match case {
-            "cold" => true,
-            "warm" => false,
-            other => {
-                println!("benches/lsp_startup: unknown case {other} (cold or warm)");
-                continue;
-            }
-        };
-        if !cold {
-            // Writes the cache (and the search index) this case starts from.
+        if !["first", "cold", "warm"].contains(&case) {
+            println!("benches/lsp_startup: unknown case {case} (first, cold or warm)");
+            continue;
+        }
+        if case != "first" {
+            // Writes the caches (search index, git's renames, check cache) this case
+            // starts from.
             one_run(&vault, &note, &text, &targets, 1);
         }
         let mut all = Vec::new();
         for i in 0..runs {
-            if cold {
-                let _ = std::fs::remove_dir_all(&check_cache);
+            match case {
+                "first" => {
+                    let _ = std::fs::remove_dir_all(&vault_cache);
+                }
+                "cold" => {
+                    let _ = std::fs::remove_dir_all(&check_cache);
+                }
+                _ => {}
             }
             let run = one_run(&vault, &note, &text, &targets, warm);
             println!(
@@ -203,12 +210,13 @@ fn one_run(
         c.wait_indexed();
         t0.elapsed()
     });
-    // The search index opens after indexing; its memory counts too.
-    let _ = c.try_wait_notification("window/logMessage", Duration::from_secs(30), |p| {
-        p["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("search index"))
-    });
+    // The search index opens after indexing, and git's renames are learnt after it; the
+    // memory of both counts too.
+    for phase in ["search index", "learnt "] {
+        let _ = c.try_wait_notification("window/logMessage", Duration::from_secs(60), |p| {
+            p["message"].as_str().is_some_and(|m| m.starts_with(phase))
+        });
+    }
     let peak_rss_mib = c.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;
     let cpu_at_index = c.cpu_time().unwrap_or_default();
     let _ = c.shutdown();

@@ -259,10 +259,12 @@ fn the_rename_cache_reads_only_new_commits_and_notices_rewritten_history() {
     commit_all(&root, 2_000, "rename");
     let repo = VaultRepo::open(&root).unwrap().unwrap();
     let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
-    let first = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    let first = committed_renames_cached(&repo, 100, Some(&cache))
+        .unwrap()
+        .renames;
     assert_eq!(first, [pair("Apples.md", "Apple.md")]);
     let text = std::fs::read_to_string(&cache).unwrap();
-    assert!(text.starts_with("twin git renames 1\n"), "{text}");
+    assert!(text.starts_with("twin git renames 2\n"), "{text}");
 
     // The next run trusts the cache for what it covers: a planted line shows up.
     std::fs::write(
@@ -273,7 +275,9 @@ fn the_rename_cache_reads_only_new_commits_and_notices_rewritten_history() {
     git(&root, 3_000, &["mv", "Apple.md", "Fruit.md"]);
     commit_all(&root, 3_000, "again");
     let repo = VaultRepo::open(&root).unwrap().unwrap();
-    let second = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    let second = committed_renames_cached(&repo, 100, Some(&cache))
+        .unwrap()
+        .renames;
     assert_eq!(
         second,
         [
@@ -288,16 +292,107 @@ fn the_rename_cache_reads_only_new_commits_and_notices_rewritten_history() {
     git(&root, 4_000, &["mv", "Apples.md", "Pomme.md"]);
     commit_all(&root, 4_000, "other branch of events");
     let repo = VaultRepo::open(&root).unwrap().unwrap();
-    let third = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    let third = committed_renames_cached(&repo, 100, Some(&cache))
+        .unwrap()
+        .renames;
     assert_eq!(third, [pair("Apples.md", "Pomme.md")]);
 
     // A cache of garbage is ignored and replaced.
     std::fs::write(&cache, "garbage\n\u{0}\n").unwrap();
-    let fourth = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    let fourth = committed_renames_cached(&repo, 100, Some(&cache))
+        .unwrap()
+        .renames;
     assert_eq!(fourth, third);
     assert!(
         std::fs::read_to_string(&cache)
             .unwrap()
-            .starts_with("twin git renames 1\n")
+            .starts_with("twin git renames 2\n")
     );
+}
+
+/// The id git gives `rev` in the repository at `root`.
+fn rev_parse(root: &Path, rev: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", rev])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Deletes a loose object, as an incomplete copy or a partial clone lacks it.
+fn remove_object(root: &Path, id: &str) {
+    let path = root.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(path).unwrap();
+}
+
+const PEAR: &str = "# Pears\n\nPears grow on trees too.\nThey are soft when ripe.\n";
+const PLUM: &str = "# Plums\n\nPlums are stone fruit.\nThey make good jam in summer.\n";
+
+#[test]
+fn a_missing_file_costs_only_its_commits_similar_renames_and_the_cache_remembers_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("vault");
+    std::fs::create_dir(&root).unwrap();
+    let cache = dir.path().join("cache/git-renames.tsv");
+    first_commit(
+        &root,
+        &[("Apples.md", APPLE), ("Pears.md", PEAR), ("Plums.md", PLUM)],
+    );
+    // One commit: an identical rename, and a rename with an edit whose new content is lost.
+    git(&root, 2_000, &["mv", "Pears.md", "Pear.md"]);
+    std::fs::remove_file(root.join("Apples.md")).unwrap();
+    write(&root, "Apple.md", &format!("{APPLE}Cider too.\n"));
+    commit_all(&root, 2_000, "renames");
+    // A later rename with an edit, all of it present.
+    std::fs::remove_file(root.join("Plums.md")).unwrap();
+    write(&root, "Plum.md", &format!("{PLUM}And tarts.\n"));
+    commit_all(&root, 3_000, "plum");
+    remove_object(&root, &rev_parse(&root, "HEAD:Apple.md"));
+
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let first = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(
+        first.renames,
+        [pair("Pears.md", "Pear.md"), pair("Plums.md", "Plum.md")]
+    );
+    assert_eq!((first.compared, first.skipped), (3, 0));
+
+    // The next start at the same HEAD compares nothing: the answer is the cache's.
+    let second = committed_renames_cached(&repo, 100, Some(&cache)).unwrap();
+    assert_eq!(second.renames, first.renames);
+    assert_eq!(second.compared, 0);
+}
+
+#[test]
+fn a_history_that_cannot_be_read_is_not_read_again_at_the_same_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("vault");
+    std::fs::create_dir(&root).unwrap();
+    let cache = dir.path().join("cache/git-renames.tsv");
+    first_commit(&root, &[("Apples.md", APPLE)]);
+    git(&root, 2_000, &["mv", "Apples.md", "Apple.md"]);
+    commit_all(&root, 2_000, "rename");
+    git(&root, 3_000, &["mv", "Apple.md", "Fruit.md"]);
+    commit_all(&root, 3_000, "again");
+    // The middle commit is gone: the walk from HEAD cannot go past it.
+    remove_object(&root, &rev_parse(&root, "HEAD~1"));
+
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let err = committed_renames_cached(&repo, 100, Some(&cache)).unwrap_err();
+    let text = std::fs::read_to_string(&cache).unwrap();
+    assert!(text.contains("\nfailed\t"), "{text}");
+
+    // Remembered for this HEAD: a planted reason comes back instead of a new walk.
+    std::fs::write(&cache, text.replace(&err.0, "planted")).unwrap();
+    let again = committed_renames_cached(&repo, 100, Some(&cache)).unwrap_err();
+    assert_eq!(again.0, "planted");
+
+    // A new HEAD is walked again.
+    git(&root, 4_000, &["mv", "Fruit.md", "Pomme.md"]);
+    commit_all(&root, 4_000, "later");
+    let repo = VaultRepo::open(&root).unwrap().unwrap();
+    let later = committed_renames_cached(&repo, 100, Some(&cache)).unwrap_err();
+    assert_ne!(later.0, "planted");
 }

@@ -50,7 +50,16 @@ impl KnownMoves {
                 let cache = default_cache_root()
                     .map(|r| vault_cache_dir(&r, &vault.root).join(RENAME_CACHE_FILE));
                 match committed_renames_cached(&repo, GIT_RENAME_COMMITS, cache.as_deref()) {
-                    Ok(pairs) => pairs.iter().for_each(|(old, new)| renames.add(old, new)),
+                    Ok(found) => {
+                        found
+                            .renames
+                            .iter()
+                            .for_each(|(old, new)| renames.add(old, new));
+                        if let (n @ 1.., Some(reason)) = (found.skipped, found.skip_reason) {
+                            warnings
+                                .push(format!("{reason}; the renames of {n} commits are not used"));
+                        }
+                    }
                     Err(err) => warnings.push(format!("{err}; committed renames are not used")),
                 }
                 worktree_renames(&repo, vault).unwrap_or_else(|err| {

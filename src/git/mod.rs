@@ -12,8 +12,8 @@ use std::fmt;
 use std::path::Path;
 
 pub use commits::{Commit, TreeFile};
-pub use rename_cache::{RENAME_CACHE_FILE, committed_renames_cached};
-pub use renames::{content_similarity, plausible_rename, worktree_renames};
+pub use rename_cache::{CachedRenames, RENAME_CACHE_FILE, committed_renames_cached};
+pub use renames::{CommitRenames, content_similarity, plausible_rename, worktree_renames};
 
 /// Something git-related went wrong; the message is one sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,12 +83,16 @@ impl VaultRepo {
             prefix.push_str(part);
             prefix.push('/');
         }
-        Ok(Some(VaultRepo::from_parts(repo, prefix)))
+        Ok(Some(VaultRepo::from_parts(
+            repo,
+            prefix,
+            OBJECT_CACHE_BYTES,
+        )))
     }
 
-    fn from_parts(mut repo: gix::Repository, prefix: String) -> VaultRepo {
+    fn from_parts(mut repo: gix::Repository, prefix: String, object_cache: usize) -> VaultRepo {
         // Tree diffs read the same trees again and again; gix leaves the cache off.
-        repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+        repo.object_cache_size(object_cache);
         VaultRepo {
             repo,
             prefix,

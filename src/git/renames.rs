@@ -15,6 +15,11 @@ const MIN_SIMILARITY: f32 = 0.5;
 /// Fewer commits than this per thread are not worth a thread.
 const MIN_COMMITS_PER_THREAD: usize = 256;
 
+/// Memory for objects read by each thread of a rename walk. On the Obsidian help
+/// vault's 1,919 commits, 4 MB walks as fast as 32 MB (1.5 s of CPU) with 35 MB less
+/// heap on two threads; nothing at all costs 10% more CPU.
+const WALK_OBJECT_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Above this many (gone × new) pairs, only identical contents are paired.
 const MAX_PAIRS: usize = 250_000;
 
@@ -25,11 +30,13 @@ impl VaultRepo {
         &self,
         max_commits: Option<usize>,
     ) -> Result<Vec<(String, String)>, GitError> {
-        self.renames_in(&self.commits(max_commits)?)
+        Ok(self.renames_in(&self.commits(max_commits)?)?.renames)
     }
 
-    /// The renames of `commits` (each against its first parent), in their order.
-    pub fn renames_in(&self, commits: &[Commit]) -> Result<Vec<(String, String)>, GitError> {
+    /// The renames of `commits` (each against its first parent), in their order. A commit
+    /// that cannot be compared (objects missing, as in a partial clone or an incomplete
+    /// copy) is counted and skipped rather than failing the others.
+    pub fn renames_in(&self, commits: &[Commit]) -> Result<CommitRenames, GitError> {
         // Commits are compared independently, so chunks of them run on every core, each
         // with its own handle on the repository (a handle is not shared across threads).
         let chunk = commits
@@ -38,26 +45,42 @@ impl VaultRepo {
             .max(MIN_COMMITS_PER_THREAD);
         let shared = self.repo.clone().into_sync();
         let prefix = self.prefix.as_str();
-        let parts: Vec<Result<Vec<(String, String)>, GitError>> = commits
+        let parts: Vec<CommitRenames> = commits
             .par_chunks(chunk)
             .map(|commits| {
-                let worker = VaultRepo::from_parts(shared.to_thread_local(), prefix.to_string());
-                let mut renames = Vec::new();
+                let worker = VaultRepo::from_parts(
+                    shared.to_thread_local(),
+                    prefix.to_string(),
+                    WALK_OBJECT_CACHE_BYTES,
+                );
+                let mut part = CommitRenames::default();
                 for commit in commits {
-                    renames.extend(worker.renames_between(commit.parent, commit.id)?);
+                    match worker.renames_between(commit.parent, commit.id) {
+                        Ok(renames) => part.renames.extend(renames),
+                        Err(err) => {
+                            part.skipped += 1;
+                            part.first_error.get_or_insert(err);
+                        }
+                    }
                 }
-                Ok(renames)
+                part
             })
             .collect();
-        let mut renames = Vec::new();
+        let mut all = CommitRenames::default();
         for part in parts {
-            renames.extend(part?);
+            all.renames.extend(part.renames);
+            all.skipped += part.skipped;
+            if all.first_error.is_none() {
+                all.first_error = part.first_error;
+            }
         }
-        Ok(renames)
+        Ok(all)
     }
 
     /// Notes renamed from commit `old` (none: the empty tree) to commit `new`, as
     /// `(old, new)` vault paths. A note moved into or out of the vault is not a rename.
+    /// When a file's content is missing (a partial clone, a damaged copy), only renames
+    /// with identical contents are looked for, which reads no file.
     pub fn renames_between(
         &self,
         old: Option<ObjectId>,
@@ -66,6 +89,18 @@ impl VaultRepo {
         let Some(old) = old else {
             return Ok(Vec::new());
         };
+        self.renames_between_trees(old, new, Some(MIN_SIMILARITY))
+            .or_else(|_| self.renames_between_trees(old, new, None))
+    }
+
+    /// [`VaultRepo::renames_between`] with git's similarity threshold `percentage` (`None`:
+    /// identical contents only).
+    fn renames_between_trees(
+        &self,
+        old: ObjectId,
+        new: ObjectId,
+        percentage: Option<f32>,
+    ) -> Result<Vec<(String, String)>, GitError> {
         let tree_of = |id: ObjectId| {
             self.repo
                 .find_commit(id)
@@ -84,13 +119,13 @@ impl VaultRepo {
             ),
         };
         let mut candidates = Vec::new();
-        old_tree
+        let outcome = old_tree
             .changes()
             .map_err(|e| failed("compare two commits")(&e))?
             .options(|o| {
                 o.track_path().track_rewrites(Some(gix::diff::Rewrites {
                     copies: None,
-                    percentage: Some(MIN_SIMILARITY),
+                    percentage,
                     ..Default::default()
                 }));
             })
@@ -114,8 +149,11 @@ impl VaultRepo {
                 }
                 Ok(std::ops::ControlFlow::Continue(()))
             })
-            .map_err(|e| failed("compare two commits")(&e))?;
-        cache.clear_resource_cache_keep_allocation();
+            .map_err(|e| failed("compare two commits")(&e));
+        // The blobs read for similarity are not needed again: keep the memory bounded.
+        cache.clear_resource_cache();
+        outcome?;
+        drop((old_tree, new_tree));
         // Git's 50% lets two notes of one template pass for a rename; a fix must not.
         let mut renames = Vec::new();
         for (from, to, old_blob, new_blob) in candidates {
@@ -128,6 +166,17 @@ impl VaultRepo {
         renames.sort();
         Ok(renames)
     }
+}
+
+/// The renames of several commits, and the commits that could not be compared.
+#[derive(Clone, Debug, Default)]
+pub struct CommitRenames {
+    /// `(old, new)` vault paths, oldest first.
+    pub renames: Vec<(String, String)>,
+    /// How many commits could not be compared (their renames are missing).
+    pub skipped: usize,
+    /// Why the first of them could not.
+    pub first_error: Option<GitError>,
 }
 
 /// Renames not committed yet: notes of HEAD missing from `vault` paired with notes of

@@ -38,11 +38,19 @@ pub fn refresh(shared: &Arc<Shared>, ws: usize, out: &Out) {
                     Some(workspace) => workspace.model.vault.clone(),
                     None => break,
                 };
+                let started = std::time::Instant::now();
                 let (renames, warnings) = KnownMoves::for_vault(&vault);
                 drop(vault);
                 for warning in warnings {
                     log::send(&out, log::Level::Warning, format!("renames: {warning}"));
                 }
+                let message = format!(
+                    "learnt {} renames in {} ms{}",
+                    renames.len(),
+                    started.elapsed().as_millis(),
+                    super::memory::rss_note()
+                );
+                log::send(&out, log::Level::Info, message);
                 job.set_moves(Arc::new(renames));
                 if !job.finish_moves_job() {
                     break;
