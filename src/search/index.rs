@@ -13,10 +13,15 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use super::SearchError;
 use super::cache::{CacheDir, Manifest, NoteSource, Stamp, content_hash, find_changes};
+use super::inflight::{InFlight, QueuedDoc};
 use super::schema::{Analyzers, Fields, Mode, note_document};
 use super::syntax::SearchQuery;
 use crate::config::Config;
 use crate::note::{Note, VaultPath};
+
+/// Documents made but not yet indexed, at most, while many notes are indexed at once:
+/// enough to keep the writer busy, few enough that the notes' prose is not all copied.
+const MAX_IN_FLIGHT: usize = 64;
 
 /// Where the index lives and how to find it.
 #[derive(Clone, Debug, Default)]
@@ -83,7 +88,7 @@ pub struct SearchIndex {
 }
 
 pub(super) struct Writer {
-    pub(super) writer: IndexWriter<TantivyDocument>,
+    pub(super) writer: IndexWriter<QueuedDoc>,
     pub(super) manifest: Manifest,
     /// The index has uncommitted changes.
     pub(super) pending: bool,
@@ -160,12 +165,14 @@ impl SearchIndex {
         let modes = Mutex::new(Vec::new());
         let failure = Mutex::new(None);
         let fields = self.fields;
+        let in_flight = InFlight::new(MAX_IN_FLIGHT);
         let changes = find_changes(source, &w.manifest, |note| {
             let mode = Mode::of_note(note);
             if !fresh {
                 w.writer.delete_term(path_term(&fields, &note.path));
             }
-            if let Err(e) = w.writer.add_document(note_document(&fields, note, mode)) {
+            let doc = in_flight.admit(note_document(&fields, note, mode));
+            if let Err(e) = w.writer.add_document(doc) {
                 *lock(&failure) = Some(e);
             }
             let mut modes = lock(&modes);
@@ -235,7 +242,7 @@ impl SearchIndex {
         let mode = Mode::of_note(note);
         w.writer.delete_term(path_term(&self.fields, &note.path));
         w.writer
-            .add_document(note_document(&self.fields, note, mode))?;
+            .add_document(QueuedDoc::free(note_document(&self.fields, note, mode)))?;
         let stamp = Stamp {
             size: note.text.len() as u64,
             mtime: None,

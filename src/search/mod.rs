@@ -4,6 +4,7 @@
 //! - [`schema`]: fields, per-note language modes, the tokenizer over the shared analyzer.
 //! - [`index`]: [`SearchIndex`]: update, commit, search; `open.rs`: warm start, rebuilds
 //!   and the lock fallback.
+//! - `inflight.rs`: the bound on documents queued for the writer.
 //! - [`cache`]: the cache folder, the manifest and the scan for changed notes.
 //! - [`handle`]: [`SearchHandle`]: opening on a background thread, debounced commits.
 //! - [`query`]: the query language; [`symbols`]; [`mentions`].
@@ -13,6 +14,7 @@
 pub mod cache;
 pub mod handle;
 pub mod index;
+mod inflight;
 pub mod mentions;
 mod open;
 pub mod prose;
