@@ -24,6 +24,7 @@ mod incremental;
 mod picture;
 mod record;
 mod replay;
+mod reuse;
 mod rulebook;
 #[cfg(test)]
 mod tests;
@@ -44,11 +45,12 @@ use crate::vault::{LoadError, NoteId, Vault, load_vault, load_vault_with};
 
 use cache::CheckCache;
 
-pub use cache::{CACHE_FORMAT, CacheReport, CacheSetting};
+pub use cache::{CACHE_FORMAT, CacheReport, CacheSetting, set_racy_window};
 pub use change::{Change, Effect};
 pub use fulltext::{FullTextOutcome, cached_fulltext};
 pub use picture::{Picture, PictureEdge};
 pub use replay::{Replay, ReplaySummary, replay_git};
+pub use reuse::{Checked, ReusedRun, RunToSave};
 pub use rulebook::{load_rulebook, load_rulebook_lenient};
 
 /// A stage of [`Analysis::load_with`], reported when it ends.
@@ -104,47 +106,6 @@ impl Analysis {
         analysis.set_coherence(analysis.coherence_model());
         stage(Stage::Coherence);
         Ok(analysis)
-    }
-
-    /// [`Analysis::load_with`] through the check cache: notes whose text did not change
-    /// take their parse and term vectors from it, and the cache is updated with the notes
-    /// that did. The result is the analysis a load without the cache gives.
-    pub fn load_cached(
-        root: &Path,
-        rulebook: Arc<Rulebook>,
-        setting: &CacheSetting,
-        stage: &mut dyn FnMut(Stage),
-    ) -> Result<(Analysis, CacheReport), LoadError> {
-        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let Some(cache) = CheckCache::open(setting, &canonical) else {
-            let analysis = Analysis::load_with(root, rulebook, stage)?;
-            return Ok((analysis, CacheReport::default()));
-        };
-        let vault = load_vault_with(root, &rulebook.config, &|path, text| {
-            cache.parse(path, text)
-        })?;
-        stage(Stage::Load);
-        let graph = build_link_graph(&vault);
-        stage(Stage::Resolve);
-        let config = &rulebook.config;
-        let known = match rulebook.needs_drift() {
-            true => cache.known_terms(&vault),
-            false => Vec::new(),
-        };
-        let mut coherence =
-            Coherence::build_with(&vault, &graph, config, rulebook.needs_drift(), known);
-        measure_trace_anchors(&mut coherence, &vault, config);
-        let report = cache.save(&vault, &coherence);
-        stage(Stage::Coherence);
-        let analysis = Analysis {
-            rulebook,
-            vault,
-            graph,
-            coherence,
-            coherent: true,
-            resolved: true,
-        };
-        Ok((analysis, report))
     }
 
     /// [`Analysis::load_resolved`] through the check cache (the language server's warm

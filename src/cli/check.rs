@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use super::progress::DelayedSpinner;
 use super::report::{self, Report};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Checked, ReusedRun};
 use crate::coherence::vault_coherence;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{FixContext, KnownMoves, group_broken_links};
@@ -133,27 +133,49 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     let spinner = DelayedSpinner::start("checking the vault");
     let cache = super::load::cache_setting(args.cache_dir.as_deref(), args.no_cache);
-    let analysis =
-        match super::load::open_analysis_cached(&args.path, rulebook, &cache, &mut |stage| {
+    // Recording and grouping need the whole model; every other output is made from the
+    // findings, so the last run's serve when nothing they depend on changed.
+    let reuse = !args.history.record && args.group_by.is_none();
+    let checked =
+        match super::load::open_for_check(&args.path, rulebook, &cache, reuse, &mut |stage| {
             timings.phase(stage.name())
         }) {
-            Ok(analysis) => analysis,
+            Ok(checked) => checked,
             Err(code) => return code,
         };
-    let fulltext = super::load::fulltext(&analysis.vault, &analysis.rulebook.active_queries());
-    timings.phase("full-text selectors");
-    let diagnostics = analysis.check(Some(&fulltext));
-    timings.phase("rules");
+    let (analysis, diagnostics, vectors, score) = match checked {
+        Checked::Reused(run) => {
+            let ReusedRun {
+                analysis,
+                findings,
+                score,
+                vectors,
+            } = *run;
+            (analysis, findings, vectors, score)
+        }
+        Checked::Loaded(analysis, save) => {
+            let fulltext =
+                super::load::fulltext(&analysis.vault, &analysis.rulebook.active_queries());
+            timings.phase("full-text selectors");
+            let diagnostics = analysis.check(Some(&fulltext));
+            timings.phase("rules");
+            let (vectors, score) = vault_coherence(
+                &analysis.vault,
+                &analysis.graph,
+                &analysis.coherence,
+                &diagnostics,
+            );
+            if let Err(warning) = save.save(&analysis, &diagnostics, score, &vectors) {
+                eprintln!("warning: {warning}");
+            }
+            (*analysis, diagnostics, vectors, score)
+        }
+    };
     drop(spinner);
 
     let Analysis {
-        vault,
-        graph,
-        coherence,
-        rulebook,
-        ..
+        vault, rulebook, ..
     } = &analysis;
-    let (vectors, score) = vault_coherence(vault, graph, coherence, &diagnostics);
     let outcome = match super::history::after_check(&args.history, &analysis, diagnostics) {
         Ok(outcome) => outcome,
         Err(message) => {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::EXIT_ERROR;
 use crate::analysis::{
-    Analysis, CacheSetting, FullTextOutcome, Stage, cached_fulltext, load_rulebook,
+    Analysis, CacheReport, CacheSetting, Checked, FullTextOutcome, Stage, cached_fulltext,
+    load_rulebook,
 };
 use crate::diagnostic::Severity;
 use crate::query_rules::{FullText, QueryRule};
@@ -66,29 +67,40 @@ pub fn cache_setting(cache_dir: Option<&Path>, no_cache: bool) -> CacheSetting {
     }
 }
 
-/// [`open_analysis`] through the check cache, printing its problems as warnings (and, with
+/// [`Analysis::load_for_check`], printing the cache's problems as warnings (and, with
 /// `TWIN_TIMINGS`, what it held).
-pub fn open_analysis_cached(
+pub fn open_for_check(
     path: &Path,
     rulebook: Rulebook,
     cache: &CacheSetting,
+    reuse: bool,
     stage: &mut dyn FnMut(Stage),
-) -> Result<Analysis, u8> {
-    let (analysis, report) = Analysis::load_cached(path, Arc::new(rulebook), cache, stage)
+) -> Result<Checked, u8> {
+    let (checked, report) = Analysis::load_for_check(path, Arc::new(rulebook), cache, reuse, stage)
         .map_err(|err| {
             eprintln!("error: {err}");
             EXIT_ERROR
         })?;
+    print_cache_report(&report, cache);
+    Ok(checked)
+}
+
+fn print_cache_report(report: &CacheReport, cache: &CacheSetting) {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
     if std::env::var_os("TWIN_TIMINGS").is_some() && *cache != CacheSetting::Off {
-        eprintln!(
-            "timing: cache        {} notes from the cache, {} parsed, {} shards written",
-            report.hits, report.misses, report.written
-        );
+        match report.reused {
+            true => eprintln!(
+                "timing: cache        the last run's findings reused, {} files hashed",
+                report.hashed
+            ),
+            false => eprintln!(
+                "timing: cache        {} notes from the cache, {} parsed, {} shards written, {} files hashed",
+                report.hits, report.misses, report.written, report.hashed
+            ),
+        }
     }
-    Ok(analysis)
 }
 
 /// [`open_rulebook`] then [`open_analysis`].

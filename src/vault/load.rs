@@ -63,10 +63,16 @@ pub fn load_vault_with(
         .canonicalize()
         .map_err(|e| LoadError::Io(root.to_path_buf(), e))?;
     let files = discover_files(&root, config);
+    Ok(load_discovered(root, &files, parse))
+}
 
+/// The vault of `files`, discovered in the canonical folder `root` ([`discover_files`]):
+/// notes read and made by `parse`, canvases read, attachments listed. For a caller that
+/// looks at the files before they are read (the check cache stamps them).
+pub fn load_discovered(root: PathBuf, files: &[DiscoveredFile], parse: ParseFn<'_>) -> Vault {
     let mut attachments: Vec<VaultPath> = Vec::new();
     let mut note_files: Vec<&DiscoveredFile> = Vec::new();
-    for file in &files {
+    for file in files {
         match file.kind {
             FileKind::Note => note_files.push(file),
             // No link can name a file whose name is not UTF-8, so it is left out.
@@ -103,7 +109,7 @@ pub fn load_vault_with(
     for canvas in canvases {
         vault.set_canvas(canvas);
     }
-    Ok(vault)
+    vault
 }
 
 /// Reads a note's text, or says in one sentence why it cannot be read.

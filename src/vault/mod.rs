@@ -21,8 +21,8 @@ pub use canvas::{
 pub use contain::{name_problem, own_file, resolve_inside};
 pub use discover::{DiscoveredFile, FileKind, discover_files, is_excluded, is_markdown};
 pub use load::{
-    LoadError, MAX_NOTE_BYTES, ODD_BYTE, ParseFn, load_vault, load_vault_with, note_text,
-    odd_bytes, read_note_file,
+    LoadError, MAX_NOTE_BYTES, ODD_BYTE, ParseFn, load_discovered, load_vault, load_vault_with,
+    note_text, odd_bytes, read_note_file,
 };
 pub use names::NameIndex;
 pub use paths::{

@@ -13,6 +13,8 @@
 //! two runs at once cost at most some work. A shard that cannot be read is left out and
 //! rewritten; the first such problem becomes one warning.
 
+pub(crate) mod run;
+pub(crate) mod stamps;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -28,6 +30,7 @@ use crate::search::cache::{content_hash, vault_cache_dir};
 use crate::text::LineIndex;
 use crate::vault::Vault;
 
+pub use stamps::set_racy_window;
 pub use store::CACHE_FORMAT;
 
 /// The folder of the check cache inside a vault's cache folder.
@@ -53,6 +56,10 @@ pub struct CacheReport {
     pub misses: usize,
     /// Shard files written.
     pub written: usize,
+    /// Notes and canvases read to learn their text's hash, their stamps being new.
+    pub hashed: usize,
+    /// The findings are the last run's: nothing they depend on changed.
+    pub reused: bool,
     /// Problems with the cache, one sentence each (a corrupt shard, a folder that cannot
     /// be written); the check goes on without it.
     pub warnings: Vec<String>,
@@ -102,35 +109,36 @@ impl CheckCache {
     /// Opens the cache of the vault at `root` (canonical). `None` when the setting is off
     /// or the folder would be inside the vault (twin writes nothing there unasked).
     pub fn open(setting: &CacheSetting, root: &Path) -> Option<CheckCache> {
-        let CacheSetting::Root(cache_root) = setting else {
-            return None;
-        };
-        let dir = vault_cache_dir(cache_root, root).join(CHECK_DIR);
-        let mut report = CacheReport::default();
-        if inside(&dir, root) {
-            report.warnings.push(format!(
-                "the cache folder {} is inside the vault; checking without the cache",
-                dir.display()
-            ));
-            return Some(CheckCache {
+        match check_dir(setting, root)? {
+            Ok(dir) => Some(CheckCache::open_dir(dir, None)),
+            Err(warning) => Some(CheckCache {
                 dir: PathBuf::new(),
                 entries: FxHashMap::default(),
                 shards: FxHashMap::default(),
-                report,
-            });
+                report: CacheReport {
+                    warnings: vec![warning],
+                    ..CacheReport::default()
+                },
+            }),
         }
-        let (entries, shards, problem) = store::read_all(&dir);
-        if let Some(problem) = problem {
+    }
+
+    /// Reads the shards in `dir`; `problem` is one already met with the cache's other
+    /// files, said in place of the shards' own so that a damaged cache makes one warning.
+    pub fn open_dir(dir: PathBuf, problem: Option<String>) -> CheckCache {
+        let mut report = CacheReport::default();
+        let (entries, shards, shard_problem) = store::read_all(&dir);
+        if let Some(problem) = problem.or(shard_problem) {
             report
                 .warnings
                 .push(format!("the check cache {problem}; it is rebuilt"));
         }
-        Some(CheckCache {
+        CheckCache {
             dir,
             entries,
             shards,
             report,
-        })
+        }
     }
 
     /// Whether the cache may be written (it is not inside the vault).
@@ -141,9 +149,18 @@ impl CheckCache {
     /// The note at `path` with `text`: the cached parse when the text is the one it was
     /// made from, else a fresh one.
     pub fn parse(&self, path: VaultPath, text: Arc<str>) -> Note {
+        let hash = match self.entries.get(&*path) {
+            Some(entry) if entry.len == text.len() as u64 => content_hash(&text),
+            _ => return parse_note(path, text),
+        };
+        self.parse_hashed(path, text, hash)
+    }
+
+    /// [`CheckCache::parse`] of a text whose hash the caller has.
+    pub fn parse_hashed(&self, path: VaultPath, text: Arc<str>, hash: u64) -> Note {
         if let Some(entry) = self.entries.get(&*path)
             && entry.len == text.len() as u64
-            && entry.hash == content_hash(&text)
+            && entry.hash == hash
             && let Some(mut note) = entry.note.lock().ok().and_then(|mut n| n.take())
         {
             let _ = entry.taken.set(text.clone());
@@ -188,6 +205,22 @@ impl CheckCache {
         }
         self.report
     }
+}
+
+/// The check cache's folder for the vault at `root` (canonical): `None` when the setting is
+/// off, `Err` with a warning when the folder would be inside the vault.
+pub(crate) fn check_dir(setting: &CacheSetting, root: &Path) -> Option<Result<PathBuf, String>> {
+    let CacheSetting::Root(cache_root) = setting else {
+        return None;
+    };
+    let dir = vault_cache_dir(cache_root, root).join(CHECK_DIR);
+    if inside(&dir, root) {
+        return Some(Err(format!(
+            "the cache folder {} is inside the vault; checking without the cache",
+            dir.display()
+        )));
+    }
+    Some(Ok(dir))
 }
 
 /// Whether `dir` (which may not exist yet) is inside the vault at `root` (canonical).

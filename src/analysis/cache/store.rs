@@ -283,6 +283,50 @@ fn write_shard(dir: &Path, count: u32, index: u32, entries: &[EntryOut<'_>]) -> 
     atomic_write(&dir.join(&name), &bytes)
 }
 
+/// The first bytes of the cache's other files (the manifest of stamps, the last run).
+const FRAMED_MAGIC: &[u8; 8] = b"twinchk\x02";
+
+/// Writes `body` to `path` after a magic number, a checksum, twin's version and the cache
+/// format, by temporary file and rename.
+pub(super) fn write_framed(path: &Path, body: &[u8]) -> io::Result<()> {
+    let mut inner = postcard::to_stdvec(&(env!("CARGO_PKG_VERSION"), CACHE_FORMAT))
+        .map_err(io::Error::other)?;
+    inner.extend_from_slice(body);
+    let mut bytes = Vec::with_capacity(inner.len() + 16);
+    bytes.extend_from_slice(FRAMED_MAGIC);
+    bytes.extend_from_slice(&checksum(&inner).to_le_bytes());
+    bytes.extend_from_slice(&inner);
+    atomic_write(path, &bytes)
+}
+
+/// The body [`write_framed`] wrote at `path`: `Ok(None)` when there is no such file, `Err`
+/// with a phrase when it is corrupt, truncated or of another version.
+pub(super) fn read_framed(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("file {} cannot be read ({e})", path.display())),
+    };
+    let corrupt = |what: &str| format!("file {} is {what}", path.display());
+    if bytes.len() < 16 || &bytes[..8] != FRAMED_MAGIC {
+        return Err(corrupt("not a twin check cache"));
+    }
+    let sum = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
+    let inner = &bytes[16..];
+    if checksum(inner) != sum {
+        return Err(corrupt("truncated or corrupt"));
+    }
+    let ((version, format), body) =
+        postcard::take_from_bytes::<(&str, u32)>(inner).map_err(|_| corrupt("corrupt"))?;
+    if version != env!("CARGO_PKG_VERSION") || format != CACHE_FORMAT {
+        return Err(format!(
+            "file {} was made by another version of twin ({version})",
+            path.display()
+        ));
+    }
+    Ok(Some(body.to_vec()))
+}
+
 /// Writes `bytes` to a temporary file beside `path` and renames it into place, so that a
 /// reader, or another twin writing the same shard, never sees half a file.
 fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
