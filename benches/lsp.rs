@@ -145,10 +145,10 @@ fn pick_notes(vault: &Path) -> (String, String) {
         .expect("notes");
     let linker = (0..v.notes.len())
         .filter(|&i| {
-            v.notes[i]
-                .links
+            let note = &v.notes[i];
+            note.links
                 .iter()
-                .any(|l| l.target.len() > 3 && l.anchor.is_some())
+                .any(|l| l.target(&note.text).len() > 3 && l.anchor.is_some())
         })
         .nth(v.notes.len() / 3)
         .unwrap_or(0);

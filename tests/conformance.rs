@@ -30,9 +30,11 @@ fn describe(analysis: &Analysis, resolution: &LinkResolution) -> String {
             match resolution.anchor {
                 AnchorResolution::None => note.path.to_string(),
                 AnchorResolution::Heading(h) => {
-                    format!("{} > {}", note.path, note.headings[h].text)
+                    format!("{} > {}", note.path, note.headings[h as usize].text)
                 }
-                AnchorResolution::Block(b) => format!("{} > ^{}", note.path, note.block_ids[b].id),
+                AnchorResolution::Block(b) => {
+                    format!("{} > ^{}", note.path, note.block_ids[b as usize].id)
+                }
                 AnchorResolution::Missing => format!("{} > missing", note.path),
             }
         }

@@ -286,7 +286,7 @@ fn language_server_stays_inside_the_vault() {
             uris_inside(
                 &response,
                 &vault_uri,
-                &format!("{method} on {:?}", link.target),
+                &format!("{method} on {:?}", link.target(&note.text)),
             );
         }
     }

@@ -306,7 +306,7 @@ impl Soak {
         self.counter += 1;
         let (at, new_name) = if self.rng.below(2) == 0 && !note.links.is_empty() {
             let link = &note.links[self.rng.below(note.links.len())];
-            if link.target.is_empty() {
+            if link.target(&note.text).is_empty() {
                 return;
             }
             (

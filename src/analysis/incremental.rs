@@ -122,8 +122,9 @@ fn update_coherence(model: &mut Analysis, shifted: bool, effect: &mut Effect) {
 }
 
 /// The lookup key of the file name a link target names (`guide` for `docs/Guide.md`).
-fn link_key(link: &Link) -> Option<String> {
-    let target = link.target.trim();
+/// `text` is the text of the note the link is in.
+fn link_key(text: &str, link: &Link) -> Option<String> {
+    let target = link.target(text).trim();
     if target.is_empty() {
         return None;
     }
@@ -294,7 +295,7 @@ fn reresolve_named(
             continue;
         }
         for (j, link) in note.links.iter().enumerate() {
-            if link_key(link).as_deref() == Some(key) {
+            if link_key(&note.text, link).as_deref() == Some(key) {
                 hits.push((NoteId(i as u32), j));
             }
         }
@@ -382,7 +383,7 @@ fn shift_notes(model: &mut Analysis, f: impl Fn(u32) -> Option<u32>) {
                 None => resolution.target = None,
             }
         }
-        resolution.candidates.retain_mut(|c| match f(c.0) {
+        resolution.retain_candidates(|c| match f(c.0) {
             Some(n) => {
                 c.0 = n;
                 true

@@ -174,8 +174,10 @@ fn find_note(vault: &Vault, name: &str) -> Option<NoteId> {
         return None;
     }
     let probe = parse_note("probe.md".into(), Arc::from(format!("[[{name}]]")));
-    let link = probe.links.first()?;
-    match resolve_link(vault, NoteId(0), link).target {
+    let mut link = probe.links.first()?.clone();
+    // Resolved as if written in the first note, whose text is not the probe's.
+    link.detach(&probe.text);
+    match resolve_link(vault, NoteId(0), &link).target {
         Some(LinkTarget::Note(id)) => Some(id),
         _ => None,
     }

@@ -76,7 +76,7 @@ pub(super) fn repair_canvas_link(
         (json_escaped(path), path)
     } else if let Some(card) = canvas.links.iter().find(|l| l.link.target_span == span) {
         // A relative markdown target names a path from the canvas's folder.
-        let target = &card.link.target;
+        let target = card.link.target(&canvas.text);
         let from_root = (card.link.kind == LinkKind::Markdown && target.starts_with('.'))
             .then(|| join_relative(parent_folder(&canvas.path), target))
             .flatten();

@@ -54,15 +54,17 @@ pub fn extract_section(
     let inside = |span: Span| span.start >= section.start && span.end <= section.end;
     // Whether an anchor points into the section (`Some`), and at its own heading (`true`).
     let into_section = |a: &AnchorResolution| match a {
-        AnchorResolution::Heading(x) => inside(note.headings[*x].span).then_some(*x == h),
-        AnchorResolution::Block(b) => inside(note.block_ids[*b].span).then_some(false),
+        AnchorResolution::Heading(x) => {
+            inside(note.headings[*x as usize].span).then_some(*x as usize == h)
+        }
+        AnchorResolution::Block(b) => inside(note.block_ids[*b as usize].span).then_some(false),
         _ => None,
     };
     for (src, j) in cx.graph.links_to_note(id) {
         let from = vault.note(src);
         let link = &from.links[j];
         let anchor = &cx.graph.resolutions[src.0 as usize][j].anchor;
-        if src == id && inside(link.span) && link.target.is_empty() {
+        if src == id && inside(link.span) && link.target(&from.text).is_empty() {
             // `[[#Other]]` in the moved text: still the same note when it points into the
             // section, the parent by name when it points out of it.
             if into_section(anchor).is_none() {
@@ -203,7 +205,7 @@ pub fn rebased_target(cx: &FixContext<'_>, id: NoteId, j: usize, new_path: &str)
     let vault = cx.vault;
     let note = vault.note(id);
     let link = &note.links[j];
-    if parent_folder(&note.path) == parent_folder(new_path) || link.target.is_empty() {
+    if parent_folder(&note.path) == parent_folder(new_path) || link.target(&note.text).is_empty() {
         return None;
     }
     let written = &note.text[link.target_span.range()];

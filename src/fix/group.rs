@@ -43,7 +43,7 @@ pub fn group_broken_links(cx: &FixContext<'_>, diagnostics: &[Diagnostic]) -> Ve
         let Some(j) = note.links.iter().position(|l| l.target_span == d.span) else {
             continue;
         };
-        let target = note.links[j].target.trim();
+        let target = note.links[j].target(&note.text).trim();
         let acc = groups.entry(loose_key(target)).or_insert_with(|| Acc {
             spellings: FxHashMap::default(),
             first: (id, j),

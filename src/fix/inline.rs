@@ -161,7 +161,7 @@ fn inlined_text(cx: &FixContext<'_>, id: NoteId, b: NoteId) -> Result<String, St
             continue;
         }
         if resolutions[k].target != Some(LinkTarget::Note(b))
-            || l.target.is_empty()
+            || l.target(&inlined.text).is_empty()
             || removed.iter().any(|s| s.contains(l.span.start as usize))
         {
             continue;

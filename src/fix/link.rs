@@ -36,8 +36,10 @@ pub fn repair_link(
     let link = &note.links[j];
     let resolution = &cx.graph.resolutions[id.0 as usize][j];
     match (&resolution.target, &resolution.anchor) {
-        (None, _) if resolution.outside_vault => Err("the target is outside the vault".into()),
-        (None, _) if link.target.trim().is_empty() => Err("the link has no target".into()),
+        (None, _) if resolution.outside_vault() => Err("the target is outside the vault".into()),
+        (None, _) if link.target(&note.text).trim().is_empty() => {
+            Err("the link has no target".into())
+        }
         (None, _) => {
             if let Some(fix) = near_miss_fix(cx, note, link)? {
                 return Ok((Safety::Safe, fix));
@@ -67,7 +69,7 @@ pub fn repair_link(
 /// Points a broken link to the one note or file it names up to case, normalization,
 /// whitespace, `.md` and encoding; `Err` when it names several.
 fn near_miss_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option<Fix>, String> {
-    let found = match cx.names().near_miss(&note.path, link) {
+    let found = match cx.names().near_miss(&note.path, &note.text, link) {
         Ok(found) => found,
         Err(many) if many.len() > 1 => {
             let paths: Vec<&str> = many.iter().take(3).map(|f| path_of(cx, *f)).collect();
@@ -84,14 +86,16 @@ fn alias_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix> {
     if link.kind != LinkKind::Wiki || link.embed {
         return None;
     }
-    let owner = cx.vault.note(cx.vault.index.alias_owner(&link.target)?);
-    let nick = link.target.trim();
+    let owner = cx
+        .vault
+        .note(cx.vault.index.alias_owner(link.target(&note.text))?);
+    let nick = link.target(&note.text).trim();
     let target = retarget(cx.vault, note, link, &owner.path, &owner.path);
     let mut changes = vec![TextChange {
         span: link.target_span,
         new_text: target,
     }];
-    if link.display.is_none() {
+    if link.display(&note.text).is_none() {
         // The alias becomes the display, before `]]` and after any anchor.
         let close = Span::empty(link.span.end as usize - 2);
         changes.push(TextChange {
@@ -113,7 +117,7 @@ fn alias_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix> {
 fn renamed_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Result<Option<Fix>, String> {
     let Some(id) = cx
         .moves
-        .and_then(|r| r.renamed_note(cx.vault, &link.target))
+        .and_then(|r| r.renamed_note(cx.vault, link.target(&note.text)))
     else {
         return Ok(None);
     };
@@ -132,10 +136,10 @@ fn closest_note_fix(cx: &FixContext<'_>, note: &Note, link: &Link) -> Option<Fix
 /// names a note at all (a file such as `clip.mp4` is no note's typo) and that note is
 /// not the linking note itself (which would make it link to itself).
 fn closest_other_note<'v>(cx: &FixContext<'v>, note: &Note, link: &Link) -> Option<&'v Note> {
-    if names_a_file(&link.target) {
+    if names_a_file(link.target(&note.text)) {
         return None;
     }
-    let wanted = note_name(strip_md_extension(&link.target));
+    let wanted = note_name(strip_md_extension(link.target(&note.text)));
     let target = cx.vault.note(cx.names().closest_note(wanted)?);
     (target.path != note.path).then_some(target)
 }
@@ -170,8 +174,10 @@ fn point_to(cx: &FixContext<'_>, note: &Note, link: &Link, found: Found) -> Resu
     }];
     if let (Found::Note(id), Some(anchor)) = (found, &link.anchor) {
         let target = cx.vault.note(id);
-        if resolve_anchor(target, Some(anchor)) == AnchorResolution::Missing {
-            let heading = wanted_heading(link)
+        if resolve_anchor(target, link.anchor_kind(&note.text).as_ref())
+            == AnchorResolution::Missing
+        {
+            let heading = wanted_heading(note, link)
                 .filter(|(_, parts)| *parts == 1)
                 .and_then(|(wanted, _)| unique_heading(target, &wanted));
             let Some(heading) = heading else {
@@ -218,9 +224,8 @@ fn change_link(cx: &FixContext<'_>, note: &Note, link: &Link, path: &str, prefer
 }
 
 /// The last part of a heading anchor, URL-decoded.
-fn wanted_heading(link: &Link) -> Option<(String, usize)> {
-    let anchor = link.anchor.as_ref()?;
-    let AnchorKind::Heading(parts) = &anchor.kind else {
+fn wanted_heading(note: &Note, link: &Link) -> Option<(String, usize)> {
+    let AnchorKind::Heading(parts) = link.anchor_kind(&note.text)? else {
         return None;
     };
     let last = parts.last()?;
@@ -239,7 +244,7 @@ fn heading_repair(
     target: NoteId,
     allow_unsafe: bool,
 ) -> Result<(Safety, Fix), String> {
-    let (Some(anchor), Some((wanted, parts))) = (&link.anchor, wanted_heading(link)) else {
+    let (Some(anchor), Some((wanted, parts))) = (&link.anchor, wanted_heading(note, link)) else {
         return Err("only heading anchors are repaired".into());
     };
     let target_note = cx.vault.note(target);
@@ -293,9 +298,10 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
     let safe_title = safe.as_ref().map(|f| f.title.clone());
     fixes.extend(safe);
     match (&resolution.target, &resolution.anchor) {
-        (None, _) if !link.target.is_empty() && !resolution.outside_vault => {
+        (None, _) if !link.target(&note.text).is_empty() && !resolution.outside_vault() => {
             if !link.embed
-                && let Some(path) = new_note_path(&vault.root, note, &link.target, link.kind)
+                && let Some(path) =
+                    new_note_path(&vault.root, note, link.target(&note.text), link.kind)
             {
                 fixes.push(Fix {
                     title: format!("Create note {path}"),
@@ -306,12 +312,12 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
                     preferred: false,
                 });
             }
-            let wanted = note_name(strip_md_extension(&link.target));
+            let wanted = note_name(strip_md_extension(link.target(&note.text)));
             // Never the linking note, and no note for a missing file.
             let names = vault
                 .notes
                 .iter()
-                .filter(|n| n.path != note.path && !names_a_file(&link.target))
+                .filter(|n| n.path != note.path && !names_a_file(link.target(&note.text)))
                 .map(|n| n.name());
             // A close name is a guess (`twin fix --unsafe`): offered, never preferred, so
             // an editor's automatic fix does not apply it.
@@ -334,8 +340,8 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
             let Some(anchor) = &link.anchor else {
                 return fixes;
             };
-            if let AnchorKind::Heading(parts) = &anchor.kind {
-                let wanted = parts.last().map_or("", String::as_str);
+            if let Some(AnchorKind::Heading(parts)) = link.anchor_kind(&note.text) {
+                let wanted = parts.last().copied().unwrap_or("");
                 let headings =
                     (0..target_note.headings.len()).map(|h| heading_source(target_note, h));
                 for heading in closest(wanted, headings) {
@@ -370,12 +376,12 @@ pub fn link_fixes(cx: &FixContext<'_>, id: NoteId, j: usize) -> Vec<Fix> {
 pub fn candidate(cx: &FixContext<'_>, id: NoteId, j: usize) -> Option<(Safety, String)> {
     let note = cx.vault.note(id);
     let link = &note.links[j];
-    if let Ok(found) = cx.names().near_miss(&note.path, link) {
+    if let Ok(found) = cx.names().near_miss(&note.path, &note.text, link) {
         return Some((Safety::Safe, path_of(cx, found).to_string()));
     }
     if let Some(renamed) = cx
         .moves
-        .and_then(|r| r.renamed_note(cx.vault, &link.target))
+        .and_then(|r| r.renamed_note(cx.vault, link.target(&note.text)))
     {
         return Some((Safety::Safe, cx.vault.note(renamed).path.to_string()));
     }

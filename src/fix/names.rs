@@ -125,8 +125,9 @@ impl NameTable {
 
     /// What a broken link names up to case, normalization, whitespace, `.md` and encoding:
     /// `Ok` with the one match, `Err` with every match when there are none or several.
-    pub fn near_miss(&self, from_path: &str, link: &Link) -> Result<Found, Vec<Found>> {
-        let target = link.target.trim();
+    /// `text` is the text of the note at `from_path`, where the link is.
+    pub fn near_miss(&self, from_path: &str, text: &str, link: &Link) -> Result<Found, Vec<Found>> {
+        let target = link.target(text).trim();
         let folder = parent_folder(from_path);
         let relative = target.starts_with("./") || target.starts_with("../");
         // Markdown links, and relative wikilinks, are read from the linking note's folder first.

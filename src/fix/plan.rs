@@ -278,9 +278,11 @@ fn step(cx: &FixContext<'_>, d: &Diagnostic, allow_unsafe: bool) -> Option<Step>
                     let creatable = d.code == "broken-link"
                         && reason.starts_with(NO_MATCH)
                         && !link.embed
-                        && !resolution.outside_vault;
+                        && !resolution.outside_vault();
                     let path = creatable
-                        .then(|| new_note_path(&cx.vault.root, note, &link.target, link.kind))
+                        .then(|| {
+                            new_note_path(&cx.vault.root, note, link.target(&note.text), link.kind)
+                        })
                         .flatten();
                     match path {
                         Some(path) if allow_unsafe => Some(Step::Create(path, finding)),

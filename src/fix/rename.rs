@@ -32,7 +32,7 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
         for (src, j) in graph.links_to_note(*id) {
             let from = vault.note(src);
             let link = &from.links[j];
-            if link.target.is_empty() {
+            if link.target(&from.text).is_empty() {
                 continue;
             }
             // A moved note's own links are written as seen from its new place.
@@ -63,7 +63,9 @@ pub fn move_notes(vault: &Vault, graph: &LinkGraph, moves: &[(NoteId, String)]) 
         }
         for (j, link) in note.links.iter().enumerate() {
             let written = &note.text[link.target_span.range()];
-            if link.kind != LinkKind::Markdown || written.starts_with('/') || link.target.is_empty()
+            if link.kind != LinkKind::Markdown
+                || written.starts_with('/')
+                || link.target(&note.text).is_empty()
             {
                 continue;
             }

@@ -6,7 +6,8 @@ use memchr::{memchr, memmem};
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{CowStr, LinkType};
 
-use super::model::{Link, LinkKind, LinkSource};
+use super::lex::trim_range;
+use super::model::{Link, LinkKind, LinkParts, LinkSource};
 use super::wikilink::parse_anchor;
 use crate::text::Span;
 
@@ -82,12 +83,16 @@ pub(crate) fn finish(
     let raw_hash = raw
         .as_ref()
         .map(|r| memchr(b'#', &text.as_bytes()[r.clone()]).map_or(r.end, |k| r.start + k));
+    let mut parts = LinkParts::default();
     let anchor = hash.and_then(|h| {
         let span = match (&raw, raw_hash) {
             (Some(r), Some(rh)) if rh < r.end => rh + 1..r.end,
             _ => link.range.clone(),
         };
-        parse_anchor(&decode(&dest[h + 1..]), span)
+        let decoded = decode(&dest[h + 1..]);
+        let anchor = parse_anchor(&decoded, span.clone())?;
+        parts.anchor = own_unless_at(text, span, decoded);
+        Some(anchor)
     });
     if target.is_empty() && anchor.is_none() {
         return None;
@@ -97,17 +102,35 @@ pub(crate) fn finish(
         (Some(r), Some(rh)) => Span::new(r.start, rh),
         _ => Span::new(link.range.start, link.range.end),
     };
+    parts.target = own_unless_at(text, target_span.range(), target);
     let display = link.text.trim();
-    Some(Link {
-        kind: LinkKind::Markdown,
-        embed: link.embed,
-        source: LinkSource::Body,
-        target,
+    let display_span = (!display.is_empty()).then(|| {
+        // Where the link text is written: what its text events give, when that is the
+        // text there (no markup, no escapes).
+        let inner = link.range.start + 1 + usize::from(link.embed)..link.text_end;
+        match text.get(inner.clone()).map(|_| trim_range(text, inner)) {
+            Some(inner) if &text[inner.clone()] == display => Span::new(inner.start, inner.end),
+            _ => {
+                parts.display = Some(display.to_string());
+                Span::new(link.range.start, link.range.end)
+            }
+        }
+    });
+    Some(Link::new(
+        LinkKind::Markdown,
+        link.embed,
+        LinkSource::Body,
         target_span,
         anchor,
-        display: (!display.is_empty()).then(|| display.to_string()),
-        span: Span::new(link.range.start, link.range.end),
-    })
+        display_span,
+        Span::new(link.range.start, link.range.end),
+        parts,
+    ))
+}
+
+/// `Some(string)` unless the text at `range` is `string` already.
+fn own_unless_at(text: &str, range: Range<usize>, string: String) -> Option<String> {
+    (text.get(range) != Some(string.as_str())).then_some(string)
 }
 
 /// Whether a destination points outside the vault: a URL scheme (`https:`, `mailto:`,

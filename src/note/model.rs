@@ -4,6 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::text::{LineIndex, Span};
 
@@ -92,21 +93,6 @@ impl Note {
         // parsed notes take; a note decoded from the check cache has none).
         for heading in &mut self.headings {
             heading.text.shrink_to_fit();
-        }
-        for link in &mut self.links {
-            link.target.shrink_to_fit();
-            if let Some(display) = &mut link.display {
-                display.shrink_to_fit();
-            }
-            if let Some(anchor) = &mut link.anchor {
-                match &mut anchor.kind {
-                    AnchorKind::Heading(parts) => {
-                        parts.shrink_to_fit();
-                        parts.iter_mut().for_each(String::shrink_to_fit);
-                    }
-                    AnchorKind::Block(id) => id.shrink_to_fit(),
-                }
-            }
         }
         for block in &mut self.block_ids {
             block.id.shrink_to_fit();
@@ -304,34 +290,178 @@ pub enum LinkSource {
     },
 }
 
+/// A link. Its target, anchor and display are spans into the note's text, read through
+/// methods that take that text: a vault holds about 14 links a note, and owned strings
+/// cost three allocations a link. A string that is not the text at its span (a
+/// percent-decoded markdown target, a markdown link's text without its markup, a
+/// canvas card's link) is kept in [`Link::owned`], out of line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub kind: LinkKind,
     pub embed: bool,
     pub source: LinkSource,
-    /// The note or file part of the target, URL-decoded for markdown links; empty
-    /// for same-note links such as `[[#Heading]]`.
-    pub target: String,
-    /// Span of the target part (or, when empty, the position where it would be).
+    /// Span of the target part (or, when empty, the position where it would be). The
+    /// target is the note or file part, URL-decoded for markdown links; empty for
+    /// same-note links such as `[[#Heading]]`.
     pub target_span: Span,
     pub anchor: Option<Anchor>,
-    /// Display text: the alias of a wikilink, the text of a markdown link.
-    pub display: Option<String>,
+    /// Span of the display text: the alias of a wikilink, the text of a markdown link.
+    display_span: Option<Span>,
     /// The whole link, from `[[` or `![[` or `[` to its closing bracket.
     pub span: Span,
+    /// The strings that differ from the text at their spans; `None` for most links.
+    owned: Option<Box<LinkStrings>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum AnchorKind {
-    /// `#Heading` or nested `#Heading#Sub`: each part in order.
-    Heading(Vec<String>),
+/// A link's strings that are not the note's text at their spans.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct LinkStrings {
+    target: Option<Box<str>>,
+    display: Option<Box<str>>,
+    /// The anchor's text after the first `#`.
+    anchor: Option<Box<str>>,
+}
+
+/// A link's strings when it is built: each is either the text at its span (`None`) or
+/// a string of its own.
+#[derive(Debug, Default)]
+pub(crate) struct LinkParts {
+    pub target: Option<String>,
+    pub display: Option<String>,
+    pub anchor: Option<String>,
+}
+
+impl Link {
+    /// A link whose strings are the text at their spans, except those `parts` gives.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        kind: LinkKind,
+        embed: bool,
+        source: LinkSource,
+        target_span: Span,
+        anchor: Option<Anchor>,
+        display_span: Option<Span>,
+        span: Span,
+        parts: LinkParts,
+    ) -> Link {
+        let owned = (parts.target.is_some() || parts.display.is_some() || parts.anchor.is_some())
+            .then(|| {
+                Box::new(LinkStrings {
+                    target: parts.target.map(String::into_boxed_str),
+                    display: parts.display.map(String::into_boxed_str),
+                    anchor: parts.anchor.map(String::into_boxed_str),
+                })
+            });
+        Link {
+            kind,
+            embed,
+            source,
+            target_span,
+            anchor,
+            display_span,
+            span,
+            owned,
+        }
+    }
+
+    /// A link to `target`, `#anchor` when given, with no display, its strings its own:
+    /// a name resolved as if written in some note (completion, mentions, tests).
+    pub fn to_target(kind: LinkKind, target: &str, anchor: Option<&str>) -> Link {
+        let parts = LinkParts {
+            target: Some(target.to_string()),
+            display: None,
+            anchor: anchor.map(str::to_string),
+        };
+        let anchor = anchor.map(|_| Anchor {
+            span: Span::default(),
+        });
+        let nowhere = Span::default();
+        Link::new(
+            kind,
+            false,
+            LinkSource::Body,
+            nowhere,
+            anchor,
+            None,
+            nowhere,
+            parts,
+        )
+    }
+
+    /// The note or file part of the target, URL-decoded for markdown links; empty for
+    /// same-note links such as `[[#Heading]]`. `text` is the text of the note the link is in.
+    pub fn target<'a>(&'a self, text: &'a str) -> &'a str {
+        match self.owned.as_ref().and_then(|o| o.target.as_deref()) {
+            Some(target) => target,
+            None => text.get(self.target_span.range()).unwrap_or(""),
+        }
+    }
+
+    /// Display text: the alias of a wikilink, the text of a markdown link.
+    pub fn display<'a>(&'a self, text: &'a str) -> Option<&'a str> {
+        match self.owned.as_ref().and_then(|o| o.display.as_deref()) {
+            Some(display) => Some(display),
+            None => self.display_span.and_then(|s| text.get(s.range())),
+        }
+    }
+
+    /// The anchor's text after the first `#`, as written (URL-decoded for markdown links).
+    pub fn anchor_text<'a>(&'a self, text: &'a str) -> Option<&'a str> {
+        let anchor = self.anchor.as_ref()?;
+        match self.owned.as_ref().and_then(|o| o.anchor.as_deref()) {
+            Some(raw) => Some(raw),
+            None => text.get(anchor.span.range()),
+        }
+    }
+
+    /// What the anchor names: a heading path or a block id.
+    pub fn anchor_kind<'a>(&'a self, text: &'a str) -> Option<AnchorKind<'a>> {
+        self.anchor_text(text).map(AnchorKind::of)
+    }
+
+    /// The link with every string its own, so that it no longer needs `text`: a canvas
+    /// card's links are parsed from the card and then placed in the canvas's JSON text.
+    pub fn detach(&mut self, text: &str) {
+        let target = self.target(text).to_string();
+        let display = self.display(text).map(str::to_string);
+        let anchor = self.anchor_text(text).map(str::to_string);
+        self.owned = Some(Box::new(LinkStrings {
+            target: Some(target.into_boxed_str()),
+            display: display.map(String::into_boxed_str),
+            anchor: anchor.map(String::into_boxed_str),
+        }));
+    }
+}
+
+/// What an anchor names, read from its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnchorKind<'a> {
+    /// `#Heading` or nested `#Heading#Sub`: each part in order, trimmed, empty ones dropped.
+    Heading(SmallVec<[&'a str; 4]>),
     /// `#^block-id`
-    Block(String),
+    Block(&'a str),
 }
 
+impl<'a> AnchorKind<'a> {
+    /// Reads the anchor text after a link's first `#`: `^id` names a block, anything
+    /// else is a heading path split on further `#`.
+    pub fn of(raw: &'a str) -> AnchorKind<'a> {
+        let raw = raw.trim();
+        match raw.strip_prefix('^') {
+            Some(id) => AnchorKind::Block(id.trim()),
+            None => AnchorKind::Heading(
+                raw.split('#')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A link's anchor: where its text is. [`Link::anchor_kind`] reads what it names.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
-    pub kind: AnchorKind,
     /// Span of the anchor text after the first `#`.
     pub span: Span,
 }

@@ -246,7 +246,7 @@ mod tests {
         let code = text.find('`').unwrap()..text.rfind('`').unwrap() + 1;
         let s = scan(text, 0, &Zones::new(vec![code]), &Zones::default());
         assert_eq!(s.links.len(), 1);
-        assert_eq!(s.links[0].target, "Y");
+        assert_eq!(s.links[0].target(text), "Y");
         assert_eq!(s.tags.len(), 1);
         assert_eq!(s.tags[0].name, "u");
         assert!(s.footnote_refs.is_empty());
@@ -268,7 +268,7 @@ mod tests {
         assert_eq!(s.footnote_refs.len(), 1);
         assert_eq!(s.footnote_defs.len(), 2);
         assert!(s.footnote_defs[1].malformed);
-        assert_eq!(s.links[0].target, "Src");
+        assert_eq!(s.links[0].target(text), "Src");
         assert_eq!(s.tags[0].name, "t");
     }
 

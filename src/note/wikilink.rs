@@ -8,7 +8,7 @@ use std::ops::Range;
 use memchr::{memchr, memchr3};
 
 use super::lex::{is_escaped, trim_range};
-use super::model::{Anchor, AnchorKind, Link, LinkKind, LinkSource};
+use super::model::{Anchor, Link, LinkKind, LinkParts, LinkSource};
 use crate::text::Span;
 
 /// What [`at`] found at a `[[`.
@@ -84,17 +84,18 @@ fn build(
     let display = pipe
         .map(|p| trim_range(text, p + 1..inner.end))
         .filter(|r| !r.is_empty())
-        .map(|r| text[r].to_string());
-    Some(Link {
-        kind: LinkKind::Wiki,
+        .map(|r| Span::new(r.start, r.end));
+    // Every string of a wikilink is the text at its span.
+    Some(Link::new(
+        LinkKind::Wiki,
         embed,
-        source: source.clone(),
-        target: text[file].to_string(),
+        source.clone(),
         target_span,
         anchor,
         display,
-        span: Span::new(span_start, inner.end + 2),
-    })
+        Span::new(span_start, inner.end + 2),
+        LinkParts::default(),
+    ))
 }
 
 /// Whether a link's target holds a Templater expression (`<% tp.date.now() %>`) or a core
@@ -109,30 +110,18 @@ fn is_template_placeholder(target: &str) -> bool {
     holds("<%", "%>") || holds("{{", "}}")
 }
 
-/// Reads the anchor text after a link's first `#`: `^id` names a block, anything else
-/// is a heading path split on further `#`. Empty anchors and empty parts are dropped.
+/// The anchor whose text after a link's first `#` is `raw`, at `span`: `^id` names a
+/// block, anything else is a heading path split on further `#` ([`AnchorKind::of`]).
+/// `None` when it names nothing: an empty id, or no heading part.
+///
+/// [`AnchorKind::of`]: super::model::AnchorKind::of
 pub(crate) fn parse_anchor(raw: &str, span: Range<usize>) -> Option<Anchor> {
     let raw = raw.trim();
-    let kind = if let Some(id) = raw.strip_prefix('^') {
-        let id = id.trim();
-        if id.is_empty() {
-            return None;
-        }
-        AnchorKind::Block(id.to_string())
-    } else {
-        let parts: Vec<String> = raw
-            .split('#')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect();
-        if parts.is_empty() {
-            return None;
-        }
-        AnchorKind::Heading(parts)
+    let empty = match raw.strip_prefix('^') {
+        Some(id) => id.trim().is_empty(),
+        None => raw.split('#').all(|p| p.trim().is_empty()),
     };
-    Some(Anchor {
-        kind,
+    (!empty).then(|| Anchor {
         span: Span::new(span.start, span.end),
     })
 }
@@ -170,6 +159,7 @@ pub(crate) fn scan_range(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::note::AnchorKind;
 
     fn links(text: &str) -> Vec<Link> {
         let mut out = Vec::new();
@@ -182,16 +172,16 @@ mod tests {
         let text = "see [[Note#Head#Sub|shown]] and ![[img.png]]";
         let l = links(text);
         assert_eq!(l.len(), 2);
-        assert_eq!(l[0].target, "Note");
+        assert_eq!(l[0].target(text), "Note");
         assert_eq!(&text[l[0].target_span.range()], "Note");
         assert_eq!(&text[l[0].span.range()], "[[Note#Head#Sub|shown]]");
         let anchor = l[0].anchor.as_ref().unwrap();
         assert_eq!(
-            anchor.kind,
-            AnchorKind::Heading(vec!["Head".into(), "Sub".into()])
+            l[0].anchor_kind(text).unwrap(),
+            AnchorKind::Heading(smallvec::smallvec!["Head", "Sub"])
         );
         assert_eq!(&text[anchor.span.range()], "Head#Sub");
-        assert_eq!(l[0].display.as_deref(), Some("shown"));
+        assert_eq!(l[0].display(text), Some("shown"));
         assert!(!l[0].embed);
         assert!(l[1].embed);
         assert_eq!(&text[l[1].span.range()], "![[img.png]]");
@@ -201,7 +191,10 @@ mod tests {
     fn template_placeholders_are_not_links() {
         let text = "[[<% tp.date.now(\"YYYY-MM-DD\") %>]] [[{{date}}]] [[Daily/{{date:YYYY}}|today]] \
                     [[Note#{{title}}]] [[a {{ b]] [[c %> d <%]]";
-        let targets: Vec<String> = links(text).into_iter().map(|l| l.target).collect();
+        let targets: Vec<String> = links(text)
+            .into_iter()
+            .map(|l| l.target(text).to_string())
+            .collect();
         // Only the links whose markers do not make a placeholder remain.
         assert_eq!(targets, ["a {{ b", "c %> d <%"]);
     }
@@ -210,16 +203,13 @@ mod tests {
     fn same_note_and_block_anchors() {
         let text = "[[#^abc-1]] [[ #Heading ]]";
         let l = links(text);
-        assert_eq!(l[0].target, "");
+        assert_eq!(l[0].target(text), "");
         assert_eq!(l[0].target_span, Span::empty(2));
+        assert_eq!(l[0].anchor_kind(text).unwrap(), AnchorKind::Block("abc-1"));
+        assert_eq!(l[1].target(text), "");
         assert_eq!(
-            l[0].anchor.as_ref().unwrap().kind,
-            AnchorKind::Block("abc-1".into())
-        );
-        assert_eq!(l[1].target, "");
-        assert_eq!(
-            l[1].anchor.as_ref().unwrap().kind,
-            AnchorKind::Heading(vec!["Heading".into()])
+            l[1].anchor_kind(text).unwrap(),
+            AnchorKind::Heading(smallvec::smallvec!["Heading"])
         );
     }
 
@@ -228,8 +218,8 @@ mod tests {
         let text = "| [[Note\\|alias]] | [[]] [[|x]] [[ ]]";
         let l = links(text);
         assert_eq!(l.len(), 1);
-        assert_eq!(l[0].target, "Note");
-        assert_eq!(l[0].display.as_deref(), Some("alias"));
+        assert_eq!(l[0].target(text), "Note");
+        assert_eq!(l[0].display(text), Some("alias"));
     }
 
     #[test]
@@ -245,7 +235,7 @@ mod tests {
     fn innermost_open_wins() {
         let text = "[[a [[b]] [[[c]]";
         let l = links(text);
-        let targets: Vec<&str> = l.iter().map(|l| l.target.as_str()).collect();
+        let targets: Vec<&str> = l.iter().map(|l| l.target(text)).collect();
         assert_eq!(targets, ["b", "c"]);
         assert_eq!(&text[l[1].span.range()], "[[c]]");
     }
@@ -256,10 +246,10 @@ mod tests {
         let start = crate::note::cpu_clock::Clock::start();
         let l = links(&text);
         assert!(start.secs() < 0.5);
-        assert_eq!(l[0].target, "a");
+        assert_eq!(l[0].target(&text), "a");
         assert_eq!(
-            l[0].anchor.as_ref().unwrap().kind,
-            AnchorKind::Heading(vec!["b".into()])
+            l[0].anchor_kind(&text).unwrap(),
+            AnchorKind::Heading(smallvec::smallvec!["b"])
         );
         let only = format!("[[{}]]", "#".repeat(10_000));
         assert!(links(&only).is_empty());

@@ -326,7 +326,8 @@ fn forbidden(
     }
     let resolutions = &cx.graph.resolutions[id.0 as usize];
     for (link, resolution) in note.links.iter().zip(resolutions) {
-        if link.target.is_empty() {
+        let target = link.target(&note.text);
+        if target.is_empty() {
             continue;
         }
         // The note a forbidden link reaches, as related information.
@@ -367,11 +368,11 @@ fn forbidden(
             && cx
                 .excluded
                 .as_ref()
-                .is_some_and(|ex| excluded_target(ex, &link.target, target_path))
+                .is_some_and(|ex| excluded_target(ex, target, target_path))
         {
             fail(
                 link.span,
-                format!("links to `{}`, which the vault excludes", link.target),
+                format!("links to `{target}`, which the vault excludes"),
                 reached(),
             );
             continue;
@@ -379,7 +380,7 @@ fn forbidden(
         if forbid.broken_embeds && link.embed && resolution.target.is_none() {
             fail(
                 link.span,
-                format!("embeds `{}`, which is not in the vault", link.target),
+                format!("embeds `{target}`, which is not in the vault"),
                 None,
             );
         }

@@ -57,12 +57,12 @@ impl LinkGraph {
 
     /// Every link to heading `h` of note `id`.
     pub fn links_to_heading(&self, id: NoteId, h: usize) -> Vec<(NoteId, usize)> {
-        self.links_to(id, |a| *a == AnchorResolution::Heading(h))
+        self.links_to(id, |a| *a == AnchorResolution::Heading(h as u32))
     }
 
     /// Every link to block `b` of note `id`.
     pub fn links_to_block(&self, id: NoteId, b: usize) -> Vec<(NoteId, usize)> {
-        self.links_to(id, |a| *a == AnchorResolution::Block(b))
+        self.links_to(id, |a| *a == AnchorResolution::Block(b as u32))
     }
 }
 

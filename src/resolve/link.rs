@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::normalize::{
     block_id_matches, block_key, heading_key, heading_source, note_heading_matches,
 };
-use crate::note::{Anchor, AnchorIndex, AnchorKind, Link, LinkKind, Note, strip_md_extension};
+use crate::note::{AnchorIndex, AnchorKind, Link, LinkKind, Note, strip_md_extension};
 use crate::vault::{
     AttachmentId, NoteId, Vault, file_name, join_relative, normalize_segments, parent_folder,
     with_key,
@@ -28,23 +28,74 @@ pub enum AnchorResolution {
     /// The link has no anchor, or it points to an attachment (anchors are ignored there).
     None,
     /// Index into the target note's headings.
-    Heading(usize),
+    Heading(u32),
     /// Index into the target note's block ids.
-    Block(usize),
+    Block(u32),
     /// The anchor names a heading or block the target does not have.
     Missing,
 }
 
+/// 24 bytes: a vault holds one per link (1.4 million at 100k notes), and what few links
+/// have (several candidates, a target outside the vault) lives out of line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkResolution {
     /// `None` when the link is broken (or would leave the vault).
     pub target: Option<LinkTarget>,
     pub anchor: AnchorResolution,
+    /// `None` unless the link has candidates or leaves the vault, so that equal
+    /// resolutions compare equal.
+    rare: Option<Box<Rare>>,
+}
+
+/// The parts of a resolution that few links have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Rare {
+    /// When a bare name matched several notes: all of them, the chosen one first.
+    candidates: Vec<NoteId>,
+    /// The target would resolve outside the vault (`../..`); it is broken.
+    outside_vault: bool,
+}
+
+impl LinkResolution {
+    /// A broken link: no target.
+    pub fn broken() -> Self {
+        LinkResolution {
+            target: None,
+            anchor: AnchorResolution::None,
+            rare: None,
+        }
+    }
+
     /// When a bare name matched several notes: all of them, the chosen one first.
     /// Empty when there was a single match (or none).
-    pub candidates: Vec<NoteId>,
+    pub fn candidates(&self) -> &[NoteId] {
+        self.rare.as_ref().map_or(&[], |r| &r.candidates)
+    }
+
     /// The target would resolve outside the vault (`../..`); it is broken.
-    pub outside_vault: bool,
+    pub fn outside_vault(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.outside_vault)
+    }
+
+    /// Keeps the candidates `f` keeps, changed as it changes them.
+    pub fn retain_candidates(&mut self, f: impl FnMut(&mut NoteId) -> bool) {
+        if let Some(rare) = &mut self.rare {
+            rare.candidates.retain_mut(f);
+            if rare.candidates.is_empty() && !rare.outside_vault {
+                self.rare = None;
+            }
+        }
+    }
+
+    fn set_candidates(&mut self, candidates: Vec<NoteId>) {
+        if !candidates.is_empty() {
+            self.rare.get_or_insert_default().candidates = candidates;
+        }
+    }
+
+    fn set_outside_vault(&mut self) {
+        self.rare.get_or_insert_default().outside_vault = true;
+    }
 }
 
 /// The outcome of looking a target path up, before anchors.
@@ -57,24 +108,28 @@ enum Found {
 
 /// Resolves `link`, written in note `from`, against the vault.
 pub fn resolve_link(vault: &Vault, from: NoteId, link: &Link) -> LinkResolution {
-    resolve_from(vault, &vault.note(from).path, Some(from), link)
+    let note = vault.note(from);
+    resolve_from(vault, &note.path, Some(from), link, &note.text)
 }
 
 /// Resolves `link`, written in a text card of the canvas at `canvas` (a vault path), as
 /// Obsidian resolves a card's links: as if written in a note of the canvas's folder.
 pub fn resolve_canvas_link(vault: &Vault, canvas: &str, link: &Link) -> LinkResolution {
-    resolve_from(vault, canvas, None, link)
+    // A card's link holds its own strings (`Link::detach`): no text is needed.
+    resolve_from(vault, canvas, None, link, "")
 }
 
 /// Resolves `link` written in the file at `from_path`, which is note `from` when it is
-/// one (a same-note link such as `[[#H]]` needs it; from a canvas it is broken).
+/// one (a same-note link such as `[[#H]]` needs it; from a canvas it is broken), whose
+/// text is `text`.
 fn resolve_from(
     vault: &Vault,
     from_path: &str,
     from: Option<NoteId>,
     link: &Link,
+    text: &str,
 ) -> LinkResolution {
-    let target = link.target.trim();
+    let target = link.target(text).trim();
     let found = if target.is_empty() {
         from.map_or(Found::Broken, |from| Found::Note(from, Vec::new()))
     } else {
@@ -83,12 +138,7 @@ fn resolve_from(
             LinkKind::Markdown => resolve_markdown(vault, from_path, target),
         }
     };
-    let mut resolution = LinkResolution {
-        target: None,
-        anchor: AnchorResolution::None,
-        candidates: Vec::new(),
-        outside_vault: false,
-    };
+    let mut resolution = LinkResolution::broken();
     match found {
         Found::Note(id, candidates) => {
             resolution.target = Some(LinkTarget::Note(id));
@@ -96,13 +146,13 @@ fn resolve_from(
             // A file that could not be read has headings no one can see: its anchors are
             // not judged.
             if !vault.is_skipped(&note.path) {
-                resolution.anchor = resolve_anchor(note, link.anchor.as_ref());
+                resolution.anchor = resolve_anchor(note, link.anchor_kind(text).as_ref());
             }
-            resolution.candidates = candidates;
+            resolution.set_candidates(candidates);
         }
         Found::Attachment(id) => resolution.target = Some(LinkTarget::Attachment(id)),
         Found::Broken => {}
-        Found::Outside => resolution.outside_vault = true,
+        Found::Outside => resolution.set_outside_vault(),
     }
     resolution
 }
@@ -255,11 +305,11 @@ where
 }
 
 /// How an anchor resolves in `note`: a heading, a block, missing, or none.
-pub fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution {
+pub fn resolve_anchor(note: &Note, anchor: Option<&AnchorKind<'_>>) -> AnchorResolution {
     let Some(anchor) = anchor else {
         return AnchorResolution::None;
     };
-    match &anchor.kind {
+    match anchor {
         AnchorKind::Heading(parts) => {
             // `[[Note#]]` names no heading: it is a plain link to the note.
             if parts.iter().all(|p| p.trim().is_empty()) {
@@ -267,7 +317,9 @@ pub fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution 
             }
             let indexed = note.headings.len() > INDEXED_ANCHORS;
             find_heading(note, parts, 0, usize::MAX, None, indexed)
-                .map_or(AnchorResolution::Missing, AnchorResolution::Heading)
+                .map_or(AnchorResolution::Missing, |h| {
+                    AnchorResolution::Heading(h as u32)
+                })
         }
         AnchorKind::Block(id) => {
             let found = if note.block_ids.len() > INDEXED_ANCHORS {
@@ -281,7 +333,9 @@ pub fn resolve_anchor(note: &Note, anchor: Option<&Anchor>) -> AnchorResolution 
                     .iter()
                     .position(|b| block_id_matches(&b.id, id))
             };
-            found.map_or(AnchorResolution::Missing, AnchorResolution::Block)
+            found.map_or(AnchorResolution::Missing, |b| {
+                AnchorResolution::Block(b as u32)
+            })
         }
     }
 }
@@ -327,7 +381,7 @@ fn anchor_index(note: &Note) -> &AnchorIndex {
 /// With `indexed`, candidates come from the note's [`AnchorIndex`] (same answer, no scan).
 pub(super) fn find_heading(
     note: &Note,
-    parts: &[String],
+    parts: &[&str],
     start: usize,
     end: usize,
     last: Option<usize>,

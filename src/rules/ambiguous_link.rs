@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     for (link, resolution) in cx.note.links.iter().zip(cx.resolutions()) {
-        let [chosen, others @ ..] = resolution.candidates.as_slice() else {
+        let [chosen, others @ ..] = resolution.candidates() else {
             continue;
         };
         if others.is_empty() {
@@ -21,12 +21,12 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
         let chosen_path = &cx.vault.note(*chosen).path;
         let message = format!(
             "{} matches {} notes; it resolves to {}, write the path to choose",
-            quote(&link.target),
-            resolution.candidates.len(),
+            quote(link.target(&cx.note.text)),
+            resolution.candidates().len(),
             quote(chosen_path)
         );
         let diagnostic = out.emit(&cx.note.path, link.target_span, message);
-        for (i, candidate) in resolution.candidates.iter().enumerate() {
+        for (i, candidate) in resolution.candidates().iter().enumerate() {
             let path = cx.vault.note(*candidate).path.clone();
             let message = if i == 0 {
                 "chosen: same folder, then shortest path".to_string()

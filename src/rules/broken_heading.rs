@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     for missing in cx.missing_anchors() {
-        if let AnchorKind::Heading(parts) = &missing.anchor.kind {
+        if let AnchorKind::Heading(parts) = &missing.kind {
             missing.report(cx, out, "heading", &quote(&parts.join("#")));
         }
     }
@@ -22,7 +22,7 @@ fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
 
 /// The same, for the links of a canvas's text cards.
 pub(super) fn check_canvas(cx: &VaultContext<'_>, canvas: &Canvas, out: &mut Emitter<'_>) {
-    super::report_canvas_anchors(cx, canvas, out, "heading", |anchor| match &anchor.kind {
+    super::report_canvas_anchors(cx, canvas, out, "heading", |kind| match kind {
         AnchorKind::Heading(parts) => Some(quote(&parts.join("#"))),
         AnchorKind::Block(_) => None,
     });

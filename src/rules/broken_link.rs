@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     for (link, resolution) in cx.note.links.iter().zip(cx.resolutions()) {
-        if let Some(message) = message(cx.vault, link, resolution) {
+        if let Some(message) = message(cx.vault, &cx.note.text, link, resolution) {
             out.emit(&cx.note.path, link.target_span, message);
         }
     }
@@ -38,33 +38,32 @@ pub(super) fn check_canvas(cx: &VaultContext<'_>, canvas: &Canvas, out: &mut Emi
     }
     for card in &canvas.links {
         let resolution = resolve_canvas_link(cx.vault, &canvas.path, &card.link);
-        if let Some(message) = message(cx.vault, &card.link, &resolution) {
+        if let Some(message) = message(cx.vault, &canvas.text, &card.link, &resolution) {
             out.emit(&canvas.path, card.link.target_span, message);
         }
     }
 }
 
 /// Why `link` is broken, or `None` when it is not.
-fn message(vault: &Vault, link: &Link, resolution: &LinkResolution) -> Option<String> {
-    if link.target.is_empty() || resolution.target.is_some() {
+/// `text` is the text of the note the link is in.
+fn message(vault: &Vault, text: &str, link: &Link, resolution: &LinkResolution) -> Option<String> {
+    let target = link.target(text);
+    if target.is_empty() || resolution.target.is_some() {
         return None;
     }
     let what = if link.embed { "embed" } else { "link" };
-    Some(if resolution.outside_vault {
-        format!(
-            "{what} target {} points outside the vault",
-            quote(&link.target)
-        )
-    } else if let Some(owner) = vault.index.alias_owner(&link.target) {
+    Some(if resolution.outside_vault() {
+        format!("{what} target {} points outside the vault", quote(target))
+    } else if let Some(owner) = vault.index.alias_owner(target) {
         let owner = vault.note(owner);
         format!(
             "no note or file named {} in the vault; it is an alias of {}, and Obsidian does not resolve links through aliases (write [[{}|{}]])",
-            quote(&link.target),
+            quote(target),
             quote(owner.name()),
             owner.name(),
-            link.target.trim()
+            target.trim()
         )
     } else {
-        format!("no note or file named {} in the vault", quote(&link.target))
+        format!("no note or file named {} in the vault", quote(target))
     })
 }

@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use crate::coherence::{Coherence, TypedEdge};
 use crate::config::{Config, RuleLevel};
-use crate::note::{Anchor, Note, VaultPath};
+use crate::note::{AnchorKind, Note, VaultPath};
 use crate::query_rules::{FullText, QueryContext, QueryRule, check_note_queries};
 use crate::resolve::{AnchorResolution, LinkGraph, LinkResolution, LinkTarget};
 use crate::text::Span;
@@ -102,7 +102,8 @@ impl<'a> NoteContext<'a> {
                 match (&link.anchor, &resolution.target, &resolution.anchor) {
                     (Some(anchor), Some(LinkTarget::Note(target)), AnchorResolution::Missing) => {
                         Some(MissingAnchor {
-                            anchor,
+                            span: anchor.span,
+                            kind: link.anchor_kind(&self.note.text)?,
                             target: *target,
                         })
                     }
@@ -135,7 +136,9 @@ pub(crate) fn edge_span(note: &Note, edge: &TypedEdge) -> Span {
 
 /// A link whose target note exists but lacks the named heading or block.
 pub struct MissingAnchor<'a> {
-    pub anchor: &'a Anchor,
+    /// The anchor's text in the linking note.
+    pub span: Span,
+    pub kind: AnchorKind<'a>,
     pub target: NoteId,
 }
 
@@ -146,13 +149,13 @@ impl MissingAnchor<'_> {
         if self.target == cx.id {
             out.emit(
                 &cx.note.path,
-                self.anchor.span,
+                self.span,
                 format!("this note has no {what} {name}"),
             );
             return;
         }
         let message = format!("{} has no {what} {name}", quote(target.name()));
-        out.emit(&cx.note.path, self.anchor.span, message)
+        out.emit(&cx.note.path, self.span, message)
             .related
             .push(Related {
                 path: target.path.clone(),
@@ -324,13 +327,15 @@ const CANVAS_CHECKS: &[(&str, CanvasCheck)] = &[
 fn canvas_missing_anchors<'a>(
     vault: &'a Vault,
     canvas: &'a crate::vault::Canvas,
-) -> impl Iterator<Item = (&'a Anchor, &'a Note)> + 'a {
+) -> impl Iterator<Item = (Span, AnchorKind<'a>, &'a Note)> + 'a {
     canvas.links.iter().filter_map(move |card| {
         let resolution = crate::resolve::resolve_canvas_link(vault, &canvas.path, &card.link);
         match (&card.link.anchor, resolution.target, resolution.anchor) {
-            (Some(anchor), Some(LinkTarget::Note(id)), AnchorResolution::Missing) => {
-                Some((anchor, vault.note(id)))
-            }
+            (Some(anchor), Some(LinkTarget::Note(id)), AnchorResolution::Missing) => Some((
+                anchor.span,
+                card.link.anchor_kind(&canvas.text)?,
+                vault.note(id),
+            )),
             _ => None,
         }
     })
@@ -343,12 +348,12 @@ fn report_canvas_anchors(
     canvas: &crate::vault::Canvas,
     out: &mut Emitter<'_>,
     what: &str,
-    name: impl Fn(&Anchor) -> Option<String>,
+    name: impl Fn(&AnchorKind<'_>) -> Option<String>,
 ) {
-    for (anchor, target) in canvas_missing_anchors(cx.vault, canvas) {
-        let Some(name) = name(anchor) else { continue };
+    for (span, kind, target) in canvas_missing_anchors(cx.vault, canvas) {
+        let Some(name) = name(&kind) else { continue };
         let message = format!("{} has no {what} {name}", quote(target.name()));
-        out.emit(&canvas.path, anchor.span, message)
+        out.emit(&canvas.path, span, message)
             .related
             .push(Related::note(
                 target,

@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &NoteContext<'_>, out: &mut Emitter<'_>) {
     for (link, resolution) in cx.note.links.iter().zip(cx.resolutions()) {
-        if link.target.is_empty() || link.anchor.is_some() {
+        if link.target(&cx.note.text).is_empty() || link.anchor.is_some() {
             continue;
         }
         if resolution.target == Some(LinkTarget::Note(cx.id)) {

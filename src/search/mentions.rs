@@ -15,7 +15,7 @@ use super::index::SearchIndex;
 use super::prose::prose_segments;
 use super::symbols::fold_case;
 use super::syntax::{term_variants, terms_query};
-use crate::note::{Link, LinkKind, LinkSource, Note, VaultPath, note_name, strip_md_extension};
+use crate::note::{Link, LinkKind, Note, VaultPath, note_name, strip_md_extension};
 use crate::resolve::{LinkTarget, resolve_link};
 use crate::text::Span;
 use crate::vault::normalize_key;
@@ -326,8 +326,9 @@ fn mentions_in(
 /// target's file name can, so only those are resolved.
 pub(crate) fn links_to(vault: &Vault, source: NoteId, target: NoteId) -> bool {
     let key = normalize_key(vault.note(target).name()).into_owned();
-    vault.note(source).links.iter().any(|link| {
-        normalize_key(note_name(link.target.trim())) == key.as_str()
+    let note = vault.note(source);
+    note.links.iter().any(|link| {
+        normalize_key(note_name(link.target(&note.text).trim())) == key.as_str()
             && resolve_link(vault, source, link).target == Some(LinkTarget::Note(target))
     })
 }
@@ -377,16 +378,7 @@ fn linked_notes(resolutions: &[crate::resolve::LinkResolution]) -> FxHashSet<Not
 pub fn link_edit(vault: &Vault, target: NoteId, mention: &Mention) -> LinkEdit {
     let note = vault.note(target);
     let name = note.name();
-    let by_name = Link {
-        kind: LinkKind::Wiki,
-        embed: false,
-        source: LinkSource::Body,
-        target: name.to_string(),
-        target_span: Span::empty(0),
-        anchor: None,
-        display: None,
-        span: Span::empty(0),
-    };
+    let by_name = Link::to_target(LinkKind::Wiki, name, None);
     let resolves = vault.note_by_path(&mention.path).is_none_or(|from| {
         resolve_link(vault, from, &by_name).target == Some(LinkTarget::Note(target))
     });

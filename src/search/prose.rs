@@ -53,7 +53,7 @@ pub fn prose_text(note: &Note) -> String {
     for segment in prose_segments(note) {
         // Display texts of the links that end before this segment come first.
         while let Some(link) = links.next_if(|l| (l.span.end as usize) <= segment.start) {
-            if let Some(display) = &link.display {
+            if let Some(display) = link.display(text) {
                 out.push_str(display);
                 out.push('\n');
             }
@@ -62,7 +62,7 @@ pub fn prose_text(note: &Note) -> String {
         out.push('\n');
     }
     for link in links {
-        if let Some(display) = &link.display {
+        if let Some(display) = link.display(text) {
             out.push_str(display);
             out.push('\n');
         }

@@ -33,7 +33,7 @@ pub fn item_at(note: &Note, offset: usize) -> Option<Item> {
         .position(|l| l.span.touches(offset) && offset < l.span.end as usize)
     {
         let link = &note.links[i];
-        let part = if link.target_span.touches(offset) && !link.target.is_empty() {
+        let part = if link.target_span.touches(offset) && !link.target(&note.text).is_empty() {
             LinkPart::Target
         } else if link.anchor.as_ref().is_some_and(|a| a.span.touches(offset)) {
             LinkPart::Anchor
@@ -88,10 +88,10 @@ pub fn symbol_of(vault: &Vault, graph: &LinkGraph, id: NoteId, item: Item) -> Op
                 LinkTarget::Attachment(a) => Symbol::Attachment(a),
                 LinkTarget::Note(target) => match (&resolution.anchor, part) {
                     (AnchorResolution::Heading(h), LinkPart::Anchor | LinkPart::Other) => {
-                        Symbol::Heading(target, *h)
+                        Symbol::Heading(target, *h as usize)
                     }
                     (AnchorResolution::Block(b), LinkPart::Anchor | LinkPart::Other) => {
-                        Symbol::Block(target, *b)
+                        Symbol::Block(target, *b as usize)
                     }
                     _ => Symbol::Note(target),
                 },

@@ -58,7 +58,7 @@ impl Analysis {
                 continue;
             };
             if let AnchorResolution::Block(b) = resolution.anchor {
-                let label = block_words(self.vault.note(to), b);
+                let label = block_words(self.vault.note(to), b as usize);
                 if !label.is_empty() {
                     out.push(InlayHint {
                         offset: end,

@@ -61,8 +61,8 @@ pub(super) fn canvas_places(vault: &Vault, symbol: &Symbol) -> Vec<CanvasPlace> 
         Symbol::Tag(_) | Symbol::Footnote(..) => return Vec::new(),
     };
     let anchor_matches = |anchor: &AnchorResolution| match symbol {
-        Symbol::Heading(_, h) => *anchor == AnchorResolution::Heading(*h),
-        Symbol::Block(_, b) => *anchor == AnchorResolution::Block(*b),
+        Symbol::Heading(_, h) => *anchor == AnchorResolution::Heading(*h as u32),
+        Symbol::Block(_, b) => *anchor == AnchorResolution::Block(*b as u32),
         _ => true,
     };
     let whole_file = matches!(symbol, Symbol::Note(_) | Symbol::Attachment(_));

@@ -23,14 +23,17 @@ impl Analysis {
         for (from, n) in self.vault.notes.iter().enumerate() {
             let from = NoteId(from as u32);
             for (link, res) in n.links.iter().zip(&self.graph.resolutions[from.0 as usize]) {
-                if res.target.is_some() || res.outside_vault || link.target.trim().is_empty() {
+                if res.target.is_some()
+                    || res.outside_vault()
+                    || link.target(&n.text).trim().is_empty()
+                {
                     continue;
                 }
                 // The link being typed names nothing yet.
                 if from == id && link.span.touches(offset) {
                     continue;
                 }
-                let Some(name) = note_name(&link.target, link.kind) else {
+                let Some(name) = note_name(link.target(&n.text), link.kind) else {
                     continue;
                 };
                 let entry = names

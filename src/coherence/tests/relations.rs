@@ -15,7 +15,12 @@ fn typed(text: &str) -> Vec<(String, Relation)> {
     let note = note(text);
     typed_links(&note, &config, &HeadingMatcher::new(&config))
         .into_iter()
-        .map(|t| (note.links[t.link as usize].target.clone(), t.relation))
+        .map(|t| {
+            (
+                note.links[t.link as usize].target(&note.text).to_string(),
+                t.relation,
+            )
+        })
         .collect()
 }
 
@@ -136,7 +141,7 @@ fn configured_keys_replace_defaults() {
     let note = note("---\nup: \"[[A]]\"\nbroader: \"[[B]]\"\n---\nbroader:: [[C]]\n");
     let targets: Vec<&str> = typed_links(&note, &config, &HeadingMatcher::new(&config))
         .iter()
-        .map(|t| note.links[t.link as usize].target.as_str())
+        .map(|t| note.links[t.link as usize].target(&note.text))
         .collect();
     assert_eq!(targets, ["C", "B"]);
 }

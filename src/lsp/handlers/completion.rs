@@ -11,7 +11,7 @@ use super::{Cursor, cursor, suggestions};
 use crate::analysis::ide::fuzzy;
 use crate::fix::target::{anchor_heading_text, markdown_target, wiki_target};
 use crate::lsp::convert::to_proto;
-use crate::note::{Link, LinkKind, LinkSource, Note};
+use crate::note::{Link, LinkKind, Note};
 use crate::resolve::{LinkTarget, heading_source, resolve_link};
 use crate::text::Span;
 
@@ -390,16 +390,7 @@ fn resolve_name<'a>(at: &Cursor<'a>, name: &str) -> Option<&'a Note> {
     if name.trim().is_empty() {
         return Some(at.note);
     }
-    let link = Link {
-        kind: LinkKind::Wiki,
-        embed: false,
-        source: LinkSource::Body,
-        target: name.to_string(),
-        target_span: Span::empty(0),
-        anchor: None,
-        display: None,
-        span: Span::empty(0),
-    };
+    let link = Link::to_target(LinkKind::Wiki, name, None);
     match resolve_link(vault, at.id, &link).target? {
         LinkTarget::Note(id) => Some(vault.note(id)),
         LinkTarget::Attachment(_) => None,

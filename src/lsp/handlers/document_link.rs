@@ -23,8 +23,10 @@ pub fn document_link(
             Some(LinkTarget::Note(t)) => {
                 let target = vault.note(*t);
                 let line = match resolution.anchor {
-                    AnchorResolution::Heading(h) => Some(target.headings[h].span.start),
-                    AnchorResolution::Block(b) => Some(target.block_ids[b].block_span.start),
+                    AnchorResolution::Heading(h) => Some(target.headings[h as usize].span.start),
+                    AnchorResolution::Block(b) => {
+                        Some(target.block_ids[b as usize].block_span.start)
+                    }
                     _ => None,
                 };
                 let mut uri = ws.uri_of(&target.path).as_ref().to_string();

@@ -49,17 +49,17 @@ fn find<'a>(snap: &'a Snapshot, params: &TextDocumentPositionParams) -> Option<F
                     let span =
                         Span::new(anchor.span.start as usize + start, anchor.span.end as usize);
                     (
-                        Target::Heading(t, *h),
+                        Target::Heading(t, *h as usize),
                         span,
-                        heading_source(vault.note(t), *h).to_string(),
+                        heading_source(vault.note(t), *h as usize).to_string(),
                     )
                 }
                 (LinkPart::Anchor, AnchorResolution::Block(b), Some(anchor)) => (
-                    Target::Block(t, *b),
+                    Target::Block(t, *b as usize),
                     strip_caret(anchor.span),
-                    vault.note(t).block_ids[*b].id.clone(),
+                    vault.note(t).block_ids[*b as usize].id.clone(),
                 ),
-                (LinkPart::Target, ..) if !link.target.is_empty() => (
+                (LinkPart::Target, ..) if !link.target(&note.text).is_empty() => (
                     Target::Note(t),
                     link.target_span,
                     vault.note(t).name().to_string(),

@@ -32,7 +32,7 @@ pub fn semantic_tokens_full(
     let mut tokens: Vec<(Span, u32, u32)> = Vec::new();
     for (link, resolution) in note.links.iter().zip(resolutions) {
         let kind = if link.embed { EMBED } else { LINK };
-        let modifiers = if resolution.target.is_none() && !link.target.is_empty() {
+        let modifiers = if resolution.target.is_none() && !link.target(&note.text).is_empty() {
             UNRESOLVED
         } else {
             0

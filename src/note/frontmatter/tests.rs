@@ -206,7 +206,7 @@ fn wikilinks_in_property_values() {
             let LinkSource::Frontmatter { key } = &l.source else {
                 panic!()
             };
-            (key.as_str(), l.target.as_str(), slice(text, l.span))
+            (key.as_str(), l.target(text), slice(text, l.span))
         })
         .collect();
     assert_eq!(
@@ -221,12 +221,12 @@ fn wikilinks_in_property_values() {
         ]
     );
     for l in &out.links {
-        assert_eq!(slice(text, l.target_span), l.target);
+        assert_eq!(slice(text, l.target_span), l.target(text));
     }
-    assert_eq!(out.links[2].display.as_deref(), Some("b"));
+    assert_eq!(out.links[2].display(text), Some("b"));
     assert_eq!(
-        out.links[3].anchor.as_ref().unwrap().kind,
-        AnchorKind::Heading(vec!["Part".into()])
+        out.links[3].anchor_kind(text).unwrap(),
+        AnchorKind::Heading(smallvec::smallvec!["Part"])
     );
 }
 

@@ -83,29 +83,29 @@ fn markdown_links_internal_only() {
     let l = &md.links;
     assert_eq!(l.len(), 5);
     assert!(l.iter().all(|l| l.kind == LinkKind::Markdown));
-    assert_eq!(l[0].target, "My Note.md");
+    assert_eq!(l[0].target(text), "My Note.md");
     assert_eq!(slice(text, l[0].target_span), "My%20Note.md");
     let a0 = l[0].anchor.as_ref().unwrap();
-    assert_eq!(a0.kind, AnchorKind::Heading(vec!["Some Heading".into()]));
+    assert_eq!(
+        l[0].anchor_kind(text).unwrap(),
+        AnchorKind::Heading(smallvec::smallvec!["Some Heading"])
+    );
     assert_eq!(slice(text, a0.span), "Some%20Heading");
-    assert_eq!(l[0].display.as_deref(), Some("a"));
+    assert_eq!(l[0].display(text), Some("a"));
     assert_eq!(slice(text, l[0].span), "[a](My%20Note.md#Some%20Heading)");
     assert!(l[1].embed);
-    assert_eq!(l[1].target, "img/p.png");
-    assert_eq!(l[1].display.as_deref(), Some("alt"));
+    assert_eq!(l[1].target(text), "img/p.png");
+    assert_eq!(l[1].display(text), Some("alt"));
     assert_eq!(slice(text, l[1].span), "![alt](img/p.png)");
-    assert_eq!(l[2].target, "");
+    assert_eq!(l[2].target(text), "");
     assert_eq!(l[2].target_span, Span::empty(text.find("#Local").unwrap()));
     assert_eq!(
-        l[2].anchor.as_ref().unwrap().kind,
-        AnchorKind::Heading(vec!["Local".into()])
+        l[2].anchor_kind(text).unwrap(),
+        AnchorKind::Heading(smallvec::smallvec!["Local"])
     );
-    assert_eq!(l[3].target, "Note.md");
-    assert_eq!(
-        l[3].anchor.as_ref().unwrap().kind,
-        AnchorKind::Block("blk".into())
-    );
-    assert_eq!(l[4].target, "Spaced Name.md");
+    assert_eq!(l[3].target(text), "Note.md");
+    assert_eq!(l[3].anchor_kind(text).unwrap(), AnchorKind::Block("blk"));
+    assert_eq!(l[4].target(text), "Spaced Name.md");
     assert_eq!(slice(text, l[4].target_span), "Spaced Name.md");
     // Every markdown link hides tags, external ones included.
     assert_eq!(md.link_zones.len(), 9);
@@ -117,25 +117,21 @@ fn reference_links_point_into_their_definition() {
     let md = walk(text, 0);
     assert_eq!(md.links.len(), 2);
     for l in &md.links {
-        assert_eq!(l.target, "Other Note.md");
+        assert_eq!(l.target(text), "Other Note.md");
         assert_eq!(slice(text, l.target_span), "Other Note.md");
         assert_eq!(slice(text, l.anchor.as_ref().unwrap().span), "Part");
     }
-    assert_eq!(md.links[0].display.as_deref(), Some("the note"));
+    assert_eq!(md.links[0].display(text), Some("the note"));
 }
 
 #[test]
 fn image_inside_link() {
     let text = "[![pic](a.png)](Target.md)";
     let md = walk(text, 0);
-    let targets: Vec<_> = md
-        .links
-        .iter()
-        .map(|l| (l.target.as_str(), l.embed))
-        .collect();
+    let targets: Vec<_> = md.links.iter().map(|l| (l.target(text), l.embed)).collect();
     assert_eq!(targets, [("a.png", true), ("Target.md", false)]);
     assert_eq!(slice(text, md.links[1].target_span), "Target.md");
-    assert_eq!(md.links[1].display.as_deref(), Some("pic"));
+    assert_eq!(md.links[1].display(text), Some("pic"));
 }
 
 #[test]

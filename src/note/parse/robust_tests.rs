@@ -85,10 +85,10 @@ fn many_hashes_in_a_link() {
     );
     let note = timed("hashes", &text);
     assert_eq!(note.links.len(), 1);
-    assert_eq!(note.links[0].target, "Note");
+    assert_eq!(note.links[0].target(&text), "Note");
     assert_eq!(
-        note.links[0].anchor.as_ref().unwrap().kind,
-        AnchorKind::Heading(vec!["Heading".into()])
+        note.links[0].anchor_kind(&text).unwrap(),
+        AnchorKind::Heading(smallvec::smallvec!["Heading"])
     );
 }
 

@@ -75,7 +75,7 @@ fn check_seed(note: &Note) {
         "## **Часть I.3 — Принцип**"
     );
 
-    let links: Vec<&str> = note.links.iter().map(|l| l.target.as_str()).collect();
+    let links: Vec<&str> = note.links.iter().map(|l| l.target(&note.text)).collect();
     assert_eq!(
         links,
         [
@@ -89,8 +89,8 @@ fn check_seed(note: &Note) {
         ]
     );
     for l in &note.links {
-        assert_eq!(slice(note, l.target_span), l.target);
-        assert_eq!(slice(note, l.span), format!("[[{}]]", l.target));
+        assert_eq!(slice(note, l.target_span), l.target(&note.text));
+        assert_eq!(slice(note, l.span), format!("[[{}]]", l.target(&note.text)));
         assert_eq!(l.source, LinkSource::Body);
     }
 
@@ -186,7 +186,7 @@ fn code_math_html_and_comments_exclude_everything() {
                 %%\n## Hidden heading\n[md](Hidden.md)\n%%\n\
                 [[Last]] ^real\n";
     let note = parse(text);
-    let links: Vec<&str> = note.links.iter().map(|l| l.target.as_str()).collect();
+    let links: Vec<&str> = note.links.iter().map(|l| l.target(&note.text)).collect();
     assert_eq!(links, ["Yes", "Last"]);
     let tags: Vec<&str> = note.tags.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(tags, ["yes"]);
@@ -237,7 +237,7 @@ fn links_ordered_body_then_frontmatter() {
     let links: Vec<(&str, bool, bool)> = note
         .links
         .iter()
-        .map(|l| (l.target.as_str(), l.embed, l.source == LinkSource::Body))
+        .map(|l| (l.target(&note.text), l.embed, l.source == LinkSource::Body))
         .collect();
     assert_eq!(
         links,
@@ -259,7 +259,7 @@ fn cyrillic_and_emoji_spans() {
     let l = &note.links[0];
     assert_eq!(slice(&note, l.target_span), "Заметка");
     assert_eq!(slice(&note, l.anchor.as_ref().unwrap().span), "Раздел");
-    assert_eq!(l.display.as_deref(), Some("показ"));
+    assert_eq!(l.display(&note.text), Some("показ"));
     assert_eq!(note.tags[0].name, "тег/вложенный");
     // Block ids are ASCII letters, digits and dashes only, as Obsidian accepts them.
     assert!(note.block_ids.is_empty());
@@ -273,7 +273,7 @@ fn wikilink_inside_footnote_definition_and_heading() {
     let text = "## See [[Target|shown]] now\n\nText[^a].\n\n[^a]: From [[Source#^blk]]\n";
     let note = parse(text);
     assert_eq!(note.headings[0].text, "See shown now");
-    let targets: Vec<&str> = note.links.iter().map(|l| l.target.as_str()).collect();
+    let targets: Vec<&str> = note.links.iter().map(|l| l.target(&note.text)).collect();
     assert_eq!(targets, ["Target", "Source"]);
     assert_eq!(note.footnote_defs[0].content, "From [[Source#^blk]]");
     assert_eq!(note.footnote_refs[0].label, "a");
@@ -316,7 +316,7 @@ fn backslash_escapes_disable_obsidian_syntax() {
     let links: Vec<(&str, bool)> = note
         .links
         .iter()
-        .map(|l| (l.target.as_str(), l.embed))
+        .map(|l| (l.target(&note.text), l.embed))
         .collect();
     assert_eq!(links, [("Plain", false), ("Real", false)]);
     assert!(note.tags.is_empty());
@@ -330,7 +330,7 @@ fn links_in_tables_lists_and_quotes() {
     let links: Vec<(&str, Option<&str>)> = note
         .links
         .iter()
-        .map(|l| (l.target.as_str(), l.display.as_deref()))
+        .map(|l| (l.target(&note.text), l.display(&note.text)))
         .collect();
     assert_eq!(
         links,

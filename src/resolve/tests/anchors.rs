@@ -127,9 +127,9 @@ mod indexed {
         ) {
             let note = long_note(&headings);
             // The extra name is an empty part, which nested anchors skip.
-            let parts: Vec<String> = path
+            let parts: Vec<&str> = path
                 .iter()
-                .map(|&i| NAMES.get(i).copied().unwrap_or(" ").to_string())
+                .map(|&i| NAMES.get(i).copied().unwrap_or(" "))
                 .collect();
             let scanned = find_heading(&note, &parts, 0, usize::MAX, None, false);
             let indexed = find_heading(&note, &parts, 0, usize::MAX, None, true);

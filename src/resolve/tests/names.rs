@@ -74,10 +74,10 @@ fn exact_full_path_is_never_ambiguous() {
     // From a/, the root note's full path still wins over the same-folder one.
     let r = resolve(&v, "a/x.md", &wiki("Note"));
     assert_eq!(path_of(&v, &r).as_deref(), Some("Note.md"));
-    assert!(r.candidates.is_empty());
+    assert!(r.candidates().is_empty());
     let r = resolve(&v, "a/x.md", &wiki("a/Note"));
     assert_eq!(path_of(&v, &r).as_deref(), Some("a/Note.md"));
-    assert!(r.candidates.is_empty());
+    assert!(r.candidates().is_empty());
     // A leading slash is the same vault path.
     assert_eq!(
         target(&v, "a/x.md", &wiki("/a/Note")).as_deref(),
@@ -231,6 +231,6 @@ fn relative_wikilinks_and_dots() {
     );
     for raw in ["../../../Note", "a/../../Note", "../../../../etc/passwd"] {
         let r = resolve(&v, "a/b/x.md", &wiki(raw));
-        assert!(r.target.is_none() && r.outside_vault, "{raw}");
+        assert!(r.target.is_none() && r.outside_vault(), "{raw}");
     }
 }

@@ -3,10 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::note::{
-    Alias, Anchor, AnchorKind, BlockId, Frontmatter, Heading, Link, LinkKind, LinkSource, Note,
-    parse_note,
-};
+use crate::note::{Alias, BlockId, Frontmatter, Heading, Link, LinkKind, Note, parse_note};
 use crate::resolve::{LinkResolution, LinkTarget, resolve_link};
 use crate::text::Span;
 use crate::vault::Vault;
@@ -64,30 +61,9 @@ pub fn note(path: &str) -> Note {
 pub fn link(kind: LinkKind, raw: &str) -> Link {
     let (target, anchor) = match raw.split_once('#') {
         None => (raw, None),
-        Some((target, rest)) => {
-            let kind = match rest.strip_prefix('^') {
-                Some(id) => AnchorKind::Block(id.to_owned()),
-                None => AnchorKind::Heading(rest.split('#').map(str::to_owned).collect()),
-            };
-            (
-                target,
-                Some(Anchor {
-                    kind,
-                    span: Span::default(),
-                }),
-            )
-        }
+        Some((target, rest)) => (target, Some(rest)),
     };
-    Link {
-        kind,
-        embed: false,
-        source: LinkSource::Body,
-        target: target.to_owned(),
-        target_span: Span::default(),
-        anchor,
-        display: None,
-        span: Span::default(),
-    }
+    Link::to_target(kind, target, anchor)
 }
 
 pub fn wiki(raw: &str) -> Link {
@@ -128,7 +104,7 @@ pub fn path_of(vault: &Vault, resolution: &LinkResolution) -> Option<String> {
 /// The paths of the candidates, in order.
 pub fn candidates(vault: &Vault, resolution: &LinkResolution) -> Vec<String> {
     resolution
-        .candidates
+        .candidates()
         .iter()
         .map(|id| vault.note(*id).path.to_string())
         .collect()

@@ -107,10 +107,12 @@ fn card_links(path: &VaultPath, card: &json::RawString, out: &mut Vec<CanvasLink
     }
     let note = parse_note(path.clone(), Arc::from(card.value.as_str()));
     for mut link in note.links {
-        if link.source != LinkSource::Body || link.target.trim().is_empty() {
+        if link.source != LinkSource::Body || link.target(&card.value).trim().is_empty() {
             continue;
         }
         let written = card.value[link.target_span.range()].to_string();
+        // Its spans move into the canvas's JSON, where escapes may change the text.
+        link.detach(&card.value);
         link.span = card.doc_span(link.span);
         link.target_span = card.doc_span(link.target_span);
         if let Some(anchor) = &mut link.anchor {
