@@ -354,13 +354,7 @@ fn apply_one(shared: &Shared, change: &FileChange, out: &Out) {
         if open {
             // The editor's buffer wins over the disk while the note is open.
         } else if exists {
-            changes.push(match read_note(&change.path) {
-                Ok(text) => Change::Upsert(parse_safely(vpath.clone(), text)),
-                Err(reason) => Change::Skip(SkippedFile {
-                    path: vpath.clone(),
-                    reason,
-                }),
-            });
+            changes.extend(note_change(&change.path, vpath.clone(), known_note));
         } else if known_note {
             changes.push(Change::Remove(vpath.clone()));
         }
@@ -438,13 +432,7 @@ fn rediscover(shared: &Shared, ws: usize) {
                 if open.contains(&file.abs_path) {
                     continue;
                 }
-                changes.push(match read_note(&file.abs_path) {
-                    Ok(text) => Change::Upsert(parse_safely(file.path.clone(), text)),
-                    Err(reason) => Change::Skip(SkippedFile {
-                        path: file.path.clone(),
-                        reason,
-                    }),
-                });
+                changes.extend(note_change(&file.abs_path, file.path.clone(), false));
             }
             crate::vault::FileKind::Attachment
                 if !file.lossy_name && !attachments.contains(&file.path) =>
@@ -493,8 +481,45 @@ fn reload_config(shared: &Shared, ws: usize, out: &Out, gone: Option<&Path>) {
     });
 }
 
+/// The change a note read from disk makes: its text, or `file-unreadable` with the reason.
+/// A note renamed or deleted between its event and the read is gone, not unreadable (the
+/// soak saw a note created and renamed at once stay as a `file-unreadable` ghost): the
+/// model drops it when it held it.
+fn note_change(path: &Path, vpath: VaultPath, known: bool) -> Option<Change> {
+    match read_note(path) {
+        Ok(text) => Some(Change::Upsert(parse_safely(vpath, text))),
+        Err(_) if !path.exists() => known.then_some(Change::Remove(vpath)),
+        Err(reason) => Some(Change::Skip(SkippedFile {
+            path: vpath,
+            reason,
+        })),
+    }
+}
+
 /// Reads a note as `twin check` does (`vault::read_note_file`: NUL bytes and bytes that
 /// are not UTF-8 read as text, a size limit); the error is a reason for `file-unreadable`.
 pub fn read_note(path: &Path) -> Result<Arc<str>, String> {
     crate::vault::read_note_file(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_gone_before_it_is_read_is_removed_not_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("Made 1.md");
+        let change = note_change(&gone, VaultPath::from("Made 1.md"), true);
+        assert!(
+            matches!(&change, Some(Change::Remove(p)) if &**p == "Made 1.md"),
+            "{change:?}"
+        );
+        assert!(note_change(&gone, VaultPath::from("Made 1.md"), false).is_none());
+        // A file that is there but cannot be read as a note is unreadable.
+        let folder = dir.path().join("folder.md");
+        std::fs::create_dir(&folder).unwrap();
+        let change = note_change(&folder, VaultPath::from("folder.md"), false);
+        assert!(matches!(change, Some(Change::Skip(_))), "{change:?}");
+    }
 }
