@@ -141,10 +141,13 @@ pub fn note_text(bytes: Vec<u8>) -> Result<Arc<str>, String> {
     if bytes.len() as u64 > MAX_NOTE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::from(text)),
-        Err(e) => Ok(Arc::from(lossy_same_length(e.as_bytes()))),
+    // simdutf8 checks text that is not ASCII (a vault in Chinese, Russian, ...) several
+    // times faster than the standard library: on the Obsidian help vault this check was
+    // an eighth of a warm start's instructions. `Arc<str>` copies the text either way.
+    if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
+        return Ok(Arc::from(text));
     }
+    Ok(Arc::from(lossy_same_length(&bytes)))
 }
 
 /// `bytes` as text, each byte of an invalid sequence replaced by [`ODD_BYTE`].

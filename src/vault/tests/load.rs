@@ -198,3 +198,27 @@ fn io_errors_carry_the_os_message() {
         "cannot be read: No such file or directory (os error 2)"
     );
 }
+
+proptest::proptest! {
+    /// A note's text is its bytes when they are UTF-8 (checked by simdutf8), else the same
+    /// length with each byte of a bad sequence read as `ODD_BYTE`, as `std` finds them.
+    #[test]
+    fn note_text_is_the_bytes_or_the_same_length_with_odd_bytes(
+        bytes in proptest::collection::vec(proptest::prop_oneof![
+            proptest::num::u8::ANY,
+            proptest::sample::select(b"ab \n#[]".to_vec()),
+        ], 0..200),
+        text in "[a-z\u{e9}\u{4e2d}\u{1f600} \n]{0,40}",
+    ) {
+        for bytes in [bytes, text.into_bytes()] {
+            let got = crate::vault::note_text(bytes.clone()).unwrap();
+            match std::str::from_utf8(&bytes) {
+                Ok(expected) => proptest::prop_assert_eq!(&*got, expected),
+                Err(_) => {
+                    proptest::prop_assert_eq!(got.len(), bytes.len());
+                    proptest::prop_assert!(got.contains(crate::vault::ODD_BYTE));
+                }
+            }
+        }
+    }
+}
