@@ -118,7 +118,7 @@ pub fn typed_links(
         let typed = match &link.source {
             LinkSource::Frontmatter { key } => config
                 .relation_of_key(key)
-                .map(|r| (r, Declared::Property(key.clone()))),
+                .map(|r| (r, Declared::Property(key.to_string()))),
             LinkSource::Body => {
                 let at = link.span.start as usize;
                 if in_zone(&footnotes, at) {

@@ -175,7 +175,7 @@ fn read_entries(
         }
         if has_wikilink(&value) {
             let source = LinkSource::Frontmatter {
-                key: key.value.clone(),
+                key: key.value.as_str().into(),
             };
             push_links(text, &value, &source, &mut out.links);
         }

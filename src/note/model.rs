@@ -286,7 +286,7 @@ pub enum LinkSource {
     Body,
     /// Inside the value of a frontmatter property, e.g. `up: "[[X]]"`.
     Frontmatter {
-        key: String,
+        key: Box<str>,
     },
 }
 
@@ -544,4 +544,26 @@ pub struct ParseProblem {
     pub kind: ParseProblemKind,
     pub span: Span,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vault holds about 14 links a note: 1.4 million at 100k notes.
+    #[test]
+    fn a_link_is_small() {
+        assert!(size_of::<Link>() <= 72, "{} bytes", size_of::<Link>());
+        let text = "[[Note#Part|shown]] [a](My%20Note.md#^id)";
+        let note = crate::note::parse_note("n.md".into(), text.into());
+        // A wikilink's strings are the text at their spans; only what decoding changed
+        // is owned.
+        assert!(note.links[0].owned.is_none());
+        let owned = note.links[1].owned.as_ref().unwrap();
+        assert_eq!(owned.target.as_deref(), Some("My Note.md"));
+        assert_eq!(
+            (owned.display.as_deref(), owned.anchor.as_deref()),
+            (None, None)
+        );
+    }
 }

@@ -419,3 +419,14 @@ pub(super) fn find_heading(
     }
     None
 }
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// One per link of the vault.
+    #[test]
+    fn a_resolution_is_small() {
+        assert_eq!(size_of::<LinkResolution>(), 24);
+    }
+}

@@ -206,7 +206,7 @@ fn wikilinks_in_property_values() {
             let LinkSource::Frontmatter { key } = &l.source else {
                 panic!()
             };
-            (key.as_str(), l.target(text), slice(text, l.span))
+            (&**key, l.target(text), slice(text, l.span))
         })
         .collect();
     assert_eq!(
