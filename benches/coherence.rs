@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use twin::coherence::{Coherence, Drift, Topology, vault_coherence};
+use twin::coherence::{Coherence, Drift, DriftNeeds, Topology, vault_coherence};
 use twin::config::{Config, RuleLevel};
 use twin::note::parse_note;
 use twin::query_rules::QuerySet;
@@ -204,7 +204,7 @@ fn incremental(mut vault: Vault, edits: usize, seed: u64) {
     let cycle_config = only(&["relation-cycle"]);
     let drift_config = only(DRIFT_RULES);
     let mut graph = build_link_graph(&vault);
-    let mut coherence = Coherence::build(&vault, &graph, &config, true);
+    let mut coherence = Coherence::build(&vault, &graph, &config, DriftNeeds::ALL);
     let n = vault.notes.len();
     let mut topo = Vec::with_capacity(edits);
     let mut topo_cycle = Vec::with_capacity(edits);

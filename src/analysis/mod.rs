@@ -180,8 +180,8 @@ impl Analysis {
     /// took their parse from it and are unchanged since (edits in between are welcome).
     pub fn coherence_model_cached(&self, cache: &StagedCache) -> Coherence {
         let config = &self.rulebook.config;
-        let drift = self.rulebook.needs_drift();
-        let known = match drift {
+        let drift = self.rulebook.drift_needs();
+        let known = match drift.terms {
             true => cache.0.known_terms(&self.vault),
             false => Vec::new(),
         };
@@ -241,7 +241,7 @@ impl Analysis {
     pub fn against(vault: Vault, rulebook: Arc<Rulebook>, state: &TraceState) -> Analysis {
         let graph = build_link_graph(&vault);
         let config = &rulebook.config;
-        let mut coherence = Coherence::build(&vault, &graph, config, rulebook.needs_drift());
+        let mut coherence = Coherence::build(&vault, &graph, config, rulebook.drift_needs());
         if anchor_drift_on(config) {
             coherence.measure_anchors(&vault, config, state);
         }
@@ -363,7 +363,7 @@ impl StagedCache {
 /// the vault's trace when `anchor-drift` is on (an unreadable trace has none).
 fn build_coherence(vault: &Vault, graph: &LinkGraph, rulebook: &Rulebook) -> Coherence {
     let config = &rulebook.config;
-    let mut coherence = Coherence::build(vault, graph, config, rulebook.needs_drift());
+    let mut coherence = Coherence::build(vault, graph, config, rulebook.drift_needs());
     measure_trace_anchors(&mut coherence, vault, config);
     coherence
 }

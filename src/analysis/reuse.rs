@@ -251,7 +251,7 @@ impl Prepared {
             false => Vec::new(),
         };
         let mut coherence =
-            Coherence::build_with(&vault, &graph, config, rulebook.needs_drift(), known);
+            Coherence::build_with(&vault, &graph, config, rulebook.drift_needs(), known);
         measure_trace_anchors(&mut coherence, &vault, config);
         let mut report = cache.save(&vault, &coherence);
         report.hashed = self.hashed;

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::DriftNeeds;
 use super::echo::echoes_declared_words;
 use super::terms::{NoteTerms, TermStats, body_text, identity_text, set_note_language};
 use super::topology::Topology;
@@ -42,12 +43,17 @@ pub struct Drifted {
 #[derive(Clone, Debug, Default)]
 pub struct Drift {
     pub stats: TermStats,
+    /// What was built: without `echo`, no note echoes; without `relations`, no relation
+    /// has a similarity (their rules are off).
+    needs: DriftNeeds,
     /// Per note: cosine of body and identity; `None` when the body is too short.
     identity: Vec<Option<f32>>,
     /// Per note under the identity floor: whether its body still uses its declared words
     /// in some form (see [`echoes_declared_words`]), which a stemmer may have missed.
+    /// Empty without `needs.echo`.
     echoed: Vec<bool>,
-    /// Per note, aligned with its typed edges: cosine of the two whole notes.
+    /// Per note, aligned with its typed edges: cosine of the two whole notes. Empty
+    /// without `needs.relations`.
     relation: Vec<Vec<Option<f32>>>,
     identity_calibration: Calibration,
     identity_median: f32,
@@ -118,71 +124,36 @@ fn comparable(stats: &TermStats, a: NoteId, b: NoteId) -> bool {
 }
 
 impl Drift {
+    /// The whole model, for every drift rule.
     pub fn build(vault: &Vault, topology: &Topology, config: &RelationsConfig) -> Drift {
-        Drift::build_with(vault, topology, config, Vec::new())
+        Drift::build_with(vault, topology, config, DriftNeeds::ALL, Vec::new())
     }
 
-    /// [`Drift::build`] with the terms of some notes already known (see
-    /// [`TermStats::build_with`]).
+    /// [`Drift::build`] with what `needs` asks for (term vectors always), and the terms of
+    /// some notes already known (see [`TermStats::build_with`]).
     pub fn build_with(
         vault: &Vault,
         topology: &Topology,
         config: &RelationsConfig,
+        needs: DriftNeeds,
         known: Vec<Option<NoteTerms>>,
     ) -> Drift {
         let mut stats = TermStats::build_with(vault, known);
-        let (identity, whole): (Vec<Option<f32>>, Vec<Whole>) = (0..vault.notes.len())
+        let identity: Vec<Option<f32>> = (0..vault.notes.len())
             .into_par_iter()
-            .map(|i| {
-                let terms = stats.note(NoteId(i as u32));
-                (identity_similarity(&stats, terms), whole_of(&stats, terms))
-            })
-            .unzip();
-        let relation = (0..vault.notes.len())
-            .into_par_iter()
-            .map(|i| {
-                let from = NoteId(i as u32);
-                topology
-                    .typed(from)
-                    .iter()
-                    .map(|e| {
-                        if comparable(&stats, from, e.to) {
-                            pair_similarity(
-                                &stats,
-                                (from, whole[i]),
-                                (e.to, whole[e.to.0 as usize]),
-                            )
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            })
+            .map(|i| identity_similarity(&stats, stats.note(NoteId(i as u32))))
             .collect();
-        let floor = config.identity_floor as f32;
-        // Whether each note under the floor echoes its declared words, and whether that
-        // was measured now (a cached note's terms may already say).
-        let measured: Vec<(bool, bool)> = identity
-            .par_iter()
-            .enumerate()
-            .map_init(Analyzer::default, |analyzer, (i, sim)| {
-                if !sim.is_some_and(|s| s < floor) {
-                    return (false, false);
-                }
-                match stats.note(NoteId(i as u32)).echo {
-                    Some(echo) => (echo, false),
-                    None => (echoes_declared_words(analyzer, &vault.notes[i]), true),
-                }
-            })
-            .collect();
-        for (i, &(echo, fresh)) in measured.iter().enumerate() {
-            if fresh {
-                stats.set_echo(NoteId(i as u32), echo);
-            }
-        }
-        let echoed = measured.into_iter().map(|(echo, _)| echo).collect();
+        let relation = match needs.relations {
+            true => relation_similarities(&stats, topology),
+            false => Vec::new(),
+        };
+        let echoed = match needs.echo {
+            true => echoes(vault, &mut stats, &identity, config.identity_floor as f32),
+            false => Vec::new(),
+        };
         let mut drift = Drift {
             stats,
+            needs,
             identity,
             echoed,
             relation,
@@ -202,11 +173,22 @@ impl Drift {
         self.stats.update_note(vault, id);
         let i = id.0 as usize;
         self.identity[i] = identity_similarity(&self.stats, self.stats.note(id));
-        self.echoed[i] = self.identity[i].is_some_and(|s| s < self.identity_floor) && {
-            let echo = with_thread_analyzer(|a| echoes_declared_words(a, vault.note(id)));
-            self.stats.set_echo(id, echo);
-            echo
-        };
+        if self.needs.echo {
+            self.echoed[i] = self.identity[i].is_some_and(|s| s < self.identity_floor) && {
+                let echo = with_thread_analyzer(|a| echoes_declared_words(a, vault.note(id)));
+                self.stats.set_echo(id, echo);
+                echo
+            };
+        }
+        if self.needs.relations {
+            self.update_relations(topology, id);
+        }
+        self.calibrate(topology);
+    }
+
+    /// Recomputes the similarities of note `id`'s relations, both ways.
+    fn update_relations(&mut self, topology: &Topology, id: NoteId) {
+        let i = id.0 as usize;
         let mine = (id, whole_of(&self.stats, self.stats.note(id)));
         let mut others: FxHashMap<NoteId, Whole> = FxHashMap::default();
         let mut weights_of = |stats: &TermStats, other: NoteId| {
@@ -245,13 +227,15 @@ impl Drift {
                 *slot = sim;
             }
         }
-        self.calibrate(topology);
     }
 
     fn calibrate(&mut self, topology: &Topology) {
         let identity = self.identity.iter().flatten().copied().collect();
         self.identity_calibration = Calibration::new(identity);
         self.identity_median = self.identity_calibration.at(50.0);
+        if !self.needs.relations {
+            return;
+        }
         // A pair of notes counts once, however many typed links join it: a relation
         // declared from both sides is one relation, not two tied values.
         let mut pairs: FxHashMap<(NoteId, NoteId), f32> = FxHashMap::default();
@@ -357,6 +341,57 @@ impl Drift {
             .filter_map(|(term, _)| surface.remove(term))
             .collect()
     }
+}
+
+/// Per note, aligned with its typed edges: the cosine of the two whole notes, when they
+/// can be compared.
+fn relation_similarities(stats: &TermStats, topology: &Topology) -> Vec<Vec<Option<f32>>> {
+    let whole: Vec<Whole> = (0..stats.len())
+        .into_par_iter()
+        .map(|i| whole_of(stats, stats.note(NoteId(i as u32))))
+        .collect();
+    (0..stats.len())
+        .into_par_iter()
+        .map(|i| {
+            let from = NoteId(i as u32);
+            topology
+                .typed(from)
+                .iter()
+                .map(|e| {
+                    if comparable(stats, from, e.to) {
+                        pair_similarity(stats, (from, whole[i]), (e.to, whole[e.to.0 as usize]))
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Per note: whether its identity similarity is under `floor` and its body still echoes its
+/// declared words. What was measured now is kept in `stats` (a cached note's terms may
+/// already say, and the check cache keeps it).
+fn echoes(vault: &Vault, stats: &mut TermStats, identity: &[Option<f32>], floor: f32) -> Vec<bool> {
+    let measured: Vec<(bool, bool)> = identity
+        .par_iter()
+        .enumerate()
+        .map_init(Analyzer::default, |analyzer, (i, sim)| {
+            if !sim.is_some_and(|s| s < floor) {
+                return (false, false);
+            }
+            match stats.note(NoteId(i as u32)).echo {
+                Some(echo) => (echo, false),
+                None => (echoes_declared_words(analyzer, &vault.notes[i]), true),
+            }
+        })
+        .collect();
+    for (i, &(echo, fresh)) in measured.iter().enumerate() {
+        if fresh {
+            stats.set_echo(NoteId(i as u32), echo);
+        }
+    }
+    measured.into_iter().map(|(echo, _)| echo).collect()
 }
 
 fn drifted(similarity: f32, floor: f32, calibration: &Calibration, p: f64) -> Option<Drifted> {

@@ -32,6 +32,40 @@ pub use vector::{
 /// on and the vault's trace has anchors).
 pub const DRIFT_RULES: [&str; 2] = ["identity-drift", "relation-drift"];
 
+/// What of the drift model the check reads. The term vectors and identity similarities feed
+/// the coherence score whenever drift is not turned off; the rest serves one rule each
+/// (both off by default) and costs a fifth of a cold check, so it is built for that rule only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DriftNeeds {
+    /// Term vectors, document frequencies and identity similarities.
+    pub terms: bool,
+    /// Whether bodies under the identity floor echo their declared words (`identity-drift`).
+    pub echo: bool,
+    /// Similarities of related notes and their calibration (`relation-drift`).
+    pub relations: bool,
+}
+
+impl DriftNeeds {
+    /// Nothing: no term vectors at all.
+    pub const NONE: DriftNeeds = DriftNeeds {
+        terms: false,
+        echo: false,
+        relations: false,
+    };
+    /// The whole model, for every drift rule.
+    pub const ALL: DriftNeeds = DriftNeeds {
+        terms: true,
+        echo: true,
+        relations: true,
+    };
+    /// Term vectors and identity similarities only (the score, query rules, anchors).
+    pub const TERMS: DriftNeeds = DriftNeeds {
+        terms: true,
+        echo: false,
+        relations: false,
+    };
+}
+
 /// The coherence model of a vault: its topology and, when a drift rule is on, its terms.
 #[derive(Clone, Debug, Default)]
 pub struct Coherence {
@@ -45,10 +79,15 @@ pub struct Coherence {
 }
 
 impl Coherence {
-    /// Builds the model for `vault`, whose links `graph` resolves, with term vectors when
-    /// `drift` (a drift rule or a query rule needs them). Reads nothing from disk; drift
-    /// anchors come from the trace through [`Coherence::measure_anchors`].
-    pub fn build(vault: &Vault, graph: &LinkGraph, config: &Config, drift: bool) -> Coherence {
+    /// Builds the model for `vault`, whose links `graph` resolves, with what of drift
+    /// `drift` asks for (the rules in effect). Reads nothing from disk; drift anchors come
+    /// from the trace through [`Coherence::measure_anchors`].
+    pub fn build(
+        vault: &Vault,
+        graph: &LinkGraph,
+        config: &Config,
+        drift: DriftNeeds,
+    ) -> Coherence {
         Coherence::build_with(vault, graph, config, drift, Vec::new())
     }
 
@@ -58,12 +97,14 @@ impl Coherence {
         vault: &Vault,
         graph: &LinkGraph,
         config: &Config,
-        drift: bool,
+        drift: DriftNeeds,
         known: Vec<Option<NoteTerms>>,
     ) -> Coherence {
         let relations = config.relations.clone();
         let topology = Topology::build(vault, graph, &relations);
-        let drift = drift.then(|| Drift::build_with(vault, &topology, &relations, known));
+        let drift = drift
+            .terms
+            .then(|| Drift::build_with(vault, &topology, &relations, drift, known));
         Coherence {
             config: relations,
             topology,
@@ -80,9 +121,11 @@ impl Coherence {
             self.anchors = None;
             return;
         }
-        let drift = self
-            .drift
-            .get_or_insert_with(|| Drift::build(vault, &self.topology, &self.config));
+        // Anchors read term vectors only.
+        let drift = self.drift.get_or_insert_with(|| {
+            let needs = DriftNeeds::TERMS;
+            Drift::build_with(vault, &self.topology, &self.config, needs, Vec::new())
+        });
         let floor = config.history.anchor_floor as f32;
         let percentile = config.relations.drift_percentile;
         self.anchors = AnchorDrift::build(vault, &drift.stats, trace, floor, percentile);

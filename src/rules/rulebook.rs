@@ -1,7 +1,7 @@
 //! The rules in effect for one vault: its configuration and the query rules it enables.
 
-use super::{RULES, Severity};
-use crate::coherence::drift_rules_on;
+use super::{RULES, Severity, active_rules};
+use crate::coherence::{DriftNeeds, drift_rules_on};
 use crate::config::{Config, RuleLevel};
 use crate::query_rules::{QueryRule, QuerySet};
 
@@ -27,6 +27,22 @@ impl Rulebook {
     /// rule in effect compares a body with its identity (`drift-floor`).
     pub fn needs_drift(&self) -> bool {
         drift_rules_on(&self.config) || self.queries.needs_drift(&self.config)
+    }
+
+    /// What of the drift model the rules in effect read: term vectors when
+    /// [`Rulebook::needs_drift`], echoes for `identity-drift` and relation similarities
+    /// for `relation-drift` only when those rules run.
+    pub fn drift_needs(&self) -> DriftNeeds {
+        if !self.needs_drift() {
+            return DriftNeeds::NONE;
+        }
+        let active = active_rules(&self.config);
+        let runs = |code: &str| active.iter().any(|(rule, _)| rule.code == code);
+        DriftNeeds {
+            terms: true,
+            echo: runs("identity-drift"),
+            relations: runs("relation-drift"),
+        }
     }
 
     /// A copy in which only the vault-wide rules run, at their configured severities:
