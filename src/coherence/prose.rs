@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::note::{LinkSource, Note};
 use crate::text::Span;
-use crate::words::split_words;
+use crate::words::word_spans;
 
 use super::terms::MAX_ANALYZED_BYTES;
 
@@ -43,7 +43,6 @@ pub fn prose_count(note: &Note) -> ProseCount {
     let links = merge_overlapping(links);
     let code = &note.code;
     let mut count = ProseCount::default();
-    let mut lowered = String::new();
     let (mut next_link, mut next_code) = (0, 0);
     let mut at = start.min(end);
     while at < end {
@@ -60,8 +59,7 @@ pub fn prose_count(note: &Note) -> ProseCount {
         if first < last && !in_code {
             let content = strip_quote(&text[first..last]);
             let kind = line_kind(content);
-            let (own, linked) =
-                line_words(text, at, line_end, &links, &mut next_link, &mut lowered);
+            let (own, linked) = line_words(text, at, line_end, &links, &mut next_link);
             count.words += own + linked;
             if kind == LineKind::Text && own >= SENTENCE_WORDS && own > linked {
                 count.prose += own;
@@ -111,18 +109,11 @@ fn line_kind(line: &str) -> LineKind {
 
 /// Words of the line `[from, to)` outside links (and code) and inside them; `next` walks
 /// the sorted spans along with the lines.
-fn line_words(
-    text: &str,
-    from: usize,
-    to: usize,
-    links: &[Span],
-    next: &mut usize,
-    lowered: &mut String,
-) -> (u32, u32) {
+fn line_words(text: &str, from: usize, to: usize, links: &[Span], next: &mut usize) -> (u32, u32) {
     // The spans are disjoint and sorted, and words come in order: one cursor serves both,
     // so a line of a million words and links costs a million steps, not their product.
     let (mut own, mut linked) = (0, 0);
-    split_words(&text[from..to], lowered, |start, end, _, _| {
+    word_spans(&text[from..to], |start, end| {
         let (start, end) = (from + start, from + end);
         while *next < links.len() && (links[*next].end as usize) <= start {
             *next += 1;
@@ -177,8 +168,8 @@ mod tests {
         let text = "aa bb cc dd ee ff";
         let spans = vec![Span::new(0, 8), Span::new(3, 5), Span::new(12, 14)];
         let links = merge_overlapping(spans);
-        let (mut next, mut lowered) = (0, String::new());
-        let counts = line_words(text, 0, text.len(), &links, &mut next, &mut lowered);
+        let mut next = 0;
+        let counts = line_words(text, 0, text.len(), &links, &mut next);
         assert_eq!(counts, (2, 4));
     }
 

@@ -227,8 +227,35 @@ pub fn split_words(text: &str, lowered: &mut String, mut f: impl FnMut(usize, us
     }
 }
 
+/// Calls `f` with the byte range of each word [`split_words`] reports, in order, without
+/// lowercasing it: for callers that count words and need not read them.
+pub fn word_spans(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (is_word, len) = char_at(text, at);
+        if !is_word {
+            at += len;
+            continue;
+        }
+        let start = at;
+        at += len;
+        while at < bytes.len() {
+            let (is_word, len) = char_at(text, at);
+            if !is_word {
+                break;
+            }
+            at += len;
+        }
+        if at - start < MAX_WORD_BYTES {
+            f(start, at);
+        }
+    }
+}
+
 /// Whether the character at byte `at` (a character boundary) is part of a word, and its
 /// length in bytes; ASCII is decided from the byte alone.
+#[inline]
 fn char_at(text: &str, at: usize) -> (bool, usize) {
     let byte = text.as_bytes()[at];
     if byte.is_ascii() {
@@ -529,7 +556,30 @@ mod tests {
         }
     }
 
+    fn spans(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        word_spans(text, |s, e| out.push((s, e)));
+        out
+    }
+
+    fn split_spans(text: &str) -> Vec<(usize, usize)> {
+        our_words(text)
+            .into_iter()
+            .map(|(s, e, _, _)| (s, e))
+            .collect()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn word_spans_are_split_words_ranges(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(spans(&text), split_spans(&text));
+        }
+
+        #[test]
+        fn word_spans_are_split_words_ranges_in_mixed_scripts(text in "[a-zA-Zа-яА-ЯёЁ0-9 ,.İẞΣ-]{0,120}") {
+            proptest::prop_assert_eq!(spans(&text), split_spans(&text));
+        }
+
         #[test]
         fn split_words_matches_tantivy_on_any_text(text in "\\PC{0,80}") {
             proptest::prop_assert_eq!(our_words(&text), tantivy_words(&text));
