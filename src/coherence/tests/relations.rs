@@ -234,3 +234,28 @@ mod sweep {
         assert!(!in_zone(&[], 3));
     }
 }
+
+proptest::proptest! {
+    /// Headings are compared with the patterns lazily; the answer is the one of
+    /// normalizing the heading in full first.
+    #[test]
+    fn lazy_matching_is_normalizing_first(
+        heading in "[ 0-9.:#🔗—-]{0,3}(Up|UPSTREAM|See also|Related|Вышестоящие|Нижестоящие идеи|Children|İ|x| ){0,3}[ a-zа-яİ!]{0,6}"
+    ) {
+        let matcher = HeadingMatcher::new(&RelationsConfig::default());
+        let text = normalize_heading(&heading);
+        let whole = matcher.patterns.iter().find_map(|(pattern, relation)| {
+            let rest = text.strip_prefix(pattern.as_str())?;
+            let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            boundary.then_some(*relation)
+        });
+        let gated = heading
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .and_then(|c| c.to_lowercase().next())
+            .filter(|c| matcher.firsts.binary_search(c).is_ok());
+        let expected = gated.and(whole);
+        proptest::prop_assert_eq!(matcher.relation_of(&heading), expected);
+        proptest::prop_assert_eq!(normalized_chars(&heading).collect::<String>(), text);
+    }
+}
