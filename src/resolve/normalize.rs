@@ -3,6 +3,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::note::Note;
+use crate::vault::simple_lowercase;
 
 /// Whether heading `h` of `note` is the one an anchor part names. Obsidian compares the
 /// heading as written in the note; the text without inline markup is accepted too, so
@@ -29,6 +30,9 @@ pub fn heading_matches(heading: &str, part: &str) -> bool {
     if heading.is_ascii() && part.is_ascii() {
         // ASCII needs no composition or Unicode case tables.
         ascii_heading_chars(heading).eq(ascii_heading_chars(part))
+    } else if is_simple(heading) && is_simple(part) {
+        // Nor do Russian letters (see `simple_lowercase`).
+        simple_heading_chars(heading).eq(simple_heading_chars(part))
     } else {
         heading_chars(heading).eq(heading_chars(part))
     }
@@ -39,9 +43,16 @@ pub fn heading_matches(heading: &str, part: &str) -> bool {
 pub fn heading_key(text: &str) -> String {
     if text.is_ascii() {
         ascii_heading_chars(text).collect()
+    } else if is_simple(text) {
+        simple_heading_chars(text).collect()
     } else {
         heading_chars(text).collect()
     }
+}
+
+/// Whether every character of `s` has a [`simple_lowercase`].
+fn is_simple(s: &str) -> bool {
+    s.chars().all(|c| simple_lowercase(c).is_some())
 }
 
 /// The key under which [`block_id_matches`] compares.
@@ -60,6 +71,16 @@ fn heading_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     // Compared lazily, char by char, so matching anchors never allocates.
     Collapse {
         inner: s.chars().nfc().flat_map(char::to_lowercase),
+        pending_space: false,
+        started: false,
+        held: None,
+    }
+}
+
+/// [`heading_chars`] of a text [`is_simple`] says is simple: NFC leaves it as it is.
+fn simple_heading_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    Collapse {
+        inner: s.chars().map(|c| simple_lowercase(c).unwrap_or(c)),
         pending_space: false,
         started: false,
         held: None,
@@ -147,6 +168,19 @@ impl<I: Iterator<Item = char>> Iterator for Collapse<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn simple_headings_compare_as_the_full_rules_say(
+            a in "[a-zA-Z0-9 .:#а-яА-ЯёЁйЙ\u{0306}éΣ-]{0,16}",
+            b in "[a-zA-Z0-9 .:#а-яА-ЯёЁйЙ\u{0306}éΣ-]{0,16}",
+        ) {
+            let full = heading_chars(&a).eq(heading_chars(&b));
+            proptest::prop_assert_eq!(heading_matches(&a, &b), full);
+            proptest::prop_assert_eq!(heading_matches(&a, &a), true);
+            proptest::prop_assert_eq!(heading_key(&a), heading_chars(&a).collect::<String>());
+        }
+    }
 
     #[test]
     fn headings_compare_like_obsidian() {

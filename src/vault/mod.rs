@@ -26,7 +26,8 @@ pub use load::{
 };
 pub use names::NameIndex;
 pub use paths::{
-    file_name, join_relative, normalize_key, normalize_segments, parent_folder, with_key,
+    file_name, join_relative, normalize_key, normalize_segments, parent_folder, simple_lowercase,
+    with_key,
 };
 
 /// Index of a note in [`Vault::notes`]. Ids are positions in path order, so adding or
