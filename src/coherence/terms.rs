@@ -160,10 +160,7 @@ pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
     let mut cut: Vec<Span> = note
         .headings
         .iter()
-        .filter(|h| {
-            let text = h.text.to_lowercase();
-            text == title || text == name
-        })
+        .filter(|h| lowercase_is(&h.text, &title) || lowercase_is(&h.text, &name))
         .map(|h| h.span)
         .collect();
     for link in note.links.iter().filter(|l| l.source == LinkSource::Body) {
@@ -187,6 +184,17 @@ pub fn body_segments(note: &Note) -> Vec<Range<usize>> {
         segments.push(at..end);
     }
     segments
+}
+
+/// Whether `text.to_lowercase()` is `lower`, compared as it is lowercased: most headings
+/// differ from a note's title within a letter, and lowercasing each whole heading was most
+/// of [`body_segments`]' time. A capital sigma lowercases by its place in a word, which
+/// only the whole text says.
+fn lowercase_is(text: &str, lower: &str) -> bool {
+    if text.contains('Σ') {
+        return text.to_lowercase() == lower;
+    }
+    text.chars().flat_map(char::to_lowercase).eq(lower.chars())
 }
 
 /// Points the analyzer at the note's language (its `lang` property, when it names one).
@@ -516,4 +524,16 @@ pub fn cosine(a: &[(TermId, f32)], b: &[(TermId, f32)]) -> f32 {
         }
     }
     (dot / (na * nb)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        #[test]
+        fn lowercase_is_comparing_whole_lowercase(a in "[aAбБЁΣσς İi]{0,6}", b in "[aAбБёΣσς İi\u{307}]{0,6}") {
+            let lower = b.to_lowercase();
+            proptest::prop_assert_eq!(super::lowercase_is(&a, &lower), a.to_lowercase() == lower);
+            proptest::prop_assert!(super::lowercase_is(&a, &a.to_lowercase()));
+        }
+    }
 }

@@ -254,12 +254,23 @@ pub fn word_spans(text: &str, mut f: impl FnMut(usize, usize)) {
 }
 
 /// Whether the character at byte `at` (a character boundary) is part of a word, and its
-/// length in bytes; ASCII is decided from the byte alone.
-#[inline]
+/// length in bytes; ASCII is decided from the byte alone, and a two-byte character (Latin
+/// with accents, Greek, Cyrillic…) decoded by hand. Called for every character of every
+/// note, so it is inlined.
+#[inline(always)]
 fn char_at(text: &str, at: usize) -> (bool, usize) {
-    let byte = text.as_bytes()[at];
+    let bytes = text.as_bytes();
+    let byte = bytes[at];
     if byte.is_ascii() {
         return (byte.is_ascii_alphanumeric(), 1);
+    }
+    if byte & 0xE0 == 0xC0
+        && let Some(&next) = bytes.get(at + 1)
+    {
+        // `text` is UTF-8 and `at` a boundary: a two-byte lead byte has its continuation.
+        let code = (u32::from(byte & 0x1F) << 6) | u32::from(next & 0x3F);
+        let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+        return (is_word_char(c), 2);
     }
     let c = text[at..]
         .chars()
@@ -268,6 +279,7 @@ fn char_at(text: &str, at: usize) -> (bool, usize) {
     (is_word_char(c), c.len_utf8())
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
@@ -276,6 +288,7 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+#[inline]
 fn push_lowercase(out: &mut String, c: char) {
     match c {
         'A'..='Z' => out.push(c.to_ascii_lowercase()),
@@ -465,6 +478,7 @@ fn analyze_word(
 /// [`split_words`] does not segment (Chinese, Japanese, Thai, Lao, Khmer, Myanmar, Tibetan):
 /// such a "word" is a whole phrase or sentence, so its terms measure nothing, and drift must
 /// not judge a note by them.
+#[inline]
 pub fn is_unsegmented(word: &str) -> bool {
     // Every such script lies above U+0E00: three bytes or more in UTF-8.
     word.bytes().any(|b| b >= 0xE0) && word.chars().any(is_unsegmented_char)
