@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use lsp_support::{Client, apply_workspace_edit, check};
+use lsp_support::{Client, Rng, apply_workspace_edit, check};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use twin::note::{Note, parse_note};
@@ -66,24 +66,6 @@ const NEW_HEADINGS: &[&str] = &[
 ];
 const NEW_BLOCKS: &[&str] = &["new-id", "b2", "блок"];
 const NEW_TAGS: &[&str] = &["renamed", "проект/новый", "x/y/z", "a#b"];
-
-/// A small deterministic PRNG (xorshift), so a failing case is its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// A heading as a link anchor writes it (Obsidian turns `#|^:%[]` into spaces).
 fn anchor_text(heading: &str) -> String {

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lsp_support::{Client, check, file_uri, full_capabilities, offset_of, percent_decode};
+use lsp_support::{Client, Rng, check, file_uri, full_capabilities, offset_of, percent_decode};
 use serde_json::{Value, json};
 use twin::text::ColumnEncoding;
 
@@ -31,20 +31,6 @@ fn thread_bound() -> u64 {
 }
 /// Error codes a request may end with under load: cancelled, content modified.
 const TOLERATED: &[i64] = &[-32800, -32801];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Text an edit inserts: links that appear and break, headings, tags, Unicode, newlines.
 const INSERTS: &[&str] = &[

@@ -4,9 +4,12 @@
 #![allow(dead_code)]
 
 mod edits;
+mod rng;
 
 #[allow(unused_imports)]
 pub use edits::*;
+#[allow(unused_imports)]
+pub use rng::Rng;
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -511,28 +514,5 @@ impl Client {
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(bytes).expect("write to server");
         stdin.flush().expect("flush");
-    }
-}
-
-/// A small deterministic generator (xorshift64*): no dependency, the same steps every run,
-/// so a failure reproduces from its seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
     }
 }
