@@ -223,3 +223,130 @@ fn pulls_sent_during_the_load_wait_for_its_first_check() {
     assert!(items.iter().all(|i| codes(&i["items"]) == ["broken-link"]));
     assert!(c.shutdown().success());
 }
+
+/// A vault of `n` notes, each with one broken link.
+fn broken_vault(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        let text = format!(
+            "# Note {i}\n\n[[Note {}]] and [[Nowhere {i}]]\n",
+            (i + 1) % n
+        );
+        std::fs::write(dir.path().join(format!("Note {i}.md")), text).unwrap();
+    }
+    dir
+}
+
+/// The URIs of a list of workspace reports.
+fn uris(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["uri"].as_str().expect("a uri").to_string())
+        .collect()
+}
+
+#[test]
+fn a_workspace_pull_with_a_token_gets_partial_results_while_the_vault_loads() {
+    // Several of the worker's chunks (512 notes), each slowed so the load is still
+    // running when the first partial result is written.
+    let n = 1800;
+    let dir = broken_vault(n);
+    let mut c = Client::start_with_env(
+        Some(dir.path()),
+        pull_capabilities(),
+        json!({}),
+        &[
+            ("TWIN_LSP_READY_TIMEOUT_MS", "120000"),
+            ("TWIN_LSP_TEST_CHUNK_PAUSE_MS", "300"),
+        ],
+    );
+    let id = c.send_request(
+        "workspace/diagnostic",
+        json!({"previousResultIds": [], "partialResultToken": "pull-1"}),
+    );
+    let response = c.response(id);
+    assert_eq!(
+        response["result"],
+        json!({"items": []}),
+        "once partial results were sent, the response has no items"
+    );
+    // Everything received before the response, in order: the partial results, and
+    // the indexing progress whose end says the whole vault is judged.
+    let before: Vec<Value> = c
+        .notifications
+        .drain(..)
+        .filter(|n| n["method"] == "$/progress")
+        .map(|n| n["params"].clone())
+        .collect();
+    let partials: Vec<&Value> = before.iter().filter(|p| p["token"] == "pull-1").collect();
+    assert!(partials.len() >= 2, "{} partial results", partials.len());
+    let first = before.iter().position(|p| p["token"] == "pull-1").unwrap();
+    let load_end = before
+        .iter()
+        .position(|p| p["token"] != "pull-1" && p["value"]["kind"] == "end");
+    assert!(
+        load_end.is_none_or(|end| first < end),
+        "the first partial result came after the load's end"
+    );
+    // Nothing for the token after the response.
+    assert!(
+        c.try_wait_notification("$/progress", Duration::from_millis(500), |p| {
+            p["token"] == "pull-1"
+        })
+        .is_none(),
+        "a partial result after the response"
+    );
+    // Every note's report exactly once across the partial results and the response.
+    let mut all: Vec<String> = partials
+        .iter()
+        .flat_map(|p| uris(&p["value"]["items"]))
+        .collect();
+    all.extend(uris(&response["result"]["items"]));
+    let unique: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "a note reported twice");
+    assert_eq!(all.len(), n);
+    for p in &partials {
+        for item in p["value"]["items"].as_array().unwrap() {
+            assert_eq!(item["kind"], "full", "{item}");
+            assert_eq!(codes(&item["items"]), ["broken-link"], "{item}");
+        }
+    }
+    // Without a token, the same client gets one whole response (held for nothing: it
+    // sends no result ids).
+    let whole = c.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    assert_eq!(uris(&whole["items"]).len(), n);
+    assert!(
+        c.try_wait_notification("$/progress", Duration::from_millis(300), |p| {
+            p["token"] == "pull-1"
+        })
+        .is_none()
+    );
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn a_workspace_pull_without_a_token_gets_one_whole_response_during_the_load() {
+    let n = 1200;
+    let dir = broken_vault(n);
+    let mut c = Client::start_with_env(
+        Some(dir.path()),
+        pull_capabilities(),
+        json!({}),
+        &[
+            ("TWIN_LSP_READY_TIMEOUT_MS", "120000"),
+            ("TWIN_LSP_TEST_CHUNK_PAUSE_MS", "100"),
+        ],
+    );
+    let whole = c.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    assert_eq!(uris(&whole["items"]).len(), n);
+    assert!(
+        c.try_wait_notification("$/progress", Duration::from_millis(300), |p| {
+            p["value"].get("items").is_some()
+        })
+        .is_none(),
+        "partial results without a token"
+    );
+    assert!(c.shutdown().success());
+}

@@ -237,6 +237,8 @@ impl Worker {
                 json!({"kind": "begin", "title": "twin: indexing vault", "percentage": 0}),
             );
             let started = Instant::now();
+            let live = self.shared.lock().workspaces[ws].live.clone();
+            live.pulled.begin_load();
             let cache =
                 files::load_workspace(&self.shared, ws, &self.out, &|message, percentage| {
                     self.progress(
@@ -248,6 +250,9 @@ impl Worker {
             self.publish(false);
             self.shared.lock().workspaces[ws].ready = Ready::Diagnostics;
             self.shared.ready_changed();
+            live.pulled.end_load();
+            // A workspace pull sending partial results stops following the load.
+            self.shared.pull_generation.send_modify(|g| *g += 1);
             // Written once the first diagnostics are out: a cold start writes every shard.
             if let Some(cache) = cache {
                 cache.save(&self.out);
@@ -346,6 +351,10 @@ impl Worker {
             // Large batches (the first load) are published chunk by chunk, so the
             // first findings show before the whole vault is checked.
             for chunk in ids.chunks(CHUNK) {
+                let judged: Vec<VaultPath> = chunk
+                    .iter()
+                    .map(|&id| vault.note(id).path.clone())
+                    .collect();
                 let findings: Vec<(VaultPath, Vec<Diagnostic>)> = chunk
                     .par_iter()
                     .map(|&id| {
@@ -373,6 +382,12 @@ impl Worker {
                     (&self.shared, &self.out),
                 );
                 changed.extend(pulled.into_iter().map(|p| (i, p)));
+                // During the first load these reports are final: a workspace pull with
+                // a partial result token sends them now.
+                if ws.live.pulled.judged(&judged) {
+                    self.shared.pull_generation.send_modify(|g| *g += 1);
+                    pause_for_tests();
+                }
                 wait_for_client(&self.shared, &self.out);
             }
             let pulled = publish_paths(
@@ -491,6 +506,20 @@ fn publish_paths(
         }
     }
     pulled
+}
+
+/// Tests see partial results arrive while the load runs by slowing it after each chunk
+/// of judged notes (`TWIN_LSP_TEST_CHUNK_PAUSE_MS`, with `TWIN_LSP_TEST_HOOKS`).
+fn pause_for_tests() {
+    if std::env::var_os("TWIN_LSP_TEST_HOOKS").is_none() {
+        return;
+    }
+    if let Some(ms) = std::env::var("TWIN_LSP_TEST_CHUNK_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 }
 
 /// Waits while the sending task has many publications not yet written: the first load

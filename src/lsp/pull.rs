@@ -21,6 +21,11 @@ pub struct Report {
 #[derive(Default)]
 pub struct PullReports {
     reports: Mutex<HashMap<VaultPath, Report>>,
+    /// While the first load checks the notes: those with findings whose report is final,
+    /// in the order they were judged, so a `workspace/diagnostic` with a partial result
+    /// token sends them before the whole vault is judged (`server/pull.rs`). `None` when
+    /// no load runs, so nothing is kept after it.
+    judged: Mutex<Option<Vec<VaultPath>>>,
 }
 
 impl PullReports {
@@ -44,6 +49,54 @@ impl PullReports {
             id: empty_id(),
             items: Arc::default(),
         })
+    }
+
+    /// The first load starts: notes judged from now on are listed until [`Self::end_load`].
+    pub fn begin_load(&self) {
+        *self.judged.lock().unwrap_or_else(PoisonError::into_inner) = Some(Vec::new());
+    }
+
+    /// The load has judged `paths` (their reports are final): lists those with findings.
+    /// Returns whether any was listed.
+    pub fn judged<'a>(&self, paths: impl IntoIterator<Item = &'a VaultPath>) -> bool {
+        let mut judged = self.judged.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(judged) = judged.as_mut() else {
+            return false;
+        };
+        let reports = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = judged.len();
+        judged.extend(
+            paths
+                .into_iter()
+                .filter(|p| reports.contains_key(*p))
+                .cloned(),
+        );
+        judged.len() > before
+    }
+
+    /// The load is over: the list is dropped.
+    pub fn end_load(&self) {
+        *self.judged.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// The notes judged by the running load from position `from` on, with their reports;
+    /// `None` when no load runs.
+    pub fn judged_since(&self, from: usize) -> Option<Vec<(VaultPath, Report)>> {
+        let judged = self.judged.lock().unwrap_or_else(PoisonError::into_inner);
+        let judged = judged.as_ref()?;
+        let reports = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
+        let empty = || Report {
+            id: empty_id(),
+            items: Arc::default(),
+        };
+        Some(
+            judged
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| (p.clone(), reports.get(p).cloned().unwrap_or_else(empty)))
+                .collect(),
+        )
     }
 
     /// Every note with findings, sorted by path.

@@ -22,7 +22,7 @@ use super::handlers;
 use super::recorder::Recorder;
 use super::snapshot::Snapshot;
 use super::state::{Ready, Shared, Workspace};
-use super::{Outgoing, capabilities, log, watch};
+use super::{Outgoing, capabilities, log, transport, watch};
 
 mod custom;
 mod early;
@@ -280,6 +280,7 @@ async fn send_loop(
             }
             Outgoing::Progress(token, value) => {
                 if tokens.contains(&token) {
+                    transport::progress_sending();
                     client
                         .send_notification::<ProgressNotification>(ProgressParams::new(
                             token, value,

@@ -5,6 +5,8 @@
 //! invalid JSON (-32700) and invalid messages (-32600) itself, and stdout through a
 //! single writer that interleaves those answers between whole frames.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde_json::{Value, json};
 use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
@@ -378,6 +380,29 @@ fn sanitize(body: Vec<u8>) -> (Vec<u8>, Option<String>) {
     (value.to_string().into_bytes(), Some(warning))
 }
 
+/// `$/progress` notifications handed to tower-lsp, and those written to stdout. tower-lsp
+/// writes its notifications and its responses from two queues in no set order; a
+/// response that must follow its partial results (`server/pull.rs`) waits until they
+/// are written.
+static PROGRESS_SENT: AtomicU64 = AtomicU64::new(0);
+static PROGRESS_WRITTEN: AtomicU64 = AtomicU64::new(0);
+/// How every `$/progress` notification tower-lsp writes begins (its field order).
+const PROGRESS_PREFIX: &[u8] = br#"{"jsonrpc":"2.0","method":"$/progress","#;
+
+/// Counts a `$/progress` notification about to be handed to tower-lsp; returns the count.
+pub fn progress_sending() -> u64 {
+    PROGRESS_SENT.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// Waits until `count` `$/progress` notifications are written, at most `limit`.
+pub async fn progress_written(count: u64, limit: std::time::Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while PROGRESS_WRITTEN.load(Ordering::SeqCst) < count && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
+
 async fn write_output(
     mut from_server: impl AsyncBufRead + Unpin,
     mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
@@ -386,7 +411,12 @@ async fn write_output(
     loop {
         let bytes = tokio::select! {
             body = read_frame(&mut from_server) => match body {
-                Some(body) => frame(&body),
+                Some(body) => {
+                    if body.starts_with(PROGRESS_PREFIX) {
+                        PROGRESS_WRITTEN.fetch_add(1, Ordering::SeqCst);
+                    }
+                    frame(&body)
+                }
                 None => break,
             },
             Some(error) = errors.recv() => error,

@@ -1,7 +1,7 @@
 //! `textDocument/diagnostic` and `workspace/diagnostic`: the worker's reports (`pull.rs`)
 //! for clients that pull, "unchanged" when the client's result id is still current.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::Result;
@@ -58,11 +58,7 @@ pub fn workspace(
     let mut previous: HashMap<(usize, String), (&Uri, &str)> = HashMap::new();
     let mut outside: Vec<(&Uri, &str)> = Vec::new();
     for p in &params.previous_result_ids {
-        let place = snap.workspaces.iter().enumerate().find_map(|(i, ws)| {
-            let path = ws.vault_path(&p.uri)?;
-            Some((i, path))
-        });
-        match place {
+        match place(snap, &p.uri) {
             Some(key) => {
                 previous.insert(key, (&p.uri, p.value.as_str()));
             }
@@ -105,6 +101,65 @@ pub fn workspace(
     items.sort_by(|a, b| a.0.cmp(&b.0));
     let items = items.into_iter().map(|(_, item)| item).collect();
     Ok((WorkspaceDiagnosticReport { items }, changed))
+}
+
+/// The closed notes with findings that the running first loads judged since `cursors`
+/// (a position in each workspace's list), for a workspace pull that sends partial results
+/// (`server/pull.rs`). Advances the cursors; a URI already in `sent` is not sent again.
+pub fn judged(
+    snap: &Snapshot,
+    previous: &HashMap<(usize, String), String>,
+    cursors: &mut Vec<usize>,
+    sent: &mut HashSet<String>,
+) -> Vec<WorkspaceDocumentDiagnosticReport> {
+    cursors.resize(snap.workspaces.len(), 0);
+    let mut items = Vec::new();
+    for (i, ws) in snap.workspaces.iter().enumerate() {
+        let Some(judged) = ws.live.pulled.judged_since(cursors[i]) else {
+            continue;
+        };
+        cursors[i] += judged.len();
+        for (path, report) in judged {
+            if ws.open_uris.contains_key(&path) {
+                continue;
+            }
+            let uri = ws.uri_of(&path);
+            if !sent.insert(AsRef::<str>::as_ref(&uri).to_string()) {
+                continue;
+            }
+            let before = previous.get(&(i, path.to_string())).map(String::as_str);
+            items.push(workspace_item(&uri, &report, before));
+        }
+    }
+    items
+}
+
+/// The client's result ids by workspace and vault path.
+pub fn previous_ids(
+    snap: &Snapshot,
+    params: &WorkspaceDiagnosticParams,
+) -> HashMap<(usize, String), String> {
+    params
+        .previous_result_ids
+        .iter()
+        .filter_map(|p| Some((place(snap, &p.uri)?, p.value.clone())))
+        .collect()
+}
+
+/// The URI a workspace report is for.
+pub fn item_uri(item: &WorkspaceDocumentDiagnosticReport) -> &Uri {
+    match item {
+        WorkspaceDocumentDiagnosticReport::WorkspaceFullDocumentDiagnosticReport(r) => &r.uri,
+        WorkspaceDocumentDiagnosticReport::WorkspaceUnchangedDocumentDiagnosticReport(r) => &r.uri,
+    }
+}
+
+/// The workspace (by index) and vault path of a URI the client sent.
+fn place(snap: &Snapshot, uri: &Uri) -> Option<(usize, String)> {
+    snap.workspaces
+        .iter()
+        .enumerate()
+        .find_map(|(i, ws)| Some((i, ws.vault_path(uri)?)))
 }
 
 /// A closed note's report (no version): unchanged when the client already has its id.
