@@ -95,7 +95,20 @@ impl Client {
         options: Value,
         env: &[(&str, &str)],
     ) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_twin"))
+        // `TWIN_TEST_SERVER_WRAPPER="heaptrack -o /tmp/twin"` runs the server under a
+        // profiler from its first allocation (attaching to a running server stalled it).
+        // The process the client then measures (RSS, threads) is the wrapper's.
+        let wrapper = std::env::var("TWIN_TEST_SERVER_WRAPPER").unwrap_or_default();
+        let mut words = wrapper.split_whitespace();
+        let mut command = match words.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(words).arg(env!("CARGO_BIN_EXE_twin"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_twin")),
+        };
+        let mut child = command
             .arg("lsp")
             .env("TWIN_LSP_TEST_HOOKS", "1")
             // The caches stay in the build folder, not the user's cache, unless the
