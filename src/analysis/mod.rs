@@ -33,7 +33,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::coherence::{Coherence, anchor_drift_on};
+use crate::coherence::{Coherence, NoteTerms, anchor_drift_on};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::history::{TraceState, with_trace};
@@ -179,15 +179,17 @@ impl Analysis {
     /// [`Analysis::coherence_model`] with the term vectors of `cache` for the notes that
     /// took their parse from it and are unchanged since (edits in between are welcome).
     pub fn coherence_model_cached(&self, cache: &StagedCache) -> Coherence {
-        let config = &self.rulebook.config;
-        let drift = self.rulebook.drift_needs();
-        let known = match drift.terms {
+        let known = match self.rulebook.drift_needs().terms {
             true => cache.0.known_terms(&self.vault),
             false => Vec::new(),
         };
-        let mut coherence = Coherence::build_with(&self.vault, &self.graph, config, drift, known);
-        measure_trace_anchors(&mut coherence, &self.vault, config);
-        coherence
+        coherence_with(
+            &self.vault,
+            &self.graph,
+            &self.rulebook,
+            known,
+            Anchors::Trace,
+        )
     }
 
     /// The first stages of a load: notes read and parsed, names indexed, every link
@@ -239,20 +241,13 @@ impl Analysis {
     /// [`Analysis::from_vault`] with `anchor-drift` measured against the anchors of `state`
     /// instead of the vault's trace: for replaying the vault's history.
     pub fn against(vault: Vault, rulebook: Arc<Rulebook>, state: &TraceState) -> Analysis {
-        let graph = build_link_graph(&vault);
-        let config = &rulebook.config;
-        let mut coherence = Coherence::build(&vault, &graph, config, rulebook.drift_needs());
-        if anchor_drift_on(config) {
-            coherence.measure_anchors(&vault, config, state);
-        }
-        Analysis {
-            rulebook,
+        Analysis::assemble(
             vault,
-            graph,
-            coherence,
-            coherent: true,
-            resolved: true,
-        }
+            rulebook,
+            Vec::new(),
+            Anchors::State(state),
+            &mut |_| {},
+        )
     }
 
     /// An analysis of no notes at `root`, for a workspace not loaded yet.
@@ -262,10 +257,25 @@ impl Analysis {
     }
 
     fn analyze(vault: Vault, rulebook: Arc<Rulebook>, stage: &mut dyn FnMut(Stage)) -> Analysis {
+        let analysis = Analysis::assemble(vault, rulebook, Vec::new(), Anchors::Trace, stage);
+        stage(Stage::Coherence);
+        analysis
+    }
+
+    /// The one assembly of a loaded vault: every link resolved (then `stage(Resolve)`), the
+    /// coherence model built with the term vectors already `known` by note id (the check
+    /// cache's), and `anchor-drift` measured against `anchors`. The caller reports the
+    /// coherence stage's end, after whatever it does with the model (the cache saves it).
+    fn assemble(
+        vault: Vault,
+        rulebook: Arc<Rulebook>,
+        known: Vec<Option<NoteTerms>>,
+        anchors: Anchors,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Analysis {
         let graph = build_link_graph(&vault);
         stage(Stage::Resolve);
-        let coherence = build_coherence(&vault, &graph, &rulebook);
-        stage(Stage::Coherence);
+        let coherence = coherence_with(&vault, &graph, &rulebook, known, anchors);
         Analysis {
             rulebook,
             vault,
@@ -359,22 +369,41 @@ impl StagedCache {
     }
 }
 
+/// Where `anchor-drift` takes its anchors from.
+enum Anchors<'a> {
+    /// The vault's trace (none when it cannot be read).
+    Trace,
+    /// A trace state replayed from the vault's history.
+    State(&'a TraceState),
+}
+
 /// The coherence model of `vault` under `rulebook`, measured against the drift anchors of
 /// the vault's trace when `anchor-drift` is on (an unreadable trace has none).
 fn build_coherence(vault: &Vault, graph: &LinkGraph, rulebook: &Rulebook) -> Coherence {
-    let config = &rulebook.config;
-    let mut coherence = Coherence::build(vault, graph, config, rulebook.drift_needs());
-    measure_trace_anchors(&mut coherence, vault, config);
-    coherence
+    coherence_with(vault, graph, rulebook, Vec::new(), Anchors::Trace)
 }
 
-/// Measures `coherence` against the drift anchors of the vault's trace when `anchor-drift`
-/// is on (an unreadable trace has none).
-fn measure_trace_anchors(coherence: &mut Coherence, vault: &Vault, config: &Config) {
+/// [`build_coherence`] with the term vectors already `known` by note id, and `anchor-drift`
+/// (when on) measured against `anchors`.
+fn coherence_with(
+    vault: &Vault,
+    graph: &LinkGraph,
+    rulebook: &Rulebook,
+    known: Vec<Option<NoteTerms>>,
+    anchors: Anchors,
+) -> Coherence {
+    let config = &rulebook.config;
+    let mut coherence = Coherence::build_with(vault, graph, config, rulebook.drift_needs(), known);
     if anchor_drift_on(config) {
-        // The trace is read through its per-process cache, so a second look is cheap.
-        let _ = with_trace(&vault.root, |trace| {
-            coherence.measure_anchors(vault, config, trace.state())
-        });
+        match anchors {
+            // The trace is read through its per-process cache, so a second look is cheap.
+            Anchors::Trace => {
+                let _ = with_trace(&vault.root, |trace| {
+                    coherence.measure_anchors(vault, config, trace.state())
+                });
+            }
+            Anchors::State(state) => coherence.measure_anchors(vault, config, state),
+        }
     }
+    coherence
 }

@@ -16,11 +16,11 @@ use rustc_hash::FxHashMap;
 use super::cache::run::{self, RunKey};
 use super::cache::stamps::{Manifest, hash_files, is_read, stamp};
 use super::cache::{CacheReport, CacheSetting, CheckCache, check_dir};
-use super::{Analysis, Stage, measure_trace_anchors};
+use super::{Analysis, Anchors, Stage};
 use crate::coherence::{Coherence, CoherenceVector, anchor_drift_on};
 use crate::diagnostic::Diagnostic;
 use crate::history::TRACE_FILE;
-use crate::resolve::{LinkGraph, build_link_graph};
+use crate::resolve::LinkGraph;
 use crate::rules::Rulebook;
 use crate::search::cache::content_hash;
 use crate::vault::{DiscoveredFile, LoadError, discover_files, load_discovered};
@@ -243,28 +243,15 @@ impl Prepared {
         }
         drop(expected);
         stage(Stage::Load);
-        let graph = build_link_graph(&vault);
-        stage(Stage::Resolve);
-        let config = &rulebook.config;
         let known = match rulebook.needs_drift() {
             true => cache.known_terms(&vault),
             false => Vec::new(),
         };
-        let mut coherence =
-            Coherence::build_with(&vault, &graph, config, rulebook.drift_needs(), known);
-        measure_trace_anchors(&mut coherence, &vault, config);
-        let mut report = cache.save(&vault, &coherence);
+        let analysis = Analysis::assemble(vault, rulebook, known, Anchors::Trace, stage);
+        let mut report = cache.save(&analysis.vault, &analysis.coherence);
         report.hashed = self.hashed;
         report.warnings.extend(self.write_problem);
         stage(Stage::Coherence);
-        let analysis = Analysis {
-            rulebook,
-            vault,
-            graph,
-            coherence,
-            coherent: true,
-            resolved: true,
-        };
         let save = RunToSave((!moved.into_inner()).then_some((self.dir, self.key)));
         (analysis, report, save)
     }
