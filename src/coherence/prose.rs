@@ -46,7 +46,7 @@ pub fn prose_count(note: &Note) -> ProseCount {
     let (mut next_link, mut next_code) = (0, 0);
     let mut at = start.min(end);
     while at < end {
-        let line_end = text[at..end].find('\n').map_or(end, |i| at + i);
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[at..end]).map_or(end, |i| at + i);
         let line = &text[at..line_end];
         let lead = line.len() - line.trim_start().len();
         let (first, last) = (at + lead, at + line.trim_end().len());

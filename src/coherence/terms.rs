@@ -222,8 +222,14 @@ struct Counted {
 }
 
 /// Sorted term counts of the texts; words of unsegmented scripts are left out and counted.
-fn count<'t>(analyzer: &mut Analyzer, texts: impl IntoIterator<Item = &'t str>) -> Counted {
-    let mut ids = Vec::new();
+/// `bytes` is about how long the texts are: terms are reserved for, at one in 8 bytes, so
+/// the list is not grown term by term.
+fn count<'t>(
+    analyzer: &mut Analyzer,
+    texts: impl IntoIterator<Item = &'t str>,
+    bytes: usize,
+) -> Counted {
+    let mut ids = Vec::with_capacity(bytes.min(MAX_ANALYZED_BYTES) / 8);
     let (mut cyrillic, mut unmeasured) = (0, 0);
     for text in texts {
         analyzer.for_each_term(text, |t| {
@@ -274,8 +280,10 @@ pub fn note_terms(analyzer: &mut Analyzer, note: &Note) -> NoteTerms {
         budget -= end.max(1).min(budget);
         Some(&text[..end])
     });
-    let body = count(analyzer, texts);
-    let identity = count(analyzer, [identity_text(note).as_str()]);
+    let body_bytes = segments.iter().map(|r| r.len()).sum();
+    let body = count(analyzer, texts, body_bytes);
+    let identity = identity_text(note);
+    let identity = count(analyzer, [identity.as_str()], identity.len());
     let named_terms = content_terms(analyzer, &declared_text(note, false));
     let body_links = note
         .links

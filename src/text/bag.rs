@@ -5,7 +5,7 @@
 /// The bit of one byte: one per letter (either case) and digit; the other ASCII bytes
 /// share the remaining 28 bits; non-ASCII bytes have none, so a bag says nothing of them.
 #[inline]
-pub fn ascii_bit(b: u8) -> u64 {
+pub const fn ascii_bit(b: u8) -> u64 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
         b'A'..=b'Z' => 1 << (b - b'A'),
@@ -15,8 +15,25 @@ pub fn ascii_bit(b: u8) -> u64 {
     }
 }
 
+/// [`ascii_bit`] of every byte, looked up rather than computed.
+static BITS: [u64; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = ascii_bit(b as u8);
+        b += 1;
+    }
+    table
+};
+
 /// The bag of the first `chars` characters of `text`.
 pub fn head_bag(text: &str, chars: usize) -> u64 {
+    let bytes = text.as_bytes();
+    let head = &bytes[..bytes.len().min(chars)];
+    if head.is_ascii() {
+        // Most blocks start in ASCII: their first `chars` bytes are their first characters.
+        return head.iter().fold(0, |bag, &b| bag | BITS[usize::from(b)]);
+    }
     let mut bag = 0;
     let mut seen = 0;
     for &b in text.as_bytes() {
@@ -27,7 +44,7 @@ pub fn head_bag(text: &str, chars: usize) -> u64 {
             }
             seen += 1;
         }
-        bag |= ascii_bit(b);
+        bag |= BITS[usize::from(b)];
     }
     bag
 }

@@ -187,96 +187,165 @@ impl Analyzer {
 /// byte range, its position and its lowercased form, exactly as tantivy's
 /// `SimpleTokenizer` + `RemoveLongFilter` + `LowerCaser` would, words of
 /// [`MAX_WORD_BYTES`] or more left out (their positions still count). Latin and Cyrillic
-/// letters skip the Unicode tables, which dominate analysis time otherwise.
+/// letters skip the Unicode tables, which dominate analysis time otherwise, and a word
+/// already in lowercase is handed over as it is written, without a copy.
 pub fn split_words(text: &str, lowered: &mut String, mut f: impl FnMut(usize, usize, usize, &str)) {
-    let bytes = text.as_bytes();
     let mut position = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        // Skip to the next word; `at` always stays on a character boundary.
-        let (is_word, len) = char_at(text, at);
-        if !is_word {
-            at += len;
-            continue;
-        }
-        let start = at;
-        let mut ascii = len == 1;
-        at += len;
-        while at < bytes.len() {
-            let (is_word, len) = char_at(text, at);
-            if !is_word {
-                break;
-            }
-            ascii &= len == 1;
-            at += len;
-        }
-        if at - start < MAX_WORD_BYTES {
-            lowered.clear();
-            if ascii {
-                // Most words of most vaults: one copy and a byte-wise lowercase.
-                lowered.push_str(&text[start..at]);
-                lowered.make_ascii_lowercase();
-            } else {
-                for ch in text[start..at].chars() {
-                    push_lowercase(lowered, ch);
+    each_word(text, |start, end, case| {
+        if end - start < MAX_WORD_BYTES {
+            let word = &text[start..end];
+            match case {
+                Case::Lower => f(start, end, position, word),
+                Case::AsciiUpper => {
+                    lowered.clear();
+                    lowered.push_str(word);
+                    lowered.make_ascii_lowercase();
+                    f(start, end, position, lowered);
+                }
+                Case::Other => {
+                    lowered.clear();
+                    for ch in word.chars() {
+                        push_lowercase(lowered, ch);
+                    }
+                    f(start, end, position, lowered);
                 }
             }
-            f(start, at, position, lowered);
         }
         position += 1;
-    }
+    });
 }
 
 /// Calls `f` with the byte range of each word [`split_words`] reports, in order, without
 /// lowercasing it: for callers that count words and need not read them.
 pub fn word_spans(text: &str, mut f: impl FnMut(usize, usize)) {
+    each_word(text, |start, end, _| {
+        if end - start < MAX_WORD_BYTES {
+            f(start, end);
+        }
+    });
+}
+
+/// What lowercasing a word takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// Nothing: ASCII lowercase letters and digits, Russian lowercase letters.
+    Lower,
+    /// ASCII only, some of it uppercase.
+    AsciiUpper,
+    /// Any other word: character by character.
+    Other,
+}
+
+/// The class of each byte: [`NOT_WORD`] for ASCII that is not alphanumeric, [`LOWER`] for
+/// ASCII lowercase letters and digits, [`UPPER`] for ASCII uppercase letters, [`WIDE`]
+/// for the bytes that start or continue a character of two bytes or more. Each class but
+/// the first is a bit of its own, so a word's classes can be or-ed together.
+static CLASS: [u8; 256] = {
+    let mut table = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            WIDE
+        } else if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_alphanumeric() {
+            LOWER
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    table
+};
+const NOT_WORD: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const WIDE: u8 = 4;
+
+/// The loop [`split_words`] and [`word_spans`] share: calls `f` with the byte range of
+/// every word of `text`, long ones included, and what lowercasing it takes. Runs of ASCII
+/// go byte by byte through [`CLASS`]; other characters are decoded one at a time.
+#[inline(always)]
+fn each_word(text: &str, mut f: impl FnMut(usize, usize, Case)) {
     let bytes = text.as_bytes();
     let mut at = 0;
-    while at < bytes.len() {
-        let (is_word, len) = char_at(text, at);
-        if !is_word {
-            at += len;
-            continue;
+    while let Some(&byte) = bytes.get(at) {
+        // Skip to the next word; `at` always stays on a character boundary.
+        match CLASS[usize::from(byte)] {
+            NOT_WORD => {
+                at += 1;
+                continue;
+            }
+            WIDE => {
+                let (is_word, _, len) = wide_char_at(text, at);
+                if !is_word {
+                    at += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
         let start = at;
-        at += len;
-        while at < bytes.len() {
-            let (is_word, len) = char_at(text, at);
-            if !is_word {
-                break;
+        let mut classes = 0u8;
+        let mut other = false;
+        loop {
+            while let Some(&byte) = bytes.get(at) {
+                let class = CLASS[usize::from(byte)];
+                if class != LOWER && class != UPPER {
+                    break;
+                }
+                classes |= class;
+                at += 1;
             }
-            at += len;
+            match bytes.get(at) {
+                Some(&byte) if byte >= 0x80 => {
+                    let (is_word, lower, len) = wide_char_at(text, at);
+                    if !is_word {
+                        break;
+                    }
+                    classes |= WIDE;
+                    other |= !lower;
+                    at += len;
+                }
+                _ => break,
+            }
         }
-        if at - start < MAX_WORD_BYTES {
-            f(start, at);
-        }
+        let case = if classes & UPPER == 0 && !other {
+            Case::Lower
+        } else if classes & WIDE == 0 {
+            Case::AsciiUpper
+        } else {
+            Case::Other
+        };
+        f(start, at, case);
     }
 }
 
-/// Whether the character at byte `at` (a character boundary) is part of a word, and its
-/// length in bytes; ASCII is decided from the byte alone, and a two-byte character (Latin
-/// with accents, Greek, Cyrillic…) decoded by hand. Called for every character of every
-/// note, so it is inlined.
+/// For the character at byte `at` (a character boundary, not ASCII): whether it is part of
+/// a word, whether it is a Russian lowercase letter (which lowercasing keeps), and its
+/// length in bytes. A two-byte character (Latin with accents, Greek, Cyrillic…) is
+/// decoded by hand.
 #[inline(always)]
-fn char_at(text: &str, at: usize) -> (bool, usize) {
+fn wide_char_at(text: &str, at: usize) -> (bool, bool, usize) {
     let bytes = text.as_bytes();
     let byte = bytes[at];
-    if byte.is_ascii() {
-        return (byte.is_ascii_alphanumeric(), 1);
-    }
     if byte & 0xE0 == 0xC0
         && let Some(&next) = bytes.get(at + 1)
     {
         // `text` is UTF-8 and `at` a boundary: a two-byte lead byte has its continuation.
         let code = (u32::from(byte & 0x1F) << 6) | u32::from(next & 0x3F);
+        if matches!(code, 0x0430..=0x044F | 0x0451) {
+            return (true, true, 2);
+        }
         let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
-        return (is_word_char(c), 2);
+        return (is_word_char(c), false, 2);
     }
     let c = text[at..]
         .chars()
         .next()
         .unwrap_or(char::REPLACEMENT_CHARACTER);
-    (is_word_char(c), c.len_utf8())
+    (is_word_char(c), false, c.len_utf8())
 }
 
 #[inline]
@@ -288,7 +357,7 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn push_lowercase(out: &mut String, c: char) {
     match c {
         'A'..='Z' => out.push(c.to_ascii_lowercase()),
@@ -296,8 +365,14 @@ fn push_lowercase(out: &mut String, c: char) {
         '\u{0410}'..='\u{042F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
         'Ё' => out.push('ё'),
         '\u{0430}'..='\u{044F}' | 'ё' => out.push(c),
-        _ => out.extend(c.to_lowercase()),
+        _ => push_lowercase_slow(out, c),
     }
+}
+
+/// Characters outside ASCII and the Russian alphabet, through the Unicode tables.
+#[inline(never)]
+fn push_lowercase_slow(out: &mut String, c: char) {
+    out.extend(c.to_lowercase());
 }
 
 /// English stop words: tantivy's (Lucene's) short list and the common function words it

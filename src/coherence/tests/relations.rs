@@ -256,6 +256,16 @@ proptest::proptest! {
             .filter(|c| matcher.firsts.binary_search(c).is_ok());
         let expected = gated.and(whole);
         proptest::prop_assert_eq!(matcher.relation_of(&heading), expected);
-        proptest::prop_assert_eq!(normalized_chars(&heading).collect::<String>(), text);
+        proptest::prop_assert_eq!(normalized_head(&heading, usize::MAX), text.clone());
+        let chars = text.chars().count().min(5);
+        proptest::prop_assert_eq!(normalized_head(&heading, chars), text.chars().take(chars).collect::<String>());
+    }
+}
+
+proptest::proptest! {
+    /// The last `::` of a line is found as `rfind` finds it, runs of colons included.
+    #[test]
+    fn colons_are_found_as_rfind_finds_them(line in "[a:: \\[]{0,12}") {
+        proptest::prop_assert_eq!(rfind_colons(line.as_bytes()), line.rfind("::"));
     }
 }
