@@ -111,11 +111,7 @@ fn declared_text(note: &Note, tags: bool) -> String {
         text.push('\n');
         text.push_str(&tag.name);
     }
-    if let Some(description) = note
-        .frontmatter
-        .as_ref()
-        .and_then(|f| f.description.as_ref())
-    {
+    if let Some(description) = note.frontmatter.as_ref().and_then(|f| f.description()) {
         text.push('\n');
         text.push_str(description);
     }

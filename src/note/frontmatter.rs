@@ -161,12 +161,8 @@ fn read_entries(
     for (key, value) in map {
         let k = key.value.as_str();
         // Obsidian reads `tags` and `aliases` whatever their case; `title` and
-        // `description` are twin's own and match `Frontmatter::get` exactly.
-        if k == "title" {
-            fm.title = value.value.as_str().map(str::to_string);
-        } else if k == "description" {
-            fm.description = value.value.as_str().map(str::to_string);
-        } else if k.eq_ignore_ascii_case("aliases") || k.eq_ignore_ascii_case("alias") {
+        // `description` are twin's own, read from their entries when asked.
+        if k.eq_ignore_ascii_case("aliases") || k.eq_ignore_ascii_case("alias") {
             for_each_text(text, &value, |name, span| {
                 fm.aliases.push(Alias { name, span });
             });

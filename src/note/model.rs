@@ -114,7 +114,7 @@ impl Note {
     pub fn title(&self) -> &str {
         self.frontmatter
             .as_ref()
-            .and_then(|fm| fm.title.as_deref())
+            .and_then(|fm| fm.title())
             .unwrap_or_else(|| self.name())
     }
 
@@ -169,8 +169,6 @@ pub struct Frontmatter {
     pub body_span: Span,
     /// Top-level keys in document order, duplicates included.
     pub entries: Vec<FrontmatterEntry>,
-    pub title: Option<String>,
-    pub description: Option<String>,
     pub aliases: Vec<Alias>,
 }
 
@@ -178,6 +176,17 @@ impl Frontmatter {
     /// The last entry with this key, as YAML readers with last-wins semantics see it.
     pub fn get(&self, key: &str) -> Option<&FrontmatterEntry> {
         self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    /// The last `title` entry's text, when it is a scalar (read from the entry, not
+    /// copied: a vault keeps one a note).
+    pub fn title(&self) -> Option<&str> {
+        self.get("title").and_then(|e| e.value.value.as_str())
+    }
+
+    /// The last `description` entry's text, when it is a scalar.
+    pub fn description(&self) -> Option<&str> {
+        self.get("description").and_then(|e| e.value.value.as_str())
     }
 }
 

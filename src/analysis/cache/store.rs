@@ -25,7 +25,7 @@ use crate::vault::{NoteId, Vault};
 /// the note model or the term vectors) is caught by [`model_fingerprint`] as well.
 /// 3: block ids right after an inline element (`![[pic.png]]^id`) are read.
 /// 4: a link's target, display and anchor are spans into the note's text.
-pub const CACHE_FORMAT: u32 = 4;
+pub const CACHE_FORMAT: u32 = 5;
 /// A note that uses most of the model, serialized to fingerprint its shape.
 const SAMPLE_NOTE: &str = "---\ntitle: T\naliases: [A]\ntags: [t]\nup: \"[[U]]\"\nk: {a: [1, true, ~]}\n---\n# H\n\nText [[L#H|d]] [m](x.md#^b) #tag[^1] %%c%% `code` ^b\n\n> [!note] T\n> q\n\n| a |\n|---|\n\n[^1]: def\n";
 /// The first bytes of every shard file.

@@ -108,11 +108,7 @@ fn preview(vault: &Vault, graph: &LinkGraph, symbol: &Symbol) -> String {
         Symbol::Note(id) => {
             let note = vault.note(*id);
             let mut out = format!("**{}** · `{}`\n\n", note.title(), note.path);
-            if let Some(desc) = note
-                .frontmatter
-                .as_ref()
-                .and_then(|f| f.description.as_deref())
-            {
+            if let Some(desc) = note.frontmatter.as_ref().and_then(|f| f.description()) {
                 out.push_str(&format!("*{}*\n\n", desc.trim()));
             }
             let body_start = note.frontmatter.as_ref().map_or(0, |f| f.span.end as usize);

@@ -15,7 +15,7 @@ fn fences_bom_and_crlf() {
     assert_eq!(slice(text, fm.span), "---\r\ntitle: T\r\n---");
     assert_eq!(slice(text, fm.body_span), "title: T\r\n");
     assert_eq!(&text[out.body_start..], "# Body\r\n");
-    assert_eq!(fm.title.as_deref(), Some("T"));
+    assert_eq!(fm.title(), Some("T"));
     assert_eq!(slice(text, fm.entries[0].key_span), "title");
     assert_eq!(slice(text, fm.entries[0].value.span), "T");
     assert!(out.problems.is_empty());
@@ -74,7 +74,7 @@ fn duplicate_keys_point_at_both() {
     let out = parse(text);
     let fm = out.frontmatter.unwrap();
     assert_eq!(fm.entries.len(), 3);
-    assert_eq!(fm.title.as_deref(), Some("B"));
+    assert_eq!(fm.title(), Some("B"));
     assert_eq!(out.problems.len(), 1);
     let p = &out.problems[0];
     let ParseProblemKind::FrontmatterDuplicateKey { key, first } = &p.kind else {
@@ -191,8 +191,8 @@ fn aliases_title_description() {
             ("Third", "Third")
         ]
     );
-    assert_eq!(fm.title.as_deref(), Some("Quoted: title"));
-    assert_eq!(fm.description.as_deref(), Some("folded text\n"));
+    assert_eq!(fm.title(), Some("Quoted: title"));
+    assert_eq!(fm.description(), Some("folded text\n"));
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn many_duplicate_keys_use_the_hashed_search() {
 fn title_key_is_exact_tags_key_is_not() {
     let out = parse("---\nTitle: no\nTAGS: [x]\nAlias: A\n---\n");
     let fm = out.frontmatter.unwrap();
-    assert_eq!(fm.title, None);
+    assert_eq!(fm.title(), None);
     assert_eq!(out.tags[0].name, "x");
     assert_eq!(fm.aliases[0].name, "A");
 }

@@ -37,13 +37,10 @@ created: 2025-08-24
 
 fn check_seed(note: &Note) {
     let fm = note.frontmatter.as_ref().unwrap();
-    assert_eq!(
-        fm.title.as_deref(),
-        Some("AGI Twin Non-Exportability Principle")
-    );
+    assert_eq!(fm.title(), Some("AGI Twin Non-Exportability Principle"));
     assert_eq!(note.title(), "AGI Twin Non-Exportability Principle");
     assert_eq!(
-        fm.description.as_deref(),
+        fm.description(),
         Some("AGI‑Двойник нельзя выгрузить в файл")
     );
     let keys: Vec<&str> = fm.entries.iter().map(|e| e.key.as_str()).collect();
