@@ -169,16 +169,6 @@ fn main() {
             }
             add(
                 &mut map,
-                "fm title/desc",
-                fm.title.as_ref().map_or(0, |t| t.capacity()),
-            );
-            add(
-                &mut map,
-                "fm title/desc",
-                fm.description.as_ref().map_or(0, |t| t.capacity()),
-            );
-            add(
-                &mut map,
                 "fm aliases",
                 fm.aliases.capacity() * size_of::<Alias>(),
             );
